@@ -1,0 +1,26 @@
+/**
+ * The byte transport every layer above speaks to, shaped like Godot's StreamPeerTCP.
+ * All calls are non-blocking: a read returns what is buffered, a write returns how much was accepted.
+ */
+export interface StreamPeer {
+  /** One of {@link PeerStatus}. NONE once the remote closed and every byte has been read. */
+  getStatus(): number;
+  /** Advance I/O state, if the peer needs it (called once per client poll). */
+  poll?(): void;
+  /** Bytes that {@link getPartialData} can return right now. */
+  getAvailableBytes(): number;
+  /** Non-blocking read of at most `max` bytes; empty when nothing is there. */
+  getPartialData(max: number): Uint8Array;
+  /** Non-blocking write; returns the number of bytes accepted (0 when the peer is full or closed). */
+  putPartialData(data: Uint8Array): number;
+  /** Close the connection; the peer reports NONE afterwards. */
+  disconnectFromHost(): void;
+}
+
+/** Godot's StreamPeerTCP.Status values. */
+export const enum PeerStatus {
+  NONE = 0,
+  CONNECTING = 1,
+  CONNECTED = 2,
+  ERROR = 3,
+}

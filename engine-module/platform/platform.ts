@@ -1,0 +1,68 @@
+import type { StreamPeer } from '../net/stream-peer.js';
+
+/** A host-name lookup in progress. Polled, never awaited, so a frame never waits on DNS. */
+export interface PendingResolve {
+  /** 'pending' while the lookup runs; 'done' with {@link address} set; 'failed' when the name cannot be resolved. */
+  status(): 'pending' | 'done' | 'failed';
+  /** The resolved address (IPv4 or IPv6 literal) once status() is 'done'. */
+  address(): string | null;
+}
+
+/** Where a download is written as it arrives (the request layer's file sink). */
+export interface FileSink {
+  /** Append bytes; returns false when the write failed (the request ends with a download error). */
+  write(data: Uint8Array): boolean;
+  /** Flush and close. */
+  close(): void;
+}
+
+/** File access a platform may offer for downloads to disk and resumable downloads. */
+export interface FileAccess {
+  /** Size of an existing file in bytes, or -1 when it does not exist. */
+  size(path: string): number;
+  /** Open for writing: truncate, or append when `append` is true. Null when it cannot be opened. */
+  open(path: string, append: boolean): FileSink | null;
+  /** Read a whole file (used by the file-backed cache); null when missing. */
+  read?(path: string): Uint8Array | null;
+  /** Remove a file if present. */
+  remove?(path: string): void;
+}
+
+/**
+ * Everything tickhttp needs from the runtime it runs in. The core never touches a runtime directly:
+ * Node gets {@link ../platform/node.ts}, embedded hosts build one with {@link ../platform/host.ts}.
+ */
+export interface Platform {
+  /** Start resolving a host name. Literal IPv4/IPv6 addresses may be returned as already done. */
+  resolveHost(host: string): PendingResolve;
+  /** Open a TCP connection to a resolved address. The peer starts CONNECTING, then CONNECTED or ERROR. */
+  connectTcp(address: string, port: number): StreamPeer;
+  /** Cryptographically secure random bytes. Must throw when the host has no secure source. */
+  randomBytes(n: number): Uint8Array;
+  /** Monotonic milliseconds (timeouts, budgets). */
+  now(): number;
+  /** Wall-clock time (certificate validity). */
+  wallClock(): Date;
+  /** Default trusted root certificates (DER). */
+  trustedRoots(): Uint8Array[];
+  /** File access for downloads to disk, when the host has a file system. */
+  files?: FileAccess;
+}
+
+let current: Platform | null = null;
+
+/** Install the platform the library uses by default (the Node entry does this on import). */
+export function setPlatform(platform: Platform): void {
+  current = platform;
+}
+
+/** The installed platform; throws a clear error when none is installed (embedded hosts must call setPlatform). */
+export function getPlatform(): Platform {
+  if (!current) throw new Error('tickhttp: no platform installed; call setPlatform() with a host platform first');
+  return current;
+}
+
+/** The installed platform, or null (for callers that report the absence as a status instead of throwing). */
+export function tryGetPlatform(): Platform | null {
+  return current;
+}
