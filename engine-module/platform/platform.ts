@@ -1,4 +1,5 @@
 import type { StreamPeer } from '../net/stream-peer.js';
+import type { CryptoProvider } from '../tls/crypto/provider.js';
 
 /** A host-name lookup in progress. Polled, never awaited, so a frame never waits on DNS. */
 export interface PendingResolve {
@@ -47,6 +48,8 @@ export interface Platform {
   trustedRoots(): Uint8Array[];
   /** File access for downloads to disk, when the host has a file system. */
   files?: FileAccess;
+  /** The crypto provider TLS uses by default on this platform; the pure JavaScript one when absent. */
+  crypto?: CryptoProvider;
 }
 
 let current: Platform | null = null;
