@@ -1,0 +1,75 @@
+// Loading Wycheproof files from ../shared/vectors/wycheproof and keeping score, so a group that is skipped or a
+// file that shrinks cannot pass unnoticed: every test asserts how many vectors it checked and skipped.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromHex } from '../../engine-module/bytes/bytes.js';
+import type { HashName } from '../../engine-module/tls/crypto/provider.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const VECTORS_DIR = path.resolve(repoRoot, '../shared/vectors/wycheproof');
+
+export type Result = 'valid' | 'invalid' | 'acceptable';
+
+export interface VectorTest {
+  tcId: number;
+  comment: string;
+  flags: string[];
+  result: Result;
+  [field: string]: unknown;
+}
+
+export interface VectorGroup {
+  tests: VectorTest[];
+  [field: string]: unknown;
+}
+
+export interface VectorFile {
+  algorithm: string;
+  numberOfTests: number;
+  testGroups: VectorGroup[];
+}
+
+export function loadVectors(name: string): VectorFile {
+  return JSON.parse(readFileSync(path.join(VECTORS_DIR, name), 'utf8')) as VectorFile;
+}
+
+/** A hex field of a test or group, as bytes. */
+export function hexField(record: { [field: string]: unknown }, field: string): Uint8Array {
+  const value = record[field];
+  if (typeof value !== 'string') throw new Error(`missing hex field ${field}`);
+  return fromHex(value);
+}
+
+/** Wycheproof's "SHA-256" style names as provider names. */
+export function hashName(sha: unknown): HashName {
+  const names: Record<string, HashName> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+  const name = typeof sha === 'string' ? names[sha] : undefined;
+  if (name === undefined) throw new Error(`unexpected hash ${String(sha)}`);
+  return name;
+}
+
+/** Counts per outcome and the failures, each naming its tcId. */
+export class Tally {
+  readonly counts: Record<string, number> = {};
+  readonly failures: string[] = [];
+
+  count(what: string): void {
+    this.counts[what] = (this.counts[what] ?? 0) + 1;
+  }
+
+  fail(test: VectorTest, why: string): void {
+    this.failures.push(`tcId ${test.tcId} (${test.result}; ${test.flags.join(',')}; ${test.comment}): ${why}`);
+  }
+
+  /** Total of all counts: must equal the file's numberOfTests. */
+  get total(): number {
+    return Object.values(this.counts).reduce((a, b) => a + b, 0);
+  }
+}
+
+/** Run `check` over every test of every group. */
+export function eachTest(file: VectorFile, check: (group: VectorGroup, test: VectorTest) => void): void {
+  for (const group of file.testGroups) for (const test of group.tests) check(group, test);
+}
