@@ -1,0 +1,100 @@
+// Low level: HTTPClients attached to entities, each polled once per tick, its state mirrored into the Client
+// component and its status changes and completed responses reported as events.
+import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
+import { concatBytes } from '../bytes/bytes.js';
+import type { HTTPClient } from '../http/client.js';
+import { Status } from '../http/constants.js';
+import { spend, type TickBudget } from '../request/budget.js';
+import { stateOf, type ClientRecord, type HttpState } from './http-state.js';
+import { ensureIndex } from './soa.js';
+
+/** Options of {@link attachClient}. */
+export interface AttachClientOptions {
+  /**
+   * Let the system read response bodies (default true): chunks are read as they arrive, `Client.received` counts
+   * them, and the `response` event carries the whole body. False leaves reading to the script (Godot style); the
+   * `response` event then has an empty body.
+   */
+  collectBody?: boolean;
+}
+
+/**
+ * Attach an HTTPClient to an entity. The script drives it with the Godot API (connectToHost, request...); the system
+ * polls it once per tick. Removing the Client component or the entity closes the client.
+ */
+export function attachClient(world: World, eid: number, client: HTTPClient, options: AttachClientOptions = {}): void {
+  const s = stateOf(world);
+  const { Client } = s.world;
+  if (s.clients.get(eid)?.client !== client && hasComponent(world, eid, Client)) removeComponent(world, eid, Client);
+  s.clients.set(eid, { client, collectBody: options.collectBody ?? true, parts: [], status: client.getStatus() });
+  ensureIndex(Client, eid);
+  Client.status[eid] = client.getStatus();
+  Client.code[eid] = 0;
+  Client.received[eid] = 0;
+  Client.bodyLength[eid] = -1;
+  addComponent(world, eid, Client);
+}
+
+/** The client attached to an entity, or null. */
+export function getClient(world: World, eid: number): HTTPClient | null {
+  return stateOf(world).clients.get(eid)?.client ?? null;
+}
+
+/** The Client component left the entity: close its client. */
+export function onClientRemoved(s: HttpState, eid: number): void {
+  const rec = s.clients.get(eid);
+  if (!rec) return;
+  s.clients.delete(eid);
+  rec.client.close();
+  s.world.Client.status[eid] = Status.DISCONNECTED;
+}
+
+/**
+ * One step of an attached client: on the first step of the tick poll it once and mirror its state; then read one
+ * body chunk when the system collects bodies. Returns true when more body may be buffered.
+ */
+export function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget: TickBudget, first: boolean): boolean {
+  const { client } = rec;
+  const { Client } = s.world;
+  if (first) {
+    // Report what the script's own calls changed since the last tick (request() makes it REQUESTING) first, so a
+    // response that also completes in this poll is still seen as one.
+    mirror(s, eid, rec);
+    client.poll();
+  }
+  let more = false;
+  if (rec.collectBody && client.getStatus() === Status.BODY) {
+    const chunk = client.readResponseBodyChunk();
+    if (chunk.length > 0) {
+      spend(budget, chunk.length);
+      rec.parts.push(chunk);
+      Client.received[eid] += chunk.length;
+      more = client.getStatus() === Status.BODY;
+    }
+  }
+  mirror(s, eid, rec);
+  return more;
+}
+
+function mirror(s: HttpState, eid: number, rec: ClientRecord): void {
+  const { client } = rec;
+  const { Client } = s.world;
+  const status = client.getStatus();
+  Client.code[eid] = client.getResponseCode();
+  Client.bodyLength[eid] = client.getResponseBodyLength();
+  if (status === rec.status) return;
+  const previous = rec.status;
+  rec.status = status;
+  Client.status[eid] = status;
+  s.world.events.push({ type: 'status', eid, status, previous });
+  if (status === Status.REQUESTING) {
+    rec.parts = [];
+    Client.received[eid] = 0;
+  }
+  const ended = status === Status.CONNECTED || status === Status.DISCONNECTED;
+  if (ended && client.hasResponse() && (previous === Status.REQUESTING || previous === Status.BODY)) {
+    const body = concatBytes(...rec.parts);
+    rec.parts = [];
+    s.world.events.push({ type: 'response', eid, code: client.getResponseCode(), headers: client.getResponseHeaders(), body });
+  }
+}

@@ -1,0 +1,62 @@
+// The per-world state behind the HTTP components, kept beside the world (bitecs worlds are plain objects).
+import type { HTTPClient } from '../http/client.js';
+import type { Status } from '../http/constants.js';
+import type { BudgetOptions } from '../request/budget.js';
+import type { RequestJob } from '../request/http-request.js';
+import type { Requester } from '../request/requester.js';
+import type { HttpComponents } from './components.js';
+import type { HttpEvent } from './events.js';
+
+/** What a script reads from a world's HTTP systems: the components, this tick's events, the clock and the pool. */
+export interface HttpWorld extends HttpComponents {
+  /** Events of the last tick, in order; cleared when the next tick starts. */
+  readonly events: readonly HttpEvent[];
+  /** Tick-clock time of the last tick, in milliseconds. */
+  readonly now: number;
+  /** Shared request state; `requester.pool` has the connection counters (open, leased, queue). */
+  readonly requester: Requester;
+}
+
+/** An attached low-level client. */
+export interface ClientRecord {
+  client: HTTPClient;
+  collectBody: boolean;
+  parts: Uint8Array[];
+  status: Status;
+}
+
+/** An entity's request. Results are written only while this very record is the entity's (see request-system). */
+export interface RequestRecord {
+  eid: number;
+  job: RequestJob;
+  /** Set once published to the components. */
+  published: boolean;
+}
+
+export interface HttpState {
+  readonly world: HttpWorld & { events: HttpEvent[]; now: number };
+  readonly clock: () => number;
+  readonly budget: BudgetOptions | undefined;
+  readonly clients: Map<number, ClientRecord>;
+  readonly requests: Map<number, RequestRecord>;
+  readonly unsubscribe: (() => void)[];
+  /** Where this tick's round starts, so no request is always served last. */
+  rotation: number;
+}
+
+const states = new WeakMap<object, HttpState>();
+
+export function setState(world: object, state: HttpState): void {
+  states.set(world, state);
+}
+
+export function dropState(world: object): void {
+  states.delete(world);
+}
+
+/** The state of a world; a clear error when createHttpSystem() was not called for it (a caller mistake). */
+export function stateOf(world: object): HttpState {
+  const s = states.get(world);
+  if (!s) throw new Error('tickhttp: call createHttpSystem(world) before using HTTP components on this world');
+  return s;
+}

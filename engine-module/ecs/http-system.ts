@@ -1,0 +1,95 @@
+// The entry point: createHttpSystem(world) once, updateHttp(world) every tick.
+import { observe, onRemove, type World } from 'bitecs';
+import { hasBudget, startBudget, type BudgetOptions } from '../request/budget.js';
+import { cancelRequest } from '../request/http-request.js';
+import { closeIdle, grant, sweepIdle } from '../request/pool.js';
+import { createRequester, type RequesterOptions } from '../request/requester.js';
+import { onClientRemoved, stepClient } from './client-system.js';
+import { createComponents } from './components.js';
+import type { HttpEvent } from './events.js';
+import { dropState, setState, stateOf, type HttpState, type HttpWorld } from './http-state.js';
+import { onRequestRemoved, publish, runningRequests, stepRequestRecord } from './request-system.js';
+
+/** Options of a world's HTTP systems. */
+export interface HttpSystemOptions extends RequesterOptions {
+  /** Work per tick for all clients and requests together (default unlimited: read whatever has arrived). */
+  budget?: BudgetOptions;
+  /** The tick clock in milliseconds, read once per tick; timeouts, backoff and idle times use it (default platform.now). */
+  clock?: () => number;
+  /** Initial size of the SoA stores (they grow as larger entity ids appear; default 1024). */
+  capacity?: number;
+}
+
+/**
+ * Set up HTTP for a world: its components, connection pool and observers. Call once per world; read the returned
+ * components (also available with getHttp(world)) to query entities.
+ */
+export function createHttpSystem(world: World, options: HttpSystemOptions = {}): HttpWorld {
+  const requester = createRequester(options);
+  const platform = requester.platform;
+  const clock = options.clock ?? (() => platform.now());
+  const pub = { ...createComponents(options.capacity ?? 1024), events: [] as HttpEvent[], now: clock(), requester };
+  const s: HttpState = {
+    world: pub,
+    clock,
+    budget: options.budget,
+    clients: new Map(),
+    requests: new Map(),
+    unsubscribe: [],
+    rotation: 0,
+  };
+  setState(world, s);
+  s.unsubscribe.push(
+    observe(world, onRemove(pub.Client), (eid: number) => onClientRemoved(s, eid)),
+    observe(world, onRemove(pub.Request), (eid: number) => onRequestRemoved(world, s, eid)),
+  );
+  return pub;
+}
+
+/** The HTTP components and state of a world set up with createHttpSystem. */
+export function getHttp(world: World): HttpWorld {
+  return stateOf(world).world;
+}
+
+/**
+ * One tick: clear last tick's events, read the clock, then give every attached client and running request one step
+ * (poll, connect, send, read a chunk), then keep reading from those with buffered body data, round-robin, while the
+ * tick's budget lasts. Outcomes land in Outcome/Done and events in this same tick. Never throws.
+ */
+export function updateHttp(world: World): void {
+  const s = stateOf(world);
+  const pool = s.world.requester.pool;
+  s.world.events.length = 0;
+  s.world.now = s.clock();
+  const now = s.world.now;
+  const budget = startBudget(s.budget, () => s.world.requester.platform.now());
+  grant(pool, now);
+
+  const more: (() => boolean)[] = [];
+  for (const [eid, rec] of s.clients) {
+    if (stepClient(s, eid, rec, budget, true)) more.push(() => stepClient(s, eid, rec, budget, false));
+  }
+  const running = runningRequests(s);
+  for (const rec of running) {
+    if (stepRequestRecord(s, rec, budget, true)) more.push(() => stepRequestRecord(s, rec, budget, false));
+  }
+  // Extra reading: one chunk each per round while anyone has data and budget remains.
+  let round = more;
+  while (round.length > 0 && hasBudget(budget)) round = round.filter((step) => hasBudget(budget) && step());
+
+  for (const rec of running) publish(world, s, rec);
+  grant(pool, now);
+  sweepIdle(pool, now);
+}
+
+/** Cancel every request, close every attached client and pooled connection, and detach from the world. */
+export function destroyHttpSystem(world: World): void {
+  const s = stateOf(world);
+  for (const off of s.unsubscribe) off();
+  for (const rec of s.requests.values()) cancelRequest(s.world.requester, rec.job, s.world.now);
+  for (const rec of s.clients.values()) rec.client.close();
+  s.requests.clear();
+  s.clients.clear();
+  closeIdle(s.world.requester.pool);
+  dropState(world);
+}

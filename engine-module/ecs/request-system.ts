@@ -1,0 +1,105 @@
+// High level: requests attached to entities. addRequest() starts one; the system steps it every tick, mirrors its
+// progress into Progress, and when it ends fills Outcome and adds Done. Removing Request (or the entity) cancels it.
+//
+// bitecs recycles entity ids at once, so results are guarded by identity: the entity's record is replaced or
+// deleted the moment its Request goes (the onRemove observer runs synchronously), and a job's outcome is written
+// only while its own record is still the entity's. A late result can never land on a new entity with the old id.
+import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
+import { Err } from '../http/constants.js';
+import { utf8Decode } from '../bytes/bytes.js';
+import type { TickBudget } from '../request/budget.js';
+import { cancelRequest, failRequest, startRequest, stepRequest, type RequestOutcome } from '../request/http-request.js';
+import { normalizeSpec, specError, type RequestSpec } from '../request/request-spec.js';
+import { stateOf, type HttpState, type RequestRecord } from './http-state.js';
+import { ensureIndex } from './soa.js';
+
+/**
+ * Start a request on an entity (replacing, and cancelling, any request it already carries). Returns Err.OK, or
+ * Err.ERR_INVALID_PARAMETER without touching the entity when the spec is invalid; {@link requestSpecError} says why.
+ */
+export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
+  if (specError(spec) !== null) return Err.ERR_INVALID_PARAMETER;
+  const s = stateOf(world);
+  const { Request, Progress, Outcome } = s.world;
+  if (hasComponent(world, eid, Request)) removeComponent(world, eid, Request);
+  ensureIndex(Progress, eid);
+  ensureIndex(Outcome, eid);
+  Progress.received[eid] = 0;
+  Progress.total[eid] = -1;
+  Progress.sent[eid] = 0;
+  Outcome.result[eid] = -1;
+  Outcome.code[eid] = 0;
+  Outcome.timeout[eid] = 0;
+  Outcome.fromCache[eid] = 0;
+  const job = startRequest(s.world.requester, normalizeSpec(spec), s.world.now);
+  s.requests.set(eid, { eid, job, published: false });
+  addComponent(world, eid, Request);
+  return Err.OK;
+}
+
+/** Why addRequest() would refuse this spec, or null when it is valid. */
+export function requestSpecError(spec: RequestSpec): string | null {
+  return specError(spec);
+}
+
+/** The outcome of the entity's request once it has ended (Done is present), else null. */
+export function getResponse(world: World, eid: number): RequestOutcome | null {
+  const rec = stateOf(world).requests.get(eid);
+  return rec?.published ? rec.job.outcome : null;
+}
+
+/** The response body decoded as UTF-8, or null before the end or when the body went to a file. */
+export function responseText(world: World, eid: number): string | null {
+  const body = getResponse(world, eid)?.body;
+  return body ? utf8Decode(body) : null;
+}
+
+/** The Request component left the entity (or the entity went): cancel, free the connection, forget the outcome. */
+export function onRequestRemoved(world: World, s: HttpState, eid: number): void {
+  const rec = s.requests.get(eid);
+  if (!rec) return;
+  s.requests.delete(eid);
+  cancelRequest(s.world.requester, rec.job, s.world.now);
+  s.world.Outcome.result[eid] = -1;
+  if (hasComponent(world, eid, s.world.Done)) removeComponent(world, eid, s.world.Done);
+}
+
+/** The requests still running, in this tick's order (rotated each tick so none is always served last). */
+export function runningRequests(s: HttpState): RequestRecord[] {
+  const running: RequestRecord[] = [];
+  for (const rec of s.requests.values()) if (!rec.published) running.push(rec);
+  if (running.length > 1) {
+    const at = s.rotation++ % running.length;
+    return running.slice(at).concat(running.slice(0, at));
+  }
+  return running;
+}
+
+/** One step of a request (see stepRequest); an exception from a host or custom API ends it as an outcome. */
+export function stepRequestRecord(s: HttpState, rec: RequestRecord, budget: TickBudget, first: boolean): boolean {
+  try {
+    return stepRequest(s.world.requester, rec.job, s.world.now, budget, first);
+  } catch (e) {
+    failRequest(s.world.requester, rec.job, s.world.now, e);
+    return false;
+  }
+}
+
+/** Mirror progress, and publish the outcome of a request that ended (Outcome, Done, a `done` event). */
+export function publish(world: World, s: HttpState, rec: RequestRecord): void {
+  if (s.requests.get(rec.eid) !== rec) return;
+  const { eid, job } = rec;
+  const { Progress, Outcome, Done } = s.world;
+  Progress.received[eid] = job.progress.received;
+  Progress.total[eid] = job.progress.total;
+  Progress.sent[eid] = job.progress.sent;
+  const outcome = job.outcome;
+  if (!outcome || rec.published) return;
+  rec.published = true;
+  Outcome.result[eid] = outcome.result;
+  Outcome.code[eid] = outcome.code;
+  Outcome.timeout[eid] = outcome.timeout;
+  Outcome.fromCache[eid] = outcome.fromCache ? 1 : 0;
+  addComponent(world, eid, Done);
+  s.world.events.push({ type: 'done', eid, result: outcome.result });
+}

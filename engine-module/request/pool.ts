@@ -1,0 +1,186 @@
+// The connection pool shared by every request of a world: keep-alive reuse per origin, caps per origin and overall,
+// a FIFO queue beyond the caps, and idle connections closed after a while. Plain data and functions; the pool does
+// not know HTTP: it is handed how to open, check and close a connection.
+
+/** Pool limits. */
+export interface PoolOptions {
+  /** Open connections per origin (default 6, as browsers). */
+  maxPerOrigin?: number;
+  /** Open connections overall (default 64). */
+  maxTotal?: number;
+  /** Requests waiting for a connection; one more is refused with RESULT_QUEUE_FULL (default: unbounded). */
+  maxQueue?: number;
+  /** An idle connection is closed after this long unused, in milliseconds (default 30 000). */
+  idleTimeoutMs?: number;
+}
+
+/** How the pool opens, checks and closes a connection. */
+export interface PoolHooks<C> {
+  /** Open a connection to the origin key (its state advances later, as the request drives it). */
+  open(key: string): C;
+  /** Whether an idle connection can still carry a request (the server may have closed it while idle). */
+  usable(conn: C): boolean;
+  close(conn: C): void;
+}
+
+/** A connection handed to a request. */
+export interface Lease<C> {
+  conn: C;
+  key: string;
+  /** True when the connection has carried a request before: a failure before any response byte may be staleness. */
+  reused: boolean;
+}
+
+/** A request's place in the queue; {@link lease} is set once a connection is granted. */
+export interface Waiter<C> {
+  key: string;
+  /** Only a newly opened connection will do (the request failed on a reused one that had gone stale). */
+  fresh: boolean;
+  lease: Lease<C> | null;
+}
+
+interface IdleConn<C> {
+  conn: C;
+  since: number;
+}
+
+/** The pool's state. Counters are public so tests and debug overlays can read them. */
+export interface Pool<C> {
+  readonly options: Required<PoolOptions>;
+  readonly hooks: PoolHooks<C>;
+  /** Open connections per key (leased + idle). */
+  readonly openPerKey: Map<string, number>;
+  /** Idle connections per key, most recently used last. */
+  readonly idle: Map<string, IdleConn<C>[]>;
+  readonly queue: Waiter<C>[];
+  /** All open connections. */
+  open: number;
+  /** Connections leased to requests. */
+  leased: number;
+}
+
+/** A pool with these limits. */
+export function createPool<C>(hooks: PoolHooks<C>, options: PoolOptions = {}): Pool<C> {
+  return {
+    options: {
+      maxPerOrigin: Math.max(1, options.maxPerOrigin ?? 6),
+      maxTotal: Math.max(1, options.maxTotal ?? 64),
+      maxQueue: options.maxQueue ?? Infinity,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    },
+    hooks,
+    openPerKey: new Map(),
+    idle: new Map(),
+    queue: [],
+    open: 0,
+    leased: 0,
+  };
+}
+
+/** Idle connections across all keys. */
+export function idleCount<C>(pool: Pool<C>): number {
+  let n = 0;
+  for (const list of pool.idle.values()) n += list.length;
+  return n;
+}
+
+/** Join the queue for a connection to `key`; null when the queue is full (the caller reports RESULT_QUEUE_FULL). */
+export function enqueue<C>(pool: Pool<C>, key: string, fresh = false): Waiter<C> | null {
+  if (pool.queue.length >= pool.options.maxQueue) return null;
+  const waiter: Waiter<C> = { key, fresh, lease: null };
+  pool.queue.push(waiter);
+  return waiter;
+}
+
+/** Leave the queue without a connection (a cancelled request). */
+export function dequeue<C>(pool: Pool<C>, waiter: Waiter<C>): void {
+  const at = pool.queue.indexOf(waiter);
+  if (at >= 0) pool.queue.splice(at, 1);
+}
+
+/**
+ * Hand connections to waiters in FIFO order: an idle one for the same key first, else a new one within the caps
+ * (closing another key's idle connection when only the overall cap is in the way). A waiter whose key is at its cap
+ * does not block waiters for other keys behind it.
+ */
+export function grant<C>(pool: Pool<C>, now: number): void {
+  for (let i = 0; i < pool.queue.length; ) {
+    const waiter = pool.queue[i];
+    const lease = (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter.key, now);
+    if (!lease) {
+      i++;
+      continue;
+    }
+    pool.queue.splice(i, 1);
+    waiter.lease = lease;
+    pool.leased++;
+  }
+}
+
+function takeIdle<C>(pool: Pool<C>, key: string): Lease<C> | null {
+  const list = pool.idle.get(key);
+  while (list && list.length > 0) {
+    const { conn } = list.pop()!;
+    if (pool.hooks.usable(conn)) return { conn, key, reused: true };
+    closeConn(pool, key, conn);
+  }
+  return null;
+}
+
+function openNew<C>(pool: Pool<C>, key: string, now: number): Lease<C> | null {
+  if ((pool.openPerKey.get(key) ?? 0) >= pool.options.maxPerOrigin) return null;
+  if (pool.open >= pool.options.maxTotal && !closeOldestIdle(pool, now)) return null;
+  pool.openPerKey.set(key, (pool.openPerKey.get(key) ?? 0) + 1);
+  pool.open++;
+  return { conn: pool.hooks.open(key), key, reused: false };
+}
+
+function closeOldestIdle<C>(pool: Pool<C>, now: number): boolean {
+  let oldest: { key: string; since: number } | null = null;
+  for (const [key, list] of pool.idle) {
+    if (list.length > 0 && list[0].since <= (oldest?.since ?? now)) oldest = { key, since: list[0].since };
+  }
+  if (!oldest) return false;
+  closeConn(pool, oldest.key, pool.idle.get(oldest.key)!.shift()!.conn);
+  return true;
+}
+
+/**
+ * Give a leased connection back. `keepAlive` says whether it can carry another request (a complete response on a
+ * connection the server keeps open); otherwise it is closed and its slot freed.
+ */
+export function release<C>(pool: Pool<C>, lease: Lease<C>, keepAlive: boolean, now: number): void {
+  pool.leased--;
+  if (keepAlive && pool.hooks.usable(lease.conn)) {
+    const list = pool.idle.get(lease.key) ?? [];
+    list.push({ conn: lease.conn, since: now });
+    pool.idle.set(lease.key, list);
+  } else closeConn(pool, lease.key, lease.conn);
+}
+
+/** Close idle connections unused for longer than the idle timeout, or closed by their server meanwhile. */
+export function sweepIdle<C>(pool: Pool<C>, now: number): void {
+  for (const [key, list] of pool.idle) {
+    const keep = list.filter(({ conn, since }) => {
+      if (now - since < pool.options.idleTimeoutMs && pool.hooks.usable(conn)) return true;
+      closeConn(pool, key, conn);
+      return false;
+    });
+    if (keep.length > 0) pool.idle.set(key, keep);
+    else pool.idle.delete(key);
+  }
+}
+
+/** Close every idle connection (leased ones belong to their requests). */
+export function closeIdle<C>(pool: Pool<C>): void {
+  for (const [key, list] of pool.idle) for (const { conn } of list) closeConn(pool, key, conn);
+  pool.idle.clear();
+}
+
+function closeConn<C>(pool: Pool<C>, key: string, conn: C): void {
+  pool.hooks.close(conn);
+  pool.open--;
+  const n = (pool.openPerKey.get(key) ?? 1) - 1;
+  if (n > 0) pool.openPerKey.set(key, n);
+  else pool.openPerKey.delete(key);
+}

@@ -1,0 +1,126 @@
+// What a script asks for, and its checked, defaulted form. Caller mistakes are found here, before anything is sent.
+import { utf8Encode } from '../bytes/bytes.js';
+import type { TlsOptions } from '../http/client-options.js';
+import type { RevalidationCache } from './cache.js';
+import { headerLines, type HeaderInput } from './headers.js';
+import { isHttpMethod, type HttpMethod } from './method.js';
+import type { Hop } from './redirects.js';
+import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
+import { parseUrl } from './url.js';
+
+/** Time limits in milliseconds on the world's tick clock; 0 or absent means none. */
+export interface Timeouts {
+  /** Resolving, TCP connect and TLS handshake of a new connection. */
+  connectMs?: number;
+  /** The whole request: queueing, redirects, retries and backoff included. */
+  totalMs?: number;
+  /** No progress (request bytes written, the response head, a body byte) for this long once the request is sent. */
+  stallMs?: number;
+}
+
+/** Where a download goes. */
+export interface DownloadOptions {
+  /** File path, through the platform's file access. */
+  path: string;
+  /**
+   * Continue a partial file left by an earlier attempt (Range + If-Range with the validator saved beside it);
+   * the server answering 200 instead of 206 restarts the file from zero. Default false: the file is rewritten.
+   */
+  resume?: boolean;
+}
+
+/** TLS settings passed through to the connection (and part of its pool key). */
+export interface RequestTlsOptions extends TlsOptions {
+  /** Check the certificate against the host name (default true). */
+  verifyHost?: boolean;
+}
+
+/** A request as a script describes it. Only `url` is required. */
+export interface RequestSpec {
+  /** Absolute http:// or https:// URL. */
+  url: string;
+  /** Default GET. */
+  method?: HttpMethod;
+  /** "Name: value" lines or a record. Host, Content-Length and (for GET) Accept-Encoding are added as needed. */
+  headers?: HeaderInput;
+  /** Request body; a string is sent as UTF-8. */
+  body?: string | Uint8Array;
+  timeouts?: Timeouts;
+  /** Opt-in retries with backoff (see {@link RetryOptions}). */
+  retry?: RetryOptions;
+  /** Redirects followed before RESULT_REDIRECT_LIMIT_REACHED (default 8, as Godot). */
+  maxRedirects?: number;
+  /** Largest decoded body accepted, in bytes (default -1: unlimited). */
+  bodySizeLimit?: number;
+  /** Send `Accept-Encoding: gzip, deflate` and decode such bodies (default true). */
+  decompress?: boolean;
+  /** Write a successful (2xx) body to a file instead of memory: a path, or path and resume flag. */
+  download?: string | DownloadOptions;
+  /** Revalidate through a cache: true for the system's cache, or a specific one (GET only). Default off. */
+  cache?: boolean | RevalidationCache;
+  tls?: RequestTlsOptions;
+}
+
+/** A spec with defaults applied and its body encoded. */
+export interface NormalizedSpec {
+  hop: Hop;
+  timeouts: Required<Timeouts>;
+  retry: RetryPolicy;
+  maxRedirects: number;
+  bodySizeLimit: number;
+  decompress: boolean;
+  download: Required<DownloadOptions> | null;
+  cache: boolean | RevalidationCache;
+  tls: RequestTlsOptions | null;
+}
+
+const BAD_FIELD_CHARS = /[\r\n\0]/;
+
+/** Why a spec cannot be sent, or null when it can. */
+export function specError(spec: RequestSpec): string | null {
+  if (!spec || typeof spec.url !== 'string') return 'url must be a string';
+  if (!parseUrl(spec.url)) return `not an absolute http(s) URL: ${JSON.stringify(spec.url)}`;
+  if (spec.method !== undefined && !isHttpMethod(spec.method)) return `unsupported method ${String(spec.method)}`;
+  for (const line of headerLines(spec.headers)) {
+    if (BAD_FIELD_CHARS.test(line)) return 'header contains CR, LF or NUL';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/.test(line)) return `malformed header line ${JSON.stringify(line)}`;
+  }
+  if (spec.body !== undefined && typeof spec.body !== 'string' && !(spec.body instanceof Uint8Array)) {
+    return 'body must be a string or Uint8Array';
+  }
+  for (const [k, v] of Object.entries(spec.timeouts ?? {})) {
+    if (typeof v !== 'number' || !(v >= 0)) return `timeouts.${k} must be a number >= 0`;
+  }
+  if (spec.maxRedirects !== undefined && !(Number.isInteger(spec.maxRedirects) && spec.maxRedirects >= 0)) {
+    return 'maxRedirects must be an integer >= 0';
+  }
+  const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
+  if (download !== undefined && (typeof download.path !== 'string' || download.path === '')) {
+    return 'download path must be a non-empty string';
+  }
+  if (spec.cache !== undefined && spec.cache !== false && (spec.method ?? 'GET') !== 'GET') {
+    return 'cache applies to GET requests only';
+  }
+  return null;
+}
+
+/** Apply defaults to a spec that {@link specError} accepted. */
+export function normalizeSpec(spec: RequestSpec): NormalizedSpec {
+  const body = spec.body === undefined ? null : typeof spec.body === 'string' ? utf8Encode(spec.body) : spec.body;
+  const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
+  return {
+    hop: { method: spec.method ?? 'GET', url: parseUrl(spec.url)!, headers: headerLines(spec.headers), body },
+    timeouts: {
+      connectMs: spec.timeouts?.connectMs ?? 0,
+      totalMs: spec.timeouts?.totalMs ?? 0,
+      stallMs: spec.timeouts?.stallMs ?? 0,
+    },
+    retry: retryPolicy(spec.retry),
+    maxRedirects: spec.maxRedirects ?? 8,
+    bodySizeLimit: spec.bodySizeLimit ?? -1,
+    decompress: spec.decompress ?? true,
+    download: download ? { path: download.path, resume: download.resume ?? false } : null,
+    cache: spec.cache ?? false,
+    tls: spec.tls ?? null,
+  };
+}

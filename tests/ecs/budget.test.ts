@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addEntity, hasComponent } from 'bitecs';
+import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
+import { Result } from '../../engine-module/request/result.js';
+import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+
+let server: TestServer;
+let tw: TestWorld;
+afterEach(async () => {
+  tw?.destroy();
+  await server?.close();
+});
+
+const CHUNK = 65536; // HTTPClient's default read chunk size
+const big = Buffer.from(pattern(3_000_000, 3));
+
+/** Start `n` downloads of `big` and wait (real time) until the server has written everything, so it is buffered. */
+async function buffered(n: number) {
+  let finished = 0;
+  server = await startServer((_req, res) => {
+    res.writeHead(200, { 'Content-Length': big.length });
+    res.end(big, () => finished++);
+  });
+  const eids = Array.from({ length: n }, () => {
+    const eid = addEntity(tw.world);
+    addRequest(tw.world, eid, { url: server.url('/big') });
+    return eid;
+  });
+  await tw.until(() => eids.every((e) => tw.http.Progress.total[e] === big.length));
+  while (finished < n) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 100));
+  return eids;
+}
+
+describe('per-tick budget', () => {
+  it('by default a tick reads everything buffered: a download is not capped at one chunk per frame', async () => {
+    tw = testWorld();
+    const [eid] = await buffered(1);
+    const before = tw.http.Progress.received[eid];
+    await tw.tick();
+    expect(tw.http.Progress.received[eid] - before).toBeGreaterThan(4 * CHUNK);
+    await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
+    expect(Buffer.from(getResponse(tw.world, eid)!.body!).equals(big)).toBe(true);
+  });
+
+  it('a byte budget caps a tick, yet every active request advances every tick', async () => {
+    tw = testWorld({ budget: { bytes: 2 * CHUNK } });
+    const eids = await buffered(3);
+    let ticks = 0;
+    while (!eids.every((e) => hasComponent(tw.world, e, tw.http.Done))) {
+      const before = eids.map((e) => tw.http.Progress.received[e]);
+      await tw.tick();
+      ticks++;
+      const deltas = eids.map((e, i) => tw.http.Progress.received[e] - before[i]);
+      const total = deltas.reduce((a, b) => a + b, 0);
+      expect(total).toBeLessThanOrEqual(2 * CHUNK + eids.length * CHUNK);
+      deltas.forEach((delta, i) => {
+        if (before[i] < big.length) expect(delta, `request ${i} advanced`).toBeGreaterThan(0);
+      });
+    }
+    expect(ticks).toBeGreaterThanOrEqual(Math.ceil((3 * big.length) / (2 * CHUNK + 3 * CHUNK)));
+    for (const e of eids) expect(getResponse(tw.world, e)!.result).toBe(Result.SUCCESS);
+  });
+});

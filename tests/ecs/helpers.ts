@@ -1,0 +1,96 @@
+// Frame-stepped test harness: real Node http servers on loopback, a world stepped tick by tick on a test clock.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createWorld, type World } from 'bitecs';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import { createHttpSystem, destroyHttpSystem, updateHttp, type HttpSystemOptions } from '../../engine-module/ecs/http-system.js';
+import type { HttpWorld } from '../../engine-module/ecs/http-state.js';
+
+export const platform = createNodePlatform();
+
+export interface TestServer {
+  server: Server;
+  port: number;
+  url(path: string): string;
+  /** Sockets open right now. */
+  live: Set<Socket>;
+  /** Sockets ever accepted. */
+  accepted: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  const live = new Set<Socket>();
+  const t: TestServer = {
+    server,
+    port: 0,
+    url: (path) => `http://127.0.0.1:${t.port}${path}`,
+    live,
+    accepted: 0,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of live) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  server.on('connection', (socket: Socket) => {
+    t.accepted++;
+    live.add(socket);
+    socket.on('close', () => live.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.port = (server.address() as { port: number }).port;
+  return t;
+}
+
+/** A world with HTTP set up on a test clock that advances `tickMs` per tick. */
+export interface TestWorld {
+  world: World;
+  http: HttpWorld;
+  clock: { now: number };
+  /** Let Node's event loop deliver I/O, advance the clock, run one tick. */
+  tick(): Promise<void>;
+  /** Tick until `done()` holds (or fail after `max` ticks); returns the number of ticks taken. */
+  until(done: () => boolean, max?: number): Promise<number>;
+  destroy(): void;
+}
+
+export function testWorld(options: HttpSystemOptions = {}, tickMs = 16): TestWorld {
+  const world = createWorld();
+  const clock = { now: 0 };
+  const http = createHttpSystem(world, { platform, clock: () => clock.now, ...options });
+  const tw: TestWorld = {
+    world,
+    http,
+    clock,
+    async tick() {
+      await new Promise((r) => setImmediate(r));
+      clock.now += tickMs;
+      updateHttp(world);
+    },
+    async until(done, max = 5000) {
+      for (let n = 1; n <= max; n++) {
+        await tw.tick();
+        if (done()) return n;
+        // Waiting for a server-side timer or a slow peer: do not spin the CPU.
+        if (n % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      throw new Error(`condition not reached in ${max} ticks`);
+    },
+    destroy: () => destroyHttpSystem(world),
+  };
+  return tw;
+}
+
+/** Deterministic test bytes. */
+export function pattern(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { poolKey } from '../../engine-module/request/connection.js';
+import { parseUrl } from '../../engine-module/request/url.js';
+
+describe('pool keys', () => {
+  const https = parseUrl('https://assets.test/a')!;
+  it('are the origin for plain http and for https with default TLS settings', () => {
+    expect(poolKey({ url: parseUrl('http://assets.test:8080/x')!, tls: null })).toBe('http://assets.test:8080');
+    expect(poolKey({ url: https, tls: null })).toBe('https://assets.test:443');
+  });
+
+  it('separate connections made under different TLS settings', () => {
+    const keys = new Set([
+      poolKey({ url: https, tls: null }),
+      poolKey({ url: https, tls: { verifyHost: false } }),
+      poolKey({ url: https, tls: { trustedChain: '-----BEGIN CERTIFICATE-----A' } }),
+      poolKey({ url: https, tls: { trustedChain: '-----BEGIN CERTIFICATE-----B' } }),
+      poolKey({ url: https, tls: { commonNameOverride: 'other.test' } }),
+    ]);
+    expect(keys.size).toBe(5);
+    expect(poolKey({ url: https, tls: { trustedChain: 'X' } })).toBe(poolKey({ url: https, tls: { trustedChain: 'X' } }));
+  });
+});
