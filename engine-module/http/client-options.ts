@@ -1,0 +1,39 @@
+import type { StreamPeer } from '../net/stream-peer.js';
+import type { Platform } from '../platform/platform.js';
+
+/** TLS settings of connectToHost (Godot's TLSOptions.client(trusted_chain, common_name_override)). */
+export interface TlsOptions {
+  /** PEM certificates to trust instead of the platform's roots. */
+  trustedChain?: string;
+  /** Name to verify the certificate against instead of the host. */
+  commonNameOverride?: string;
+}
+
+/** What a TLS layer needs to start a client handshake over an already connected transport. */
+export interface TlsConnectParams extends TlsOptions {
+  /** Server name: sent as SNI and, when `verifyHost`, matched against the certificate. */
+  host: string;
+  verifyHost: boolean;
+  platform: Platform;
+}
+
+/** A StreamPeer speaking TLS over another one: CONNECTING while it handshakes, ERROR when the handshake fails. */
+export interface TlsStreamPeer extends StreamPeer {
+  /** Why the handshake failed, in words a person can read; null while nothing failed. */
+  getTlsError(): string | null;
+}
+
+/** Starts TLS over a connected transport (the TCP socket, or a proxy tunnel). */
+export type TlsWrapper = (inner: StreamPeer, params: TlsConnectParams) => TlsStreamPeer;
+
+/** Construction options of {@link HTTPClient}. */
+export interface HTTPClientOptions {
+  /** The platform to connect through; defaults to the installed one (getPlatform()) at connect time. */
+  platform?: Platform;
+  /** Largest response head (status line and fields, in bytes) accepted; 64 KiB by default. */
+  maxHeadBytes?: number;
+  /** Most header fields accepted in one response head; 500 by default. */
+  maxHeaderCount?: number;
+  /** The TLS layer. Without one, `useSsl` and https:// give ERR_UNAVAILABLE. */
+  tls?: TlsWrapper;
+}

@@ -1,0 +1,97 @@
+import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
+import { Err, Method } from './constants.js';
+import { isInterim } from './framing.js';
+import { ProtocolError } from './protocol-error.js';
+import { ReceiveBuffer } from './receive-buffer.js';
+import { ResponseHeadReader, type HeadLimits } from './response-head.js';
+import { writeRequest } from './request-writer.js';
+
+const PULL_BYTES = 16384;
+
+/**
+ * An HTTP CONNECT tunnel through a proxy, as a StreamPeer: CONNECTING while the CONNECT exchange runs, then a plain
+ * byte pipe to the origin (TLS to the origin goes on top of it), ERROR when the proxy refuses.
+ */
+export class ConnectTunnel implements StreamPeer {
+  private state: 'sending' | 'reading' | 'open' | 'failed' = 'sending';
+  private readonly request: Uint8Array;
+  private sent = 0;
+  private readonly buffer = new ReceiveBuffer();
+  private head: ResponseHeadReader;
+  /** Why the tunnel failed (the proxy's status code, or a protocol error), or null. */
+  failure: string | null = null;
+
+  constructor(
+    private readonly inner: StreamPeer,
+    authority: string,
+    private readonly limits: HeadLimits,
+  ) {
+    const r = writeRequest({ method: Method.CONNECT, url: authority, headers: [], body: new Uint8Array(0), host: authority });
+    if (typeof r === 'number') throw new Error(`invalid CONNECT authority "${authority}" (${Err[r]})`);
+    this.request = r.bytes;
+    this.head = new ResponseHeadReader(limits);
+  }
+
+  poll(): void {
+    this.inner.poll?.();
+    try {
+      this.advance();
+    } catch (e) {
+      this.fail(e instanceof ProtocolError ? e.message : String(e));
+    }
+  }
+
+  getStatus(): number {
+    if (this.state === 'failed') return PeerStatus.ERROR;
+    if (this.state !== 'open') return PeerStatus.CONNECTING;
+    return this.buffer.length > 0 ? PeerStatus.CONNECTED : this.inner.getStatus();
+  }
+
+  getAvailableBytes(): number {
+    return this.state === 'open' ? this.buffer.length + this.inner.getAvailableBytes() : 0;
+  }
+
+  getPartialData(max: number): Uint8Array {
+    if (this.state !== 'open') return new Uint8Array(0);
+    return this.buffer.length > 0 ? this.buffer.takeAtMost(max) : this.inner.getPartialData(max);
+  }
+
+  putPartialData(data: Uint8Array): number {
+    return this.state === 'open' ? this.inner.putPartialData(data) : 0;
+  }
+
+  disconnectFromHost(): void {
+    this.inner.disconnectFromHost();
+    this.buffer.clear();
+  }
+
+  private advance(): void {
+    const status = this.inner.getStatus();
+    if (this.state === 'sending' && status === PeerStatus.CONNECTED) {
+      this.sent += this.inner.putPartialData(this.request.subarray(this.sent));
+      if (this.sent === this.request.length) this.state = 'reading';
+    }
+    while (this.state === 'reading') {
+      const head = this.head.read(this.buffer);
+      if (head && isInterim(head.status)) {
+        this.head = new ResponseHeadReader(this.limits);
+      } else if (head) {
+        if (head.status >= 200 && head.status < 300) this.state = 'open';
+        else this.fail(`proxy answered CONNECT with ${head.status}`);
+      } else {
+        const data = this.inner.getPartialData(PULL_BYTES);
+        if (data.length === 0) break;
+        this.buffer.append(data);
+      }
+    }
+    if (this.state !== 'open' && this.state !== 'failed' && (status === PeerStatus.ERROR || status === PeerStatus.NONE)) {
+      this.fail('proxy closed the connection before the tunnel opened');
+    }
+  }
+
+  private fail(reason: string): void {
+    this.failure = reason;
+    this.state = 'failed';
+    this.inner.disconnectFromHost();
+  }
+}

@@ -1,0 +1,128 @@
+import { utf8Decode } from '../bytes/bytes.js';
+import { isForbiddenInValue, isToken, isWhitespace, trimOws } from './field-syntax.js';
+import { ProtocolError } from './protocol-error.js';
+import type { ReceiveBuffer } from './receive-buffer.js';
+
+/** A parsed response head. */
+export interface ResponseHead {
+  /** HTTP minor version: 1 for HTTP/1.1 (and later 1.x), 0 for HTTP/1.0 (and 0.9). */
+  minorVersion: number;
+  status: number;
+  reason: string;
+  /** Field lines in arrival order; names as sent, values trimmed and unfolded. */
+  headers: Array<[string, string]>;
+}
+
+/** Limits that bound what one head may cost. */
+export interface HeadLimits {
+  maxHeadBytes: number;
+  maxHeaderCount: number;
+}
+
+const HTTP_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+const COLON = 0x3a;
+
+/**
+ * Reads one response head from a {@link ReceiveBuffer}, line by line, across any split of the bytes. Leading blank
+ * lines are skipped, bare LF ends a line, obs-fold becomes one space; CTLs in values and NUL anywhere are errors.
+ */
+export class ResponseHeadReader {
+  private consumed = 0;
+  private status: { minorVersion: number; status: number; reason: string } | null = null;
+  private readonly headers: Array<[string, Uint8Array[]]> = [];
+
+  constructor(private readonly limits: HeadLimits) {}
+
+  /** The complete head, or null while more bytes are needed. Throws {@link ProtocolError} on a bad head. */
+  read(buf: ReceiveBuffer): ResponseHead | null {
+    for (;;) {
+      if (!this.status) this.rejectEarly(buf);
+      const line = buf.extractLine(this.limits.maxHeadBytes - this.consumed);
+      if (!line) return null;
+      this.consumed += line.length + 1;
+      if (!this.status) {
+        if (line.length > 0) this.status = parseStatusLine(line);
+        continue;
+      }
+      if (line.length === 0) return this.finish();
+      this.addFieldLine(line);
+    }
+  }
+
+  /** A first line that cannot become "HTTP/" fails before its end arrives (e.g. a TLS record on a plain port). */
+  private rejectEarly(buf: ReceiveBuffer): void {
+    let i = 0;
+    while (i < buf.length && (buf.peek(i) === 0x0d || buf.peek(i) === 0x0a)) i++;
+    for (let k = 0; k < HTTP_PREFIX.length && i + k < buf.length; k++) {
+      if (buf.peek(i + k) !== HTTP_PREFIX[k]) throw new ProtocolError('response does not start with "HTTP/"');
+    }
+  }
+
+  private addFieldLine(line: Uint8Array): void {
+    if (isWhitespace(line[0])) {
+      const last = this.headers[this.headers.length - 1];
+      if (!last) throw new ProtocolError('continuation line before any field');
+      last[1].push(checkedValue(line));
+      return;
+    }
+    const colon = line.indexOf(COLON);
+    if (colon < 0) throw new ProtocolError('field line without a colon');
+    const name = line.subarray(0, colon);
+    if (!isToken(name)) throw new ProtocolError('invalid field name');
+    if (this.headers.length >= this.limits.maxHeaderCount) {
+      throw new ProtocolError(`more than ${this.limits.maxHeaderCount} header fields`);
+    }
+    this.headers.push([String.fromCharCode.apply(null, name as unknown as number[]), [checkedValue(line.subarray(colon + 1))]]);
+  }
+
+  private finish(): ResponseHead {
+    const s = this.status!;
+    return {
+      minorVersion: s.minorVersion,
+      status: s.status,
+      reason: s.reason,
+      headers: this.headers.map(([name, parts]) => [name, parts.map(utf8Decode).filter((p) => p.length > 0).join(' ')]),
+    };
+  }
+}
+
+/** Trimmed value bytes; throws on a control character (CR, NUL, ...) anywhere in it. */
+function checkedValue(raw: Uint8Array): Uint8Array {
+  for (let i = 0; i < raw.length; i++) {
+    if (isForbiddenInValue(raw[i])) throw new ProtocolError(`control character 0x${raw[i].toString(16)} in a field`);
+  }
+  return trimOws(raw);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** status-line = HTTP-version SP 3DIGIT [ SP reason-phrase ] (a missing SP before an empty reason is tolerated). */
+function parseStatusLine(line: Uint8Array): { minorVersion: number; status: number; reason: string } {
+  const ok =
+    line.length >= 12 &&
+    HTTP_PREFIX.every((c, i) => line[i] === c) &&
+    isDigit(line[5]) &&
+    line[6] === 0x2e &&
+    isDigit(line[7]) &&
+    line[8] === 0x20 &&
+    isDigit(line[9]) &&
+    isDigit(line[10]) &&
+    isDigit(line[11]) &&
+    (line.length === 12 || line[12] === 0x20);
+  if (!ok) throw new ProtocolError('malformed status line');
+  const major = line[5] - 0x30;
+  const minor = line[7] - 0x30;
+  let minorVersion: number;
+  if (major === 1) minorVersion = minor === 0 ? 0 : 1;
+  else if (major === 0 && minor === 9) minorVersion = 0;
+  else throw new ProtocolError(`unsupported HTTP version ${major}.${minor}`);
+  const reason = line.subarray(Math.min(13, line.length));
+  for (let i = 0; i < reason.length; i++) {
+    if (isForbiddenInValue(reason[i])) throw new ProtocolError('control character in the reason phrase');
+  }
+  const status = (line[9] - 0x30) * 100 + (line[10] - 0x30) * 10 + (line[11] - 0x30);
+  if (status < 100) throw new ProtocolError(`status code ${status} out of range`);
+  return { minorVersion, status, reason: utf8Decode(reason) };
+}

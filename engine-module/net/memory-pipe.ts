@@ -1,0 +1,129 @@
+import { PeerStatus, type StreamPeer } from './stream-peer.js';
+
+/** Options of {@link createMemoryPipe}. */
+export interface MemoryPipeOptions {
+  /** Most bytes buffered toward one side; writes beyond it are partially accepted (backpressure). Unbounded by default. */
+  capacity?: number;
+  /** Most bytes one getPartialData() returns, to force small reads. Unbounded by default. */
+  maxRead?: number;
+}
+
+/** Bytes queued toward one side, and how that direction ended. */
+class Direction {
+  chunks: Uint8Array[] = [];
+  size = 0;
+  /** The writing side closed: the reader sees NONE once it has read everything. */
+  closed = false;
+  /** The connection was reset: the reader sees ERROR at once. */
+  reset = false;
+}
+
+/**
+ * One end of an in-memory connection. Whatever one end writes the other can read immediately, with no event loop,
+ * so tests control exactly which bytes are available at each poll. {@link queueSplits} and {@link deliverNext} script
+ * a byte stream in chosen pieces.
+ */
+export class MemoryPeer implements StreamPeer {
+  private pending: Uint8Array[] = [];
+  private selfClosed = false;
+
+  /** @internal use {@link createMemoryPipe}. */
+  constructor(
+    private readonly incoming: Direction,
+    private readonly outgoing: Direction,
+    private readonly options: MemoryPipeOptions,
+  ) {}
+
+  getStatus(): number {
+    if (this.selfClosed) return PeerStatus.NONE;
+    if (this.incoming.size > 0) return PeerStatus.CONNECTED;
+    if (this.incoming.reset) return PeerStatus.ERROR;
+    if (this.incoming.closed) return PeerStatus.NONE;
+    return PeerStatus.CONNECTED;
+  }
+
+  poll(): void {}
+
+  getAvailableBytes(): number {
+    return this.selfClosed ? 0 : Math.min(this.incoming.size, this.options.maxRead ?? Infinity);
+  }
+
+  getPartialData(max: number): Uint8Array {
+    const dir = this.incoming;
+    const n = Math.min(max, this.getAvailableBytes());
+    if (n <= 0) return new Uint8Array(0);
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const c = dir.chunks[0];
+      const k = Math.min(c.length, n - at);
+      out.set(c.subarray(0, k), at);
+      at += k;
+      if (k === c.length) dir.chunks.shift();
+      else dir.chunks[0] = c.subarray(k);
+    }
+    dir.size -= n;
+    return out;
+  }
+
+  putPartialData(data: Uint8Array): number {
+    const dir = this.outgoing;
+    if (this.selfClosed || dir.closed || dir.reset || this.incoming.reset) return 0;
+    const n = Math.min(data.length, (this.options.capacity ?? Infinity) - dir.size);
+    if (n <= 0) return 0;
+    dir.chunks.push(data.slice(0, n));
+    dir.size += n;
+    return n;
+  }
+
+  /** Close this end: the other end reads what was sent, then sees NONE. */
+  disconnectFromHost(): void {
+    this.selfClosed = true;
+    this.outgoing.closed = true;
+    this.incoming.chunks = [];
+    this.incoming.size = 0;
+  }
+
+  /** Abort the connection (like a TCP reset): the other end reads what already arrived, then sees ERROR. */
+  reset(): void {
+    this.outgoing.reset = true;
+    this.disconnectFromHost();
+  }
+
+  /** Script `data` toward the other end, cut before each offset in `cuts`; nothing is sent until deliverNext(). */
+  queueSplits(data: Uint8Array, cuts: readonly number[] = []): void {
+    let from = 0;
+    for (const cut of [...cuts, data.length]) {
+      if (cut > from) this.pending.push(data.slice(from, cut));
+      from = Math.max(from, cut);
+    }
+  }
+
+  /** Send the next scripted piece (ignoring capacity); false when none is left. */
+  deliverNext(): boolean {
+    const piece = this.pending.shift();
+    if (!piece) return false;
+    if (!this.selfClosed && !this.outgoing.closed) {
+      this.outgoing.chunks.push(piece);
+      this.outgoing.size += piece.length;
+    }
+    return true;
+  }
+
+  /** Scripted pieces not yet delivered. */
+  get pendingPieces(): number {
+    return this.pending.length;
+  }
+
+  /** Bytes this end wrote that the other end has not read. */
+  get unread(): number {
+    return this.outgoing.size;
+  }
+}
+
+/** A connected pair of in-memory StreamPeers: [one end, the other end] (e.g. client and server). */
+export function createMemoryPipe(options: MemoryPipeOptions = {}): [MemoryPeer, MemoryPeer] {
+  const aToB = new Direction();
+  const bToA = new Direction();
+  return [new MemoryPeer(bToA, aToB, options), new MemoryPeer(aToB, bToA, options)];
+}

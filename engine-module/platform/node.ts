@@ -1,0 +1,232 @@
+// The Node platform: sockets, DNS, randomness, clocks, the trust store and files, all from Node built-ins.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { lookup } from 'node:dns';
+import * as fs from 'node:fs';
+import { connect, isIP, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { rootCertificates } from 'node:tls';
+import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
+import type { FileAccess, FileSink, PendingResolve, Platform } from './platform.js';
+
+/** Options of {@link createNodePlatform}. */
+export interface NodePlatformOptions {
+  /** Received bytes a socket buffers before it is paused until the reader catches up (default 4 MiB). */
+  highWaterMark?: number;
+  /** Written bytes a socket buffers before putPartialData() accepts no more (default 4 MiB). */
+  writeHighWaterMark?: number;
+}
+
+const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
+
+/** A finished lookup. */
+function settled(address: string | null): PendingResolve {
+  return { status: () => (address ? 'done' : 'failed'), address: () => address };
+}
+
+/** Resolve through the OS resolver (node:dns lookup, like getaddrinfo); literals at once, *.invalid never. */
+function resolveHost(host: string): PendingResolve {
+  const name = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIP(name)) return settled(name);
+  // RFC 6761: "invalid" names never resolve, and must not be sent to a resolver.
+  if (name === '' || /(^|\.)invalid\.?$/i.test(name)) return settled(null);
+  let state: 'pending' | 'done' | 'failed' = 'pending';
+  let address: string | null = null;
+  lookup(name, (err, addr) => {
+    if (err || !addr) state = 'failed';
+    else {
+      address = addr;
+      state = 'done';
+    }
+  });
+  return { status: () => state, address: () => address };
+}
+
+/**
+ * A StreamPeer over a node:net socket. Received data waits in a queue of the chunks Node delivered (never
+ * concatenated on arrival); past the high-water mark the socket is paused, so memory stays bounded when the game
+ * reads slowly, and resumed once the reader has drained it below half. Errors show as ERROR and a remote close as
+ * NONE, each only after every byte received before it has been read.
+ */
+class NodeTcpPeer implements StreamPeer {
+  private readonly socket: Socket;
+  private queue: Uint8Array[] = [];
+  private queued = 0;
+  private connected = false;
+  private ended = false;
+  private failed = false;
+  private closedByUs = false;
+  private paused = false;
+
+  constructor(
+    address: string,
+    port: number,
+    private readonly highWaterMark: number,
+    private readonly writeHighWaterMark: number,
+  ) {
+    this.socket = connect({ host: address, port });
+    this.socket.setNoDelay(true);
+    this.socket.on('connect', () => {
+      this.connected = true;
+    });
+    this.socket.on('data', (chunk: Buffer) => {
+      this.queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      this.queued += chunk.length;
+      if (this.queued > this.highWaterMark && !this.paused) {
+        this.paused = true;
+        this.socket.pause();
+      }
+    });
+    this.socket.on('end', () => {
+      this.ended = true;
+    });
+    this.socket.on('close', () => {
+      this.ended = true;
+    });
+    this.socket.on('error', () => {
+      this.failed = true;
+    });
+  }
+
+  getStatus(): number {
+    if (this.closedByUs) return PeerStatus.NONE;
+    if (this.queued > 0) return PeerStatus.CONNECTED;
+    if (this.failed) return PeerStatus.ERROR;
+    if (this.ended) return PeerStatus.NONE;
+    return this.connected ? PeerStatus.CONNECTED : PeerStatus.CONNECTING;
+  }
+
+  getAvailableBytes(): number {
+    return this.queued;
+  }
+
+  getPartialData(max: number): Uint8Array {
+    const n = Math.min(max, this.queued);
+    if (n <= 0) return new Uint8Array(0);
+    const first = this.queue[0];
+    let out: Uint8Array;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.queue.shift();
+      else this.queue[0] = first.subarray(n);
+    } else {
+      out = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const c = this.queue[0];
+        const k = Math.min(c.length, n - at);
+        out.set(c.subarray(0, k), at);
+        at += k;
+        if (k === c.length) this.queue.shift();
+        else this.queue[0] = c.subarray(k);
+      }
+    }
+    this.queued -= n;
+    if (this.paused && this.queued <= this.highWaterMark / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return out;
+  }
+
+  putPartialData(data: Uint8Array): number {
+    if (!this.connected || this.closedByUs || this.failed || this.ended || this.socket.destroyed) return 0;
+    const n = Math.min(data.length, this.writeHighWaterMark - this.socket.writableLength);
+    if (n <= 0) return 0;
+    // Copied: the caller may reuse its buffer before Node has written it.
+    this.socket.write(Buffer.from(data.subarray(0, n)));
+    return n;
+  }
+
+  disconnectFromHost(): void {
+    this.closedByUs = true;
+    this.queue = [];
+    this.queued = 0;
+    this.socket.destroy();
+  }
+}
+
+/** Appends to a file with synchronous writes (a frame writes what it read; no event loop needed). */
+class NodeFileSink implements FileSink {
+  constructor(private fd: number | null) {}
+
+  write(data: Uint8Array): boolean {
+    if (this.fd === null) return false;
+    try {
+      let at = 0;
+      while (at < data.length) at += fs.writeSync(this.fd, data, at, data.length - at);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    try {
+      fs.closeSync(this.fd);
+    } finally {
+      this.fd = null;
+    }
+  }
+}
+
+const nodeFiles: FileAccess = {
+  size(path) {
+    try {
+      const st = fs.statSync(path);
+      return st.isFile() ? st.size : -1;
+    } catch {
+      return -1;
+    }
+  },
+  open(path, append) {
+    try {
+      return new NodeFileSink(fs.openSync(path, append ? 'a' : 'w'));
+    } catch {
+      return null;
+    }
+  },
+  read(path) {
+    try {
+      const b = fs.readFileSync(path);
+      return new Uint8Array(b.buffer, b.byteOffset, b.length);
+    } catch {
+      return null;
+    }
+  },
+  remove(path) {
+    fs.rmSync(path, { force: true });
+  },
+};
+
+let rootsDer: Uint8Array[] | null = null;
+
+/** Node's bundled Mozilla roots, PEM to DER once. */
+function trustedRoots(): Uint8Array[] {
+  if (!rootsDer) {
+    rootsDer = rootCertificates.map((pem) => {
+      const b64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+      const der = Buffer.from(b64, 'base64');
+      return new Uint8Array(der.buffer, der.byteOffset, der.length);
+    });
+  }
+  return rootsDer;
+}
+
+/** Build the Node platform. `crypto` is left unset here (the Node crypto provider is installed separately). */
+export function createNodePlatform(options: NodePlatformOptions = {}): Platform {
+  const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+  const writeHighWaterMark = options.writeHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+  return {
+    resolveHost,
+    connectTcp: (address, port) => new NodeTcpPeer(address, port, highWaterMark, writeHighWaterMark),
+    randomBytes(n) {
+      const b = nodeRandomBytes(n);
+      return new Uint8Array(b.buffer, b.byteOffset, b.length);
+    },
+    now: () => performance.now(),
+    wallClock: () => new Date(),
+    trustedRoots,
+    files: nodeFiles,
+  };
+}
