@@ -1,0 +1,360 @@
+// The sans-I/O TLS client: bytes in (feed), bytes out (takeOutput), application data both ways, and state getters.
+// No sockets, no timers, no globals; randomness and verification come from the configuration. Work is resumable:
+// each pump() does at most one expensive asymmetric operation, so a caller can spread a handshake over frames.
+
+import { DecodeError } from '../bytes/byte-reader.js';
+import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
+import { AlertDescription, alertName, TlsError } from './alerts.js';
+import type { Extension } from './extensions.js';
+import { startHandshake } from './handshake-start.js';
+import type { ChainCheck, HandshakeContext, HandshakeState, NegotiatedParameters } from './handshake-context.js';
+import { ALERT_FATAL, ALERT_WARNING, makeAlert, parseAlert } from './messages/alert.js';
+import type { HandshakeMessage } from './messages/handshake.js';
+import { ChunkQueue, ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
+import { DEFAULT_GROUPS, orderSuites, SIGNATURE_SCHEMES, type TlsVersionName } from './suites.js';
+import { Transcript } from './transcript.js';
+import { parseCertificate } from './x509/certificate.js';
+import { parseIpAddress } from './x509/names.js';
+
+/** Everything the engine needs; nothing is taken from the environment. */
+export interface TlsEngineConfig {
+  /** The server's name: sent as SNI unless it is an IP literal. */
+  hostname: string;
+  crypto: CryptoProvider;
+  /** A cryptographically secure random source. */
+  randomBytes: (n: number) => Uint8Array;
+  /**
+   * Starts validating the server's chain (leaf first); null disables certificate verification (unsafe: anyone on
+   * the path can impersonate the server). The server's signatures are checked against its leaf key either way.
+   */
+  verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null;
+  /** Versions to offer (default both, 1.3 preferred). */
+  versions?: readonly TlsVersionName[];
+  /** Suite names to offer, in this order (default: all, ordered by the provider's AEAD preference). */
+  suites?: readonly string[];
+  /** Groups to offer; the first gets the initial key share (default x25519, secp256r1, secp384r1). */
+  groups?: readonly GroupName[];
+  /** ALPN protocols (default ['http/1.1']; empty sends no ALPN). */
+  alpn?: readonly string[];
+  /** Largest handshake message accepted (default 256 KiB: certificate chains can be large). */
+  maxHandshakeMessageSize?: number;
+  /** Rewrites the ClientHello extension list before sending (for reproducing reference traces). */
+  customizeClientHelloExtensions?: (extensions: Extension[]) => Extension[];
+}
+
+/** Where the connection stands. `closed` means a close_notify went or came; decrypted data may remain to be read. */
+export type TlsEngineStatus = 'handshaking' | 'connected' | 'closed' | 'failed';
+
+const DEFAULT_MAX_HANDSHAKE = 256 * 1024;
+
+/** True for IPv4/IPv6 literals, which must not be sent as SNI (RFC 6066 §3). */
+function isIpLiteral(host: string): boolean {
+  return parseIpAddress(host) !== null;
+}
+
+/**
+ * A TLS 1.2/1.3 client connection as a pure state machine. Configuration mistakes throw from the constructor;
+ * everything the network does afterwards ends, at worst, in status `failed` with a readable {@link error}.
+ */
+export class TlsClientEngine {
+  private readonly records = new RecordLayer();
+  private readonly handshakeBytes = new ChunkQueue();
+  private readonly plaintext = new ChunkQueue();
+  private readonly output: Uint8Array[] = [];
+  private readonly ctx: HandshakeContext;
+  private readonly maxHandshake: number;
+  private state: HandshakeState;
+  private currentStatus: TlsEngineStatus = 'handshaking';
+  private failure: string | null = null;
+  private outputBytes = 0;
+
+  constructor(config: TlsEngineConfig) {
+    if (typeof config.randomBytes !== 'function') throw new Error('TLS: no secure random source configured');
+    if (!config.hostname) throw new Error('TLS: a server host name is required');
+    const versions = config.versions ?? ['TLSv1.3', 'TLSv1.2'];
+    const suites = config.suites
+      ? config.suites.map((name) => {
+          const s = orderSuites(config.crypto.aeadPreference, versions).find((x) => x.name === name);
+          if (!s) throw new Error(`TLS: unknown cipher suite or not usable with the offered versions: ${name}`);
+          return s;
+        })
+      : orderSuites(config.crypto.aeadPreference, versions);
+    const groups = config.groups ?? DEFAULT_GROUPS;
+    if (versions.length === 0 || suites.length === 0 || groups.length === 0) {
+      throw new Error('TLS: at least one version, cipher suite and group must be offered');
+    }
+    this.maxHandshake = config.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE;
+    const engine = this;
+    const verifyChain = config.verifyChain;
+    this.ctx = {
+      crypto: config.crypto,
+      random: config.randomBytes,
+      offer: {
+        versions,
+        suites,
+        groups,
+        schemes: SIGNATURE_SCHEMES,
+        alpn: config.alpn ?? ['http/1.1'],
+        serverName: isIpLiteral(config.hostname) ? null : config.hostname,
+        customizeExtensions: config.customizeClientHelloExtensions,
+      },
+      transcript: new Transcript(config.crypto),
+      negotiated: null,
+      checkChain: (chain) => (verifyChain ? verifyChain(chain) : { step: () => ({ ok: true }) }),
+      publicKeyOf: leafPublicKey,
+      sendHandshake(message, addToTranscript = true) {
+        if (addToTranscript) this.transcript.add(message);
+        engine.emit(ContentType.handshake, message);
+      },
+      sendChangeCipherSpec: () => this.emit(ContentType.change_cipher_spec, Uint8Array.of(1)),
+      sendWarning: (description) => this.emit(ContentType.alert, makeAlert(ALERT_WARNING, description)),
+      setReadProtection: (p: RecordProtection) => {
+        // Keys change only at message boundaries (RFC 8446 §5.1): leftover bytes would be read with the wrong key.
+        if (this.handshakeBytes.length > 0) {
+          throw new TlsError(AlertDescription.unexpected_message, 'handshake message spans a key change');
+        }
+        this.records.setReadProtection(p);
+      },
+      setWriteProtection: (p: RecordProtection) => this.records.setWriteProtection(p),
+    };
+    this.state = startHandshake(this.ctx);
+  }
+
+  /** Current status. */
+  get status(): TlsEngineStatus {
+    return this.currentStatus;
+  }
+
+  /** Why the connection failed, for people; null unless status is `failed`. */
+  get error(): string | null {
+    return this.failure;
+  }
+
+  /** What the handshake agreed on, once known (complete when status is `connected`). */
+  get negotiated(): NegotiatedParameters | null {
+    return this.currentStatus === 'handshaking' ? null : this.ctx.negotiated;
+  }
+
+  /** True when pump() has work to do even without new input (the handshake is mid-computation). */
+  get hasPendingWork(): boolean {
+    return this.currentStatus === 'handshaking' && this.state.work !== undefined;
+  }
+
+  /** Decrypted application data waiting to be read. */
+  get availableBytes(): number {
+    return this.plaintext.length;
+  }
+
+  /** Encrypted bytes waiting in {@link takeOutput}. */
+  get pendingOutput(): number {
+    return this.outputBytes;
+  }
+
+  /** Bytes received from the server. Processing happens in {@link pump}. */
+  feed(data: Uint8Array): void {
+    if (this.currentStatus === 'failed') return;
+    this.records.feed(data);
+  }
+
+  /**
+   * Advance: process received records and run at most one unit of expensive handshake work. Never throws for
+   * anything the server sent.
+   */
+  pump(): void {
+    if (this.currentStatus === 'failed') return;
+    try {
+      this.advance();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Everything to send to the server, joined; null when there is nothing. */
+  takeOutput(): Uint8Array | null {
+    if (this.output.length === 0) return null;
+    const out = this.output.length === 1 ? this.output[0] : joinAll(this.output, this.outputBytes);
+    this.output.length = 0;
+    this.outputBytes = 0;
+    return out;
+  }
+
+  /** Read up to `max` bytes of decrypted application data (a view when it lies in one record). */
+  readApplicationData(max: number): Uint8Array {
+    return this.plaintext.take(Math.min(Math.max(0, Math.floor(max)), this.plaintext.length));
+  }
+
+  /** Encrypt application data into records of up to 16 KiB. Returns false unless the connection is open for writing. */
+  writeApplicationData(data: Uint8Array): boolean {
+    if (this.currentStatus !== 'connected') return false;
+    if (data.length > 0) this.emit(ContentType.application_data, data);
+    return true;
+  }
+
+  /** Send close_notify (once); nothing can be written afterwards. */
+  close(): void {
+    if (this.currentStatus === 'failed' || this.currentStatus === 'closed') return;
+    if (this.currentStatus === 'connected') this.emit(ContentType.alert, makeAlert(ALERT_WARNING, AlertDescription.close_notify));
+    this.currentStatus = 'closed';
+  }
+
+  /**
+   * The transport ended (call after the last {@link pump}). Before a close_notify that is a failure: during the
+   * handshake the connection never came up, after it the data may have been cut short by anyone on the path.
+   */
+  transportClosed(reason = 'connection closed'): void {
+    if (this.currentStatus === 'closed' || this.currentStatus === 'failed') return;
+    if (this.currentStatus === 'handshaking') {
+      this.fail(new Error(`${reason} during the handshake (while expecting ${this.state.expecting})`), false);
+    } else if (this.currentStatus === 'connected') {
+      this.fail(new Error(`${reason} without close_notify: the data may be truncated`), false);
+    }
+  }
+
+  private advance(): void {
+    let worked = false;
+    while (this.currentStatus === 'handshaking' || this.currentStatus === 'connected') {
+      const work = this.state.work;
+      if (work) {
+        if (worked) return;
+        worked = true;
+        this.setState(work.call(this.state));
+        continue;
+      }
+      const message = this.nextHandshakeMessage();
+      if (message) {
+        if (!this.state.handle) throw new TlsError(AlertDescription.unexpected_message, `unexpected handshake message (expected ${this.state.expecting})`);
+        this.setState(this.state.handle(message));
+        continue;
+      }
+      const record = this.records.readRecord();
+      if (!record) return;
+      this.dispatch(record);
+    }
+  }
+
+  private setState(next: HandshakeState): void {
+    this.state = next;
+    if (next.connected && this.currentStatus === 'handshaking') this.currentStatus = 'connected';
+  }
+
+  private nextHandshakeMessage(): HandshakeMessage | null {
+    const q = this.handshakeBytes;
+    if (q.length < 4) return null;
+    const length = (q.at(1) << 16) | (q.at(2) << 8) | q.at(3);
+    if (length > this.maxHandshake) {
+      throw new TlsError(AlertDescription.decode_error, `handshake message of ${length} bytes exceeds the limit of ${this.maxHandshake}`);
+    }
+    if (q.length < 4 + length) return null;
+    const raw = q.take(4 + length);
+    return { type: raw[0], body: raw.subarray(4), raw };
+  }
+
+  private dispatch(record: PlainRecord): void {
+    switch (record.type) {
+      case ContentType.handshake:
+        this.handshakeBytes.push(record.fragment);
+        return;
+      case ContentType.application_data:
+        if (this.currentStatus !== 'connected' || this.handshakeBytes.length > 0) {
+          throw new TlsError(AlertDescription.unexpected_message, `application data before the handshake completed (expected ${this.state.expecting})`);
+        }
+        this.plaintext.push(record.fragment);
+        return;
+      case ContentType.alert:
+        return this.receiveAlert(record.fragment);
+      case ContentType.change_cipher_spec:
+        return this.receiveChangeCipherSpec(record.fragment);
+      default:
+        throw new TlsError(AlertDescription.unexpected_message, `record of unknown content type ${record.type}`);
+    }
+  }
+
+  private receiveChangeCipherSpec(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) {
+      throw new TlsError(AlertDescription.unexpected_message, 'malformed ChangeCipherSpec');
+    }
+    if (this.state.changeCipherSpec) {
+      if (this.handshakeBytes.length > 0) throw new TlsError(AlertDescription.unexpected_message, 'ChangeCipherSpec inside a handshake message');
+      this.setState(this.state.changeCipherSpec());
+      return;
+    }
+    // TLS 1.3 middlebox compatibility (RFC 8446 §5): a plain CCS during the handshake is dropped, including one
+    // right after a HelloRetryRequest, before any version is settled.
+    const tls13Possible = this.ctx.negotiated ? this.ctx.negotiated.version === 'TLSv1.3' : this.ctx.offer.versions.includes('TLSv1.3');
+    if (tls13Possible && this.currentStatus === 'handshaking') return;
+    throw new TlsError(AlertDescription.unexpected_message, `unexpected ChangeCipherSpec (expected ${this.state.expecting})`);
+  }
+
+  private receiveAlert(fragment: Uint8Array): void {
+    const { level, description } = parseAlert(fragment);
+    if (description === AlertDescription.close_notify) {
+      if (this.currentStatus === 'handshaking') {
+        this.fail(new Error(`server closed the connection during the handshake (while expecting ${this.state.expecting})`), false);
+        return;
+      }
+      if (this.currentStatus === 'connected') this.emit(ContentType.alert, makeAlert(ALERT_WARNING, AlertDescription.close_notify));
+      this.currentStatus = 'closed';
+      return;
+    }
+    // TLS 1.2 warnings other than close_notify carry no obligation; TLS 1.3 treats every other alert as fatal.
+    if (level === ALERT_WARNING && this.ctx.negotiated?.version === 'TLSv1.2') return;
+    const when = this.currentStatus === 'handshaking' ? ` during the handshake (while expecting ${this.state.expecting})` : '';
+    this.fail(new Error(`server sent alert ${alertName(description)} (${description})${when}`), false);
+  }
+
+  private emit(type: ContentType, data: Uint8Array): void {
+    const before = this.output.length;
+    this.records.writeRecords(type, data, this.output);
+    for (let i = before; i < this.output.length; i++) this.outputBytes += this.output[i].length;
+  }
+
+  /** Enter `failed`: remember why and, for a locally detected protocol error, tell the server with a fatal alert. */
+  private fail(e: unknown, sendAlert = true): void {
+    if (this.currentStatus === 'failed') return;
+    let alert: AlertDescription = AlertDescription.internal_error;
+    let message: string;
+    if (e instanceof TlsError) {
+      alert = e.alert;
+      message = e.message;
+    } else if (e instanceof DecodeError) {
+      alert = AlertDescription.decode_error;
+      message = `malformed message from the server: ${e.message}`;
+    } else {
+      message = e instanceof Error ? e.message : String(e);
+    }
+    this.failure = message;
+    if (sendAlert) {
+      try {
+        this.emit(ContentType.alert, makeAlert(ALERT_FATAL, alert));
+      } catch {
+        // The alert is a courtesy; the failure stands either way.
+      }
+    }
+    this.currentStatus = 'failed';
+  }
+}
+
+/** The leaf's key, which signs CertificateVerify / ServerKeyExchange. */
+function leafPublicKey(der: Uint8Array): PublicKey {
+  let key: PublicKey | null;
+  let name = '';
+  try {
+    const cert = parseCertificate(der);
+    key = cert.publicKey;
+    name = cert.publicKeyName;
+  } catch (e) {
+    throw new TlsError(AlertDescription.bad_certificate, `cannot parse the server certificate: ${e instanceof Error ? e.message : e}`);
+  }
+  if (!key) throw new TlsError(AlertDescription.unsupported_certificate, `server certificate key is not supported (${name})`);
+  return key;
+}
+
+function joinAll(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

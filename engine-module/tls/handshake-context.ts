@@ -1,0 +1,124 @@
+// What the per-version handshake states share: the engine's services they call, the state shape, and the two kinds
+// of deferred asymmetric work (certificate chain steps and one signature check) both versions use.
+
+import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
+import { AlertDescription, TlsError } from './alerts.js';
+import type { Extension } from './extensions.js';
+import type { HandshakeMessage } from './messages/handshake.js';
+import type { RecordProtection } from './record-layer.js';
+import type { CipherSuite, SignatureScheme, TlsVersionName } from './suites.js';
+import type { Transcript } from './transcript.js';
+
+/** One step of certificate path validation: null while unfinished (each step costs at most one signature). */
+export interface ChainCheck {
+  step(): null | { ok: true } | { ok: false; reason: string };
+}
+
+/** What the handshake agreed on. */
+export interface NegotiatedParameters {
+  version: TlsVersionName;
+  suite: string;
+  group: string;
+  alpn: string | null;
+}
+
+/** What this client offers, resolved from its options. */
+export interface ClientOfferConfig {
+  versions: readonly TlsVersionName[];
+  suites: readonly CipherSuite[];
+  groups: readonly GroupName[];
+  schemes: readonly SignatureScheme[];
+  alpn: readonly string[];
+  serverName: string | null;
+  /** Rewrites the ClientHello extension list before it is sent (reproducing other clients' hellos in tests). */
+  customizeExtensions?: (extensions: Extension[]) => Extension[];
+}
+
+/** The engine's side of the handshake: everything a state may do besides computing. */
+export interface HandshakeContext {
+  readonly crypto: CryptoProvider;
+  readonly random: (n: number) => Uint8Array;
+  readonly offer: ClientOfferConfig;
+  readonly transcript: Transcript;
+  /** Start validating the server's chain (leaf first) for the configured name and roots. */
+  checkChain(chain: Uint8Array[]): ChainCheck;
+  /** The public key of a DER certificate; throws a TlsError(bad_certificate) when it cannot be read. */
+  publicKeyOf(der: Uint8Array): PublicKey;
+  /** Send a handshake message, adding it to the transcript unless it is a post-handshake one. */
+  sendHandshake(message: Uint8Array, addToTranscript?: boolean): void;
+  /** Send an alert at warning level (the only non-fatal one a client sends: no_renegotiation). */
+  sendWarning(description: AlertDescription): void;
+  sendChangeCipherSpec(): void;
+  setReadProtection(p: RecordProtection): void;
+  setWriteProtection(p: RecordProtection): void;
+  /** Record what was agreed (shown to callers; set as soon as it is known). */
+  negotiated: NegotiatedParameters | null;
+}
+
+/**
+ * A handshake state: it either waits for a message (`handle`) or has one unit of expensive work to do (`work`)
+ * before it can go on. Either way it returns the next state.
+ */
+export interface HandshakeState {
+  /** What the state waits for, for error messages. */
+  readonly expecting: string;
+  /** True once application data flows. */
+  readonly connected?: boolean;
+  work?(): HandshakeState;
+  handle?(message: HandshakeMessage): HandshakeState;
+  /** Only TLS 1.2 states that wait for the server's ChangeCipherSpec define this. */
+  changeCipherSpec?(): HandshakeState;
+}
+
+/** A state that runs one piece of work and goes on with whatever it returns. */
+export function workState(expecting: string, work: () => HandshakeState): HandshakeState {
+  return { expecting, work };
+}
+
+/** Step the chain check one signature at a time, then continue with `next`. */
+export function chainCheckState(check: ChainCheck, next: () => HandshakeState): HandshakeState {
+  const state: HandshakeState = workState('certificate chain validation', () => {
+    const result = check.step();
+    if (result === null) return state;
+    if (!result.ok) {
+      const reason = result.reason.replace(/^certificate verification failed: /, '');
+      throw new TlsError(alertForChainFailure(reason), `certificate verification failed: ${reason}`);
+    }
+    return next();
+  });
+  return state;
+}
+
+function alertForChainFailure(reason: string): AlertDescription {
+  if (/expired|not yet valid/i.test(reason)) return AlertDescription.certificate_expired;
+  if (/trust|root|issuer|self-signed/i.test(reason)) return AlertDescription.unknown_ca;
+  return AlertDescription.bad_certificate;
+}
+
+/** Verify one server signature (CertificateVerify or ServerKeyExchange) as a unit of work. */
+export function signatureCheckState(
+  ctx: HandshakeContext,
+  what: string,
+  scheme: SignatureScheme,
+  key: PublicKey,
+  content: Uint8Array,
+  signature: Uint8Array,
+  next: () => HandshakeState,
+): HandshakeState {
+  return workState(`${what} signature check`, () => {
+    if (!ctx.crypto.verify(scheme.algorithm, key, content, signature)) {
+      throw new TlsError(AlertDescription.decrypt_error, `${what}: the server's ${scheme.name} signature does not verify`);
+    }
+    return next();
+  });
+}
+
+/** The suite a server picked: one that was offered for the given version. */
+export function pickedSuite(ctx: HandshakeContext, code: number, version: 'TLSv1.3' | 'TLSv1.2'): CipherSuite {
+  const suite = ctx.offer.suites.find((s) => s.code === code && s.version === version);
+  if (!suite) {
+    throw new TlsError(AlertDescription.illegal_parameter, `server chose cipher suite 0x${code.toString(16)}, which was not offered for ${version}`);
+  }
+  return suite;
+}
+

@@ -1,0 +1,283 @@
+// The TLS record layer (RFC 8446 §5, RFC 5246 §6.2): framing, size limits and AEAD protection. It knows nothing of
+// handshakes; the engine tells it when keys change.
+
+import { ByteWriter } from '../bytes/byte-writer.js';
+import { toHex } from '../bytes/bytes.js';
+import type { Aead } from './crypto/provider.js';
+import { AlertDescription, TlsError } from './alerts.js';
+
+/** Record content types. */
+export enum ContentType {
+  change_cipher_spec = 20,
+  alert = 21,
+  handshake = 22,
+  application_data = 23,
+}
+
+/** The largest plaintext fragment (RFC 8446 §5.1). */
+const MAX_PLAINTEXT = 1 << 14;
+/** TLS 1.3 ciphertext may exceed the plaintext by at most 256 bytes (§5.2); TLS 1.2 by 2048 (RFC 5246 §6.2.3). */
+const MAX_EXPANSION_13 = 256;
+const MAX_EXPANSION_12 = 2048;
+const HEADER = 5;
+
+/** A record after decryption: its real content type and plaintext. */
+export interface PlainRecord {
+  type: ContentType;
+  fragment: Uint8Array;
+}
+
+/** Protection of one direction with one traffic key. Sequence numbers live here and restart with each new key. */
+export interface RecordProtection {
+  /** The on-wire record for this plaintext. */
+  seal(type: ContentType, plaintext: Uint8Array): Uint8Array;
+  /** The plaintext of a received record; throws bad_record_mac when the tag does not verify. */
+  open(type: number, fragment: Uint8Array): PlainRecord;
+  /** Most bytes of ciphertext one record may carry. */
+  readonly maxCiphertext: number;
+}
+
+/** Per-record nonce: the IV with the 64-bit sequence number XORed into its last 8 bytes (RFC 8446 §5.3). */
+function xorNonce(iv: Uint8Array, seq: number): Uint8Array {
+  const nonce = iv.slice();
+  let s = seq;
+  for (let i = nonce.length - 1; i >= nonce.length - 8 && s > 0; i--) {
+    nonce[i] ^= s % 256;
+    s = Math.floor(s / 256);
+  }
+  return nonce;
+}
+
+function header(type: number, length: number, minor = 3): Uint8Array {
+  return Uint8Array.of(type, 3, minor, length >>> 8, length & 0xff);
+}
+
+function withHeader(type: number, body: Uint8Array, minor = 3): Uint8Array {
+  const out = new Uint8Array(HEADER + body.length);
+  out.set(header(type, body.length, minor));
+  out.set(body, HEADER);
+  return out;
+}
+
+function badMac(): TlsError {
+  return new TlsError(AlertDescription.bad_record_mac, 'record failed authentication (bad AEAD tag): data was altered or keys disagree');
+}
+
+/** TLS 1.3 protection: the real type travels inside the encryption, followed by optional zero padding. */
+export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
+  let seq = 0;
+  return {
+    maxCiphertext: MAX_PLAINTEXT + MAX_EXPANSION_13,
+    seal(type, plaintext) {
+      const inner = new Uint8Array(plaintext.length + 1);
+      inner.set(plaintext);
+      inner[plaintext.length] = type;
+      const aad = header(ContentType.application_data, inner.length + 16);
+      const sealed = aead.seal(xorNonce(iv, seq++), aad, inner);
+      return withHeader(ContentType.application_data, sealed);
+    },
+    open(type, fragment) {
+      if (type !== ContentType.application_data) {
+        throw new TlsError(AlertDescription.unexpected_message, `plaintext record of type ${type} after encryption started`);
+      }
+      const inner = aead.open(xorNonce(iv, seq++), header(type, fragment.length), fragment);
+      if (!inner) throw badMac();
+      let end = inner.length;
+      while (end > 0 && inner[end - 1] === 0) end--;
+      if (end === 0) throw new TlsError(AlertDescription.unexpected_message, 'encrypted record without a content type');
+      if (end - 1 > MAX_PLAINTEXT) throw new TlsError(AlertDescription.record_overflow, 'decrypted record larger than 16 KiB');
+      return { type: inner[end - 1], fragment: inner.subarray(0, end - 1) };
+    },
+  };
+}
+
+/**
+ * TLS 1.2 AEAD protection. AES-GCM sends an 8-byte explicit nonce after a 4-byte implicit salt (RFC 5288; the
+ * sequence number serves as the explicit part); ChaCha20-Poly1305 derives the whole nonce as TLS 1.3 does (RFC 7905).
+ */
+export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
+  let seq = 0;
+  const explicit = iv.length === 4;
+  const aadFor = (n: number, type: number, length: number) => {
+    const w = new ByteWriter(13);
+    w.u32(Math.floor(n / 0x100000000)).u32(n >>> 0).u8(type).u16(0x0303).u16(length);
+    return w.finish();
+  };
+  const nonceFor = (n: number, wireNonce?: Uint8Array) => {
+    if (!explicit) return xorNonce(iv, n);
+    const nonce = new Uint8Array(12);
+    nonce.set(iv);
+    nonce.set(wireNonce ?? xorNonce(new Uint8Array(8), n), 4);
+    return nonce;
+  };
+  return {
+    maxCiphertext: MAX_PLAINTEXT + MAX_EXPANSION_12,
+    seal(type, plaintext) {
+      const n = seq++;
+      const nonce = nonceFor(n);
+      const sealed = aead.seal(nonce, aadFor(n, type, plaintext.length), plaintext);
+      if (!explicit) return withHeader(type, sealed);
+      const out = new Uint8Array(HEADER + 8 + sealed.length);
+      out.set(header(type, 8 + sealed.length));
+      out.set(nonce.subarray(4), HEADER);
+      out.set(sealed, HEADER + 8);
+      return out;
+    },
+    open(type, fragment) {
+      const n = seq++;
+      const skip = explicit ? 8 : 0;
+      if (fragment.length < skip + 16) throw badMac();
+      const body = fragment.subarray(skip);
+      const nonce = nonceFor(n, explicit ? fragment.subarray(0, 8) : undefined);
+      const plaintext = aead.open(nonce, aadFor(n, type, body.length - 16), body);
+      if (!plaintext) throw badMac();
+      if (plaintext.length > MAX_PLAINTEXT) throw new TlsError(AlertDescription.record_overflow, 'decrypted record larger than 16 KiB');
+      return { type, fragment: plaintext };
+    },
+  };
+}
+
+/**
+ * Received bytes, kept as the chunks they arrived in: taking a record copies only when it spans chunks, so a large
+ * download is never concatenated as a whole.
+ */
+export class ChunkQueue {
+  private chunks: Uint8Array[] = [];
+  private head = 0;
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(data: Uint8Array): void {
+    if (data.length === 0) return;
+    this.chunks.push(data);
+    this.size += data.length;
+  }
+
+  /** The byte at `i` from the front (i < length). */
+  at(i: number): number {
+    let k = this.head;
+    for (const c of this.chunks) {
+      const avail = c.length - k;
+      if (i < avail) return c[k + i];
+      i -= avail;
+      k = 0;
+    }
+    throw new RangeError('ChunkQueue.at past the end');
+  }
+
+  /** Remove and return the first `n` bytes (n <= length): a view when they lie in one chunk, else one copy. */
+  take(n: number): Uint8Array {
+    const first = this.chunks[0];
+    if (first && first.length - this.head >= n) {
+      const out = first.subarray(this.head, this.head + n);
+      this.advance(n);
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0];
+      const k = Math.min(n - at, c.length - this.head);
+      out.set(c.subarray(this.head, this.head + k), at);
+      at += k;
+      this.advance(k);
+    }
+    return out;
+  }
+
+  private advance(n: number): void {
+    this.head += n;
+    this.size -= n;
+    if (this.head === this.chunks[0].length) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+  }
+}
+
+/** Reads records from received bytes and writes records out, protected by whatever keys the engine installed. */
+export class RecordLayer {
+  private readonly input = new ChunkQueue();
+  private reader: RecordProtection | null = null;
+  private writer: RecordProtection | null = null;
+  private seenRecord = false;
+  private wroteRecord = false;
+
+  /** Received bytes not yet taken as records. */
+  get buffered(): number {
+    return this.input.length;
+  }
+
+  feed(data: Uint8Array): void {
+    this.input.push(data);
+  }
+
+  setReadProtection(p: RecordProtection): void {
+    this.reader = p;
+  }
+
+  setWriteProtection(p: RecordProtection): void {
+    this.writer = p;
+  }
+
+  /**
+   * The next whole record, decrypted when read keys are installed; null while incomplete. A record that is
+   * malformed, too large or fails authentication throws a {@link TlsError}.
+   */
+  readRecord(): PlainRecord | null {
+    if (this.input.length < HEADER) {
+      if (!this.seenRecord && this.input.length > 0) this.checkFirstByte();
+      return null;
+    }
+    const type = this.input.at(0);
+    const major = this.input.at(1);
+    const length = (this.input.at(3) << 8) | this.input.at(4);
+    if (type < ContentType.change_cipher_spec || type > ContentType.application_data || major !== 3) {
+      throw this.notTls(type);
+    }
+    const limit = this.reader ? this.reader.maxCiphertext : MAX_PLAINTEXT;
+    if (length > limit) {
+      throw new TlsError(AlertDescription.record_overflow, `record of ${length} bytes exceeds the limit of ${limit}`);
+    }
+    if (this.input.length < HEADER + length) return null;
+    this.seenRecord = true;
+    this.input.take(HEADER);
+    const fragment = this.input.take(length);
+    // A ChangeCipherSpec is never encrypted (RFC 8446 §5; in TLS 1.2 it precedes the new keys).
+    if (!this.reader || type === ContentType.change_cipher_spec) return { type, fragment };
+    return this.reader.open(type, fragment);
+  }
+
+  /** Protect and frame `data` as records of at most 16 KiB each. */
+  writeRecords(type: ContentType, data: Uint8Array, out: Uint8Array[]): void {
+    let at = 0;
+    do {
+      const piece = data.subarray(at, Math.min(data.length, at + MAX_PLAINTEXT));
+      out.push(this.writer && type !== ContentType.change_cipher_spec ? this.writer.seal(type, piece) : this.plainRecord(type, piece));
+      at += piece.length;
+    } while (at < data.length);
+  }
+
+  /** The first ClientHello goes out as version 1.0 for old middleboxes (RFC 8446 §5.1); everything else as 1.2. */
+  private plainRecord(type: ContentType, piece: Uint8Array): Uint8Array {
+    const minor = this.wroteRecord ? 3 : 1;
+    this.wroteRecord = true;
+    return withHeader(type, piece, minor);
+  }
+
+  private checkFirstByte(): void {
+    const type = this.input.at(0);
+    if (type < ContentType.change_cipher_spec || type > ContentType.application_data) throw this.notTls(type);
+  }
+
+  private notTls(type: number): TlsError {
+    const n = Math.min(this.input.length, 8);
+    const first: number[] = [];
+    for (let i = 0; i < n; i++) first.push(this.input.at(i));
+    const what = this.seenRecord ? `invalid record header (type ${type})` : 'the server did not answer with TLS';
+    return new TlsError(AlertDescription.decode_error, `${what}: first bytes ${toHex(Uint8Array.from(first))}`);
+  }
+}

@@ -1,0 +1,113 @@
+// The sans-I/O engine against hand-made server messages: every out-of-order or malformed answer ends in `failed`
+// with a readable reason and a fatal alert to the server; caller mistakes throw before anything is sent.
+
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../../engine-module/bytes/byte-writer.js';
+import { fromHex, toHex } from '../../engine-module/bytes/bytes.js';
+import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+import { TlsClientEngine, type TlsEngineConfig } from '../../engine-module/tls/engine.js';
+import { StreamPeerTLS } from '../../engine-module/tls/stream-peer-tls.js';
+
+const random = (n: number) => new Uint8Array(randomBytes(n));
+
+function engine(config: Partial<TlsEngineConfig> = {}) {
+  const e = new TlsClientEngine({ hostname: 'example.test', crypto: pureCrypto, randomBytes: random, verifyChain: null, ...config });
+  e.pump();
+  return { e, hello: e.takeOutput()! };
+}
+
+/** A ServerHello record; `extensions` are [type, body] pairs. */
+function serverHello(o: { version?: number; random?: Uint8Array; suite?: number; extensions?: [number, Uint8Array][] }) {
+  const w = new ByteWriter();
+  w.u8(22).u16(0x0303).vec16((w) =>
+    w.u8(2).vec24((w) => {
+      w.u16(o.version ?? 0x0303).bytes(o.random ?? new Uint8Array(32).fill(7));
+      w.vec8(() => {});
+      w.u16(o.suite ?? 0xc02f).u8(0);
+      if (o.extensions) w.vec16((w) => o.extensions!.forEach(([t, d]) => w.u16(t).vec16((w) => w.bytes(d))));
+    }),
+  );
+  return w.finish();
+}
+
+function failsWith(o: { e: TlsClientEngine }, input: Uint8Array, reason: string | RegExp, alert: number) {
+  o.e.feed(input);
+  o.e.pump();
+  expect(o.e.status).toBe('failed');
+  expect(o.e.error).toMatch(reason);
+  // The fatal alert goes out in plaintext before keys exist: 15 0303 0002 02 <alert>.
+  expect(toHex(o.e.takeOutput()!)).toBe(toHex(Uint8Array.of(21, 3, 3, 0, 2, 2, alert)));
+}
+
+const EMS: [number, Uint8Array] = [23, new Uint8Array(0)];
+
+describe('TlsClientEngine', () => {
+  it('sends SNI for names but not for IP literals, and offers suites in the provider order', () => {
+    const named = engine().hello;
+    expect(toHex(named)).toContain(toHex(new TextEncoder().encode('example.test')));
+    const ip = engine({ hostname: '127.0.0.1' }).hello;
+    expect(toHex(ip)).not.toContain('0000000e'); // no server_name extension
+    // Pure provider: ChaCha20 first among TLS 1.3 suites.
+    expect(toHex(named.subarray(5 + 4 + 2 + 32 + 1 + 2, 5 + 4 + 2 + 32 + 1 + 8))).toBe('130313011302');
+  });
+
+  it('a TLS 1.1 ServerHello is refused with protocol_version', () => {
+    failsWith(engine(), serverHello({ version: 0x0302 }), 'server chose TLS 1.1; this client supports TLS 1.3, TLS 1.2', 70);
+  });
+
+  it('the downgrade sentinel is refused when TLS 1.3 was offered', () => {
+    const sentinel = new Uint8Array(32);
+    sentinel.set(fromHex('444f574e47524401'), 24);
+    failsWith(engine(), serverHello({ random: sentinel, extensions: [EMS] }), /downgrade to TLS 1\.2 detected/, 47);
+  });
+
+  it('TLS 1.2 without the extended master secret is refused', () => {
+    failsWith(engine(), serverHello({}), /extended master secret/, 40);
+  });
+
+  it('an extension that was not offered is refused', () => {
+    failsWith(engine(), serverHello({ extensions: [EMS, [0x1234, new Uint8Array(0)]] }), /extension 4660 was not offered/, 110);
+  });
+
+  it('a message out of order is unexpected_message', () => {
+    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0, 0), 'unexpected certificate (expected ServerHello)', 10);
+    failsWith(engine(), Uint8Array.of(23, 3, 3, 0, 1, 0), /application data before the handshake completed/, 10);
+  });
+
+  it('a handshake message over the size limit is refused before it is buffered', () => {
+    failsWith(engine({ maxHandshakeMessageSize: 1000 }), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0x10, 0), /handshake message of 4096 bytes exceeds the limit of 1000/, 50);
+  });
+
+  it('a malformed ServerHello is decode_error', () => {
+    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 6, 2, 0, 0, 2, 3, 3), /malformed message from the server: truncated/, 50);
+  });
+
+  it('a server alert is reported by name', () => {
+    const o = engine();
+    o.e.feed(Uint8Array.of(21, 3, 3, 0, 2, 2, 40));
+    o.e.pump();
+    expect(o.e.error).toBe('server sent alert handshake_failure (40) during the handshake (while expecting ServerHello)');
+    expect(o.e.takeOutput()).toBeNull();
+  });
+
+  it('a transport end mid-handshake is reported', () => {
+    const o = engine();
+    o.e.transportClosed();
+    expect(o.e.error).toBe('connection closed during the handshake (while expecting ServerHello)');
+  });
+
+  it('caller mistakes throw before anything is sent', () => {
+    expect(() => new TlsClientEngine({ hostname: '', crypto: pureCrypto, randomBytes: random, verifyChain: null })).toThrow(/host name/);
+    expect(
+      () => new TlsClientEngine({ hostname: 'a', crypto: pureCrypto, randomBytes: undefined as never, verifyChain: null }),
+    ).toThrow('TLS: no secure random source configured');
+    expect(() => engine({ suites: ['TLS_RSA_WITH_RC4_128_MD5'] })).toThrow(/unknown cipher suite/);
+    expect(() => engine({ versions: ['TLSv1.3'], suites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] })).toThrow(/unknown cipher suite/);
+  });
+
+  it('StreamPeerTLS refuses to start without a random source or platform', () => {
+    const inner = { getStatus: () => 1, getAvailableBytes: () => 0, getPartialData: () => new Uint8Array(0), putPartialData: () => 0, disconnectFromHost() {} };
+    expect(() => new StreamPeerTLS(inner, { hostname: 'x', verify: false })).toThrow('StreamPeerTLS: no random source given and no platform installed');
+  });
+});
