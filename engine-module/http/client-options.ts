@@ -34,6 +34,6 @@ export interface HTTPClientOptions {
   maxHeadBytes?: number;
   /** Most header fields accepted in one response head; 500 by default. */
   maxHeaderCount?: number;
-  /** The TLS layer. Without one, `useSsl` and https:// give ERR_UNAVAILABLE. */
+  /** The TLS layer; tickhttp's own ({@link startTls}) unless another is given (a host's native TLS, a test double). */
   tls?: TlsWrapper;
 }

@@ -21,6 +21,7 @@ import { queryStringFromDict, type QueryValue } from './query-string.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { writeRequest } from './request-writer.js';
 import { ResponseHeadReader, type HeadLimits, type ResponseHead } from './response-head.js';
+import { startTls, trustedChainProblem } from './tls-layer.js';
 
 const EMPTY = new Uint8Array(0);
 const CR = 0x0d;
@@ -174,14 +175,16 @@ export class HTTPClient {
 
   /**
    * Start connecting (resolving first when `host` is a name). "http://" is stripped, "https://" forces TLS; port -1
-   * means 80 (or 443 with TLS). Returns ERR_INVALID_PARAMETER for a bad host or port, ERR_UNAVAILABLE for TLS when no
-   * TLS layer is configured, ERR_UNCONFIGURED when no platform is installed; otherwise OK, and `poll()` continues.
+   * means 80 (or 443 with TLS). Returns ERR_INVALID_PARAMETER for a bad host or port or a `trustedChain` without a
+   * certificate, ERR_UNCONFIGURED when no platform is installed; otherwise OK, and `poll()` continues.
+   * `verifyHost = false` turns certificate verification off entirely, as in Godot 3: the connection is then open to
+   * anyone on the path. Use it only against a server you control in development.
    */
   connectToHost(host: string, port = -1, useSsl = false, verifyHost = true, tlsOptions: TlsOptions = {}): Err {
     this.close();
     const target = parseConnectTarget(host, port, useSsl);
     if (typeof target === 'number') return target;
-    if (target.tls && !this.options.tls) return Err.ERR_UNAVAILABLE;
+    if (target.tls && trustedChainProblem(tlsOptions.trustedChain)) return Err.ERR_INVALID_PARAMETER;
     const platform = this.options.platform ?? tryGetPlatform();
     if (!platform) return Err.ERR_UNCONFIGURED;
     const proxy = target.tls ? this.httpsProxy : this.httpProxy;
@@ -469,7 +472,7 @@ export class HTTPClient {
         this.peer = new ConnectTunnel(peer, dial.tunnel, this.limits);
         dial.stage = 'tunnel';
       } else if (dial.stage !== 'tls' && dial.tls) {
-        this.peer = this.options.tls!(peer, dial.tls);
+        this.peer = (this.options.tls ?? startTls)(peer, dial.tls);
         dial.stage = 'tls';
       } else {
         this.dial = null;

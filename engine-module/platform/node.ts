@@ -6,6 +6,8 @@ import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
+import type { CryptoProvider } from '../tls/crypto/provider.js';
+import { nodeCrypto } from './node-crypto.js';
 import type { FileAccess, FileSink, PendingResolve, Platform } from './platform.js';
 
 /** Options of {@link createNodePlatform}. */
@@ -14,6 +16,8 @@ export interface NodePlatformOptions {
   highWaterMark?: number;
   /** Written bytes a socket buffers before putPartialData() accepts no more (default 4 MiB). */
   writeHighWaterMark?: number;
+  /** The crypto provider TLS uses (default: node:crypto, synchronous). */
+  crypto?: CryptoProvider;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
@@ -213,7 +217,7 @@ function trustedRoots(): Uint8Array[] {
   return rootsDer;
 }
 
-/** Build the Node platform. `crypto` is left unset here (the Node crypto provider is installed separately). */
+/** Build the Node platform: sockets, DNS, randomness and files from Node, TLS crypto from node:crypto by default. */
 export function createNodePlatform(options: NodePlatformOptions = {}): Platform {
   const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   const writeHighWaterMark = options.writeHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
@@ -228,5 +232,6 @@ export function createNodePlatform(options: NodePlatformOptions = {}): Platform 
     wallClock: () => new Date(),
     trustedRoots,
     files: nodeFiles,
+    crypto: options.crypto ?? nodeCrypto,
   };
 }
