@@ -1,0 +1,190 @@
+// Every resource limit, hit once: its default, and that configuring it moves the line. Head size, header count and
+// chunk-size line length over an in-memory pipe (exact bytes); body size through the request layer against a real
+// server; handshake message size and chain length against a recorded session and a real chain; buffered bytes per
+// connection on real sockets (plain TCP and TLS) while the game does not read.
+
+import { addEntity, createWorld } from 'bitecs';
+import { createServer as createHttpServer } from 'node:http';
+import type { Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asciiEncode, concatBytes } from '../../engine-module/bytes/bytes.js';
+import { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADER_COUNT, Status } from '../../engine-module/http/constants.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
+import { destroyHttpSystem, createHttpSystem, updateHttp } from '../../engine-module/ecs/http-system.js';
+import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
+import { Result } from '../../engine-module/request/result.js';
+import { DEFAULT_MAX_CHAIN_LENGTH, verifyCertificateChain } from '../../engine-module/tls/x509/path.js';
+import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { runHttpCase } from '../../fuzz/http-case.js';
+import { instrument } from '../../fuzz/instrument.js';
+import { makeLoopbackPki, type LoopbackPki } from '../../fuzz/pki.js';
+import { pumpAll, recordedEngine, recordTlsSession, type TlsRecording } from '../../fuzz/tls-recording.js';
+import { makeLongChain } from './hostile-pki.js';
+import { listen, recordingTlsWrapper, scriptedServer, TickedClient, tlsServer, writeForever } from './hostile.js';
+
+beforeAll(() => instrument());
+
+/** A response head with `count` fields, padded so the whole head is `size` bytes (CRLF line ends). */
+function headOf(count: number, size = 0): string {
+  let head = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n';
+  for (let i = 1; i < count; i++) head += `X-${i}: v\r\n`;
+  const pad = size - head.length - '\r\n'.length - 'X-Pad: \r\n'.length;
+  return `${head}${size > 0 ? `X-Pad: ${'p'.repeat(pad)}\r\n` : ''}\r\n`;
+}
+
+function endsWith(bytes: string, client?: { maxHeadBytes?: number; maxHeaderCount?: number }): Status {
+  const out = runHttpCase({ bytes: asciiEncode(bytes), client });
+  expect(out.violations).toEqual([]);
+  return out.status;
+}
+
+describe('HTTP head limits (HTTPClientOptions)', () => {
+  it(`head size: ${DEFAULT_MAX_HEAD_BYTES} bytes by default, maxHeadBytes moves it`, () => {
+    expect(endsWith(headOf(2, 60 * 1024))).toBe(Status.DISCONNECTED);
+    expect(endsWith(headOf(2, 70 * 1024))).toBe(Status.CONNECTION_ERROR);
+    expect(endsWith(headOf(2, 70 * 1024), { maxHeadBytes: 80 * 1024 })).toBe(Status.DISCONNECTED);
+    expect(endsWith(headOf(2, 2000), { maxHeadBytes: 1024 })).toBe(Status.CONNECTION_ERROR);
+  });
+
+  // FINDING (http/response-head.ts): the head reader counts each line as its length + 1, leaving out the CR of a
+  // CRLF line end, so a head of n lines may exceed maxHeadBytes by n bytes (a 920-byte head of 101 lines passes a
+  // limit of 820). Expected to fail until the count uses the bytes extracted.
+  it.fails('a head one byte over maxHeadBytes is refused (line ends counted in full)', () => {
+    const head = headOf(100, 920);
+    expect(endsWith(head, { maxHeadBytes: head.length })).toBe(Status.DISCONNECTED);
+    expect(endsWith(head, { maxHeadBytes: head.length - 1 })).toBe(Status.CONNECTION_ERROR);
+  });
+
+  it(`header count: ${DEFAULT_MAX_HEADER_COUNT} by default, maxHeaderCount moves it`, () => {
+    expect(endsWith(headOf(DEFAULT_MAX_HEADER_COUNT))).toBe(Status.DISCONNECTED);
+    expect(endsWith(headOf(DEFAULT_MAX_HEADER_COUNT + 1))).toBe(Status.CONNECTION_ERROR);
+    expect(endsWith(headOf(10), { maxHeaderCount: 10 })).toBe(Status.DISCONNECTED);
+    expect(endsWith(headOf(11), { maxHeaderCount: 10 })).toBe(Status.CONNECTION_ERROR);
+  });
+
+  it('chunk-size line length: bounded by maxHeadBytes (no option of its own)', () => {
+    const chunked = (ext: number) => `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=${'e'.repeat(ext)}\r\nabc\r\n0\r\n\r\n`;
+    expect(endsWith(chunked(1000))).toBe(Status.DISCONNECTED);
+    expect(endsWith(chunked(70 * 1024))).toBe(Status.CONNECTION_ERROR);
+    expect(endsWith(chunked(70 * 1024), { maxHeadBytes: 80 * 1024 })).toBe(Status.DISCONNECTED);
+    expect(endsWith(chunked(1000), { maxHeadBytes: 512 })).toBe(Status.CONNECTION_ERROR);
+  });
+});
+
+describe('body size (request layer: RequestSpec.bodySizeLimit, default -1 = unlimited)', () => {
+  it('a body past the limit ends in BODY_SIZE_LIMIT_EXCEEDED, with and without Content-Length', async () => {
+    const body = Buffer.alloc(100_000, 0x61);
+    const server = await listen(
+      createHttpServer((req, res) => {
+        if (req.url === '/chunked') res.write(body);
+        else res.setHeader('Content-Length', body.length);
+        res.end(req.url === '/chunked' ? undefined : body);
+      }) as unknown as Server,
+    );
+    const world = createWorld();
+    createHttpSystem(world, { platform: createNodePlatform() });
+    try {
+      for (const path of ['/length', '/chunked']) {
+        const eid = addEntity(world);
+        addRequest(world, eid, { url: `http://127.0.0.1:${server.port}${path}`, bodySizeLimit: 10_000 });
+        for (let tick = 0; tick < 5000 && !getResponse(world, eid); tick++) {
+          updateHttp(world);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(getResponse(world, eid)?.result, path).toBe(Result.BODY_SIZE_LIMIT_EXCEEDED);
+      }
+    } finally {
+      destroyHttpSystem(world);
+      await server.close();
+    }
+  });
+});
+
+describe('TLS limits', () => {
+  let pki: LoopbackPki;
+  let rec: TlsRecording;
+  beforeAll(async () => {
+    pki = makeLoopbackPki();
+    rec = await recordTlsSession(pki, 'TLSv1.2', nodeCrypto, 100);
+  });
+  afterAll(() => pki?.cleanup());
+
+  it('handshake message size: 256 KiB by default (a real chain passes), maxHandshakeMessageSize moves it', () => {
+    for (const [limit, ok] of [[undefined, true], [512, false]] as const) {
+      const engine = recordedEngine(rec, nodeCrypto, { maxHandshakeMessageSize: limit });
+      pumpAll(engine);
+      engine.feed(rec.serverBytes);
+      pumpAll(engine);
+      if (ok) expect(engine.status).toBe('closed');
+      else expect(engine.error).toMatch(/handshake message of \d+ bytes exceeds the limit of 512/);
+    }
+  });
+
+  it(`certificate chain length: ${DEFAULT_MAX_CHAIN_LENGTH} by default, maxChainLength moves it (verifier only)`, () => {
+    const identity = makeLongChain(DEFAULT_MAX_CHAIN_LENGTH);
+    try {
+      const chain = pemToDer(identity.chain);
+      const opts = { hostname: 'localhost', roots: pemToDer(identity.rootPem), now: new Date() };
+      // Leaf + 9 intermediates sent, + the root: a path of 11.
+      expect(verifyCertificateChain(chain, opts)).toEqual({ ok: false, reason: expect.stringMatching(/chain too long/) });
+      expect(verifyCertificateChain(chain, { ...opts, maxChainLength: 11 })).toEqual({ ok: true });
+      expect(verifyCertificateChain(chain.slice(0, 9), opts)).toEqual({ ok: false, reason: expect.stringMatching(/unable to find issuer/) });
+    } finally {
+      identity.cleanup();
+    }
+  });
+
+  it('decrypted bytes a TLS connection buffers while the game does not read stay near 1 MiB (StreamPeerTLS)', async () => {
+    const size = 8 << 20;
+    const response = concatBytes(asciiEncode(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`), new Uint8Array(size));
+    const server = await tlsServer(pki, response, false);
+    const tls = recordingTlsWrapper();
+    const c = new TickedClient({ tls: tls.wrap });
+    try {
+      await c.get(server.port, { rootPem: pki.rootPem });
+      // Poll but never read the body: whatever the server sends has to wait somewhere. Tick until the TLS layer
+      // has filled up, then a while longer.
+      let most = 0;
+      let extra = 200;
+      for (let tick = 0; tick < 20_000 && extra > 0; tick++) {
+        c.client.poll();
+        most = Math.max(most, tls.last()!.getAvailableBytes());
+        if (most >= 1 << 20) extra--;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(c.status).toBe(Status.BODY);
+      expect(most).toBeGreaterThanOrEqual(1 << 20);
+      expect(most).toBeLessThanOrEqual((1 << 20) + (1 << 16));
+    } finally {
+      c.client.close();
+      await server.close();
+    }
+  });
+});
+
+describe('buffered bytes per connection (Node platform highWaterMark, default 4 MiB)', () => {
+  it('a server writing without end while the game does not read: the socket pauses at the configured mark', async () => {
+    const server = await scriptedServer((s) => {
+      s.write('HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n');
+      writeForever(s, Buffer.alloc(64 * 1024, 0x7a));
+    });
+    const highWaterMark = 256 * 1024;
+    const c = new TickedClient({ platform: createNodePlatform({ highWaterMark }) });
+    try {
+      await c.get(server.port);
+      let most = 0;
+      for (let tick = 0; tick < 400; tick++) {
+        c.client.poll();
+        most = Math.max(most, c.client.getConnection()?.getAvailableBytes() ?? 0);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(c.status).toBe(Status.BODY);
+      expect(most).toBeGreaterThan(highWaterMark / 2);
+      expect(most).toBeLessThanOrEqual(highWaterMark + 64 * 1024);
+    } finally {
+      c.client.close();
+      await server.close();
+    }
+  });
+});
