@@ -1,0 +1,158 @@
+// Game-script code evaluated inside QuickJS, written the way a script in an engine would use the `tickhttp` global.
+// Bodies are hashed inside QuickJS with the bundle's own SHA-256; only the hex digests come back to Node.
+
+/** Hex helpers and a SHA-256 hex digest (test code: the bundle has no reason to export such helpers). */
+export const PRELUDE = `
+function hex(b) {
+  var s = '';
+  for (var i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  return s;
+}
+function unhex(s) {
+  var b = new Uint8Array(s.length / 2);
+  for (var i = 0; i < b.length; i++) b[i] = parseInt(s.substr(i * 2, 2), 16);
+  return b;
+}
+function sha256hex(bytes) { return hex(tickhttp.getPlatform().crypto.hash('sha256', bytes)); }
+true`;
+
+/**
+ * HTTPClient options giving it the TLS layer: StreamPeerTLS over the TCP peer, trusting the platform's roots (from
+ * the host bridge's trustedRoots) unless a trustedChain is given. A JavaScript expression.
+ */
+export const TLS_CLIENT_OPTIONS = `{ tls: function (inner, p) {
+  return new tickhttp.StreamPeerTLS(inner, { hostname: p.host, verify: p.verifyHost, verifyName: p.commonNameOverride,
+    roots: p.trustedChain ? tickhttp.pemToDer(p.trustedChain) : undefined });
+} }`;
+
+/** What a finished fetch reports back to Node. */
+export interface FetchResult {
+  /** Final client status: CONNECTED/DISCONNECTED after a body, an error status otherwise. */
+  status: number;
+  /** Every status the client went through, in order, each once per run of equal statuses. */
+  statuses: number[];
+  /** Frames during which the client was CONNECTING (TCP connect and, with TLS, the handshake). */
+  connectingFrames: number;
+  /** Frames during which the TLS layer was handshaking (the transport was a TLS peer, still CONNECTING). */
+  handshakeFrames: number;
+  /** What the TLS layer negotiated (version, suite, group, ALPN), or null without TLS. */
+  negotiated: Record<string, unknown> | null;
+  code: number;
+  chunked: boolean;
+  bodyLength: number;
+  bytes: number;
+  sha256: string;
+  tlsError: string | null;
+}
+
+/** Options of `startFetch` inside QuickJS. */
+export interface FetchOptions {
+  host: string;
+  port: number;
+  path: string;
+  tls?: boolean;
+}
+
+/**
+ * Defines `startFetch(options)` and `fetchFrame()`: one GET with the Godot HTTPClient loop, one poll per frame.
+ * `fetchFrame()` returns null until the fetch is over, then a {@link FetchResult}.
+ */
+export const FETCH_SCRIPT = `
+var fetchState = null;
+function startFetch(o) {
+  var H = tickhttp.HTTPClient;
+  var client = new H(${TLS_CLIENT_OPTIONS});
+  var err = client.connectToHost(o.host, o.port, !!o.tls);
+  if (err !== 0) throw new Error('connectToHost returned ' + err);
+  fetchState = { o: o, client: client, requested: false, statuses: [], connectingFrames: 0, handshakeFrames: 0,
+    negotiated: null, bytes: 0, hash: tickhttp.getPlatform().crypto.createHash('sha256') };
+  return true;
+}
+function fetchFrame() {
+  var H = tickhttp.HTTPClient, f = fetchState, c = f.client;
+  c.poll();
+  var s = c.getStatus();
+  if (f.statuses[f.statuses.length - 1] !== s) f.statuses.push(s);
+  var conn = c.getConnection();
+  var tls = conn && typeof conn.getTlsError === 'function' ? conn : null;
+  if (s === H.STATUS_CONNECTING) f.connectingFrames++;
+  if (s === H.STATUS_CONNECTING && tls && tls.getStatus() === 1) f.handshakeFrames++;
+  if (tls && !f.negotiated) f.negotiated = tls.getNegotiated();
+  if (s === H.STATUS_BODY) {
+    var chunk = c.readResponseBodyChunk();
+    f.hash.update(chunk);
+    f.bytes += chunk.length;
+    s = c.getStatus();
+    if (f.statuses[f.statuses.length - 1] !== s) f.statuses.push(s);
+  }
+  if (s === H.STATUS_CONNECTED && !f.requested) {
+    f.requested = true;
+    var err = c.request(H.METHOD_GET, f.o.path, ['X-Runtime: QuickJS']);
+    if (err !== 0) throw new Error('request returned ' + err);
+    return null;
+  }
+  var over = (f.requested && (s === H.STATUS_CONNECTED || s === H.STATUS_DISCONNECTED)) ||
+    s === H.STATUS_CANT_RESOLVE || s === H.STATUS_CANT_CONNECT || s === H.STATUS_CONNECTION_ERROR ||
+    s === H.STATUS_SSL_HANDSHAKE_ERROR;
+  if (!over) return null;
+  var result = { status: s, statuses: f.statuses, connectingFrames: f.connectingFrames,
+    handshakeFrames: f.handshakeFrames, negotiated: f.negotiated, code: c.getResponseCode(),
+    chunked: c.isResponseChunked(), bodyLength: c.getResponseBodyLength(), bytes: f.bytes,
+    sha256: hex(f.hash.digestSoFar()), tlsError: c.getTlsError() };
+  c.close();
+  return result;
+}
+true`;
+
+/** One entity's request as the ECS script reports it. */
+export interface EntityResult {
+  result: number;
+  outcomeResult: number;
+  code: number;
+  bytes: number;
+  sha256: string;
+  error: string;
+  /** Ticks in which the entity's Progress.received grew. */
+  progressTicks: number;
+}
+
+/**
+ * Defines `startWorld(urls)` and `worldFrame()`: a bitecs world with the HTTP systems, one entity per URL carrying a
+ * request, `updateHttp` once per frame. `worldFrame()` returns null until every entity has Done, then an
+ * {@link EntityResult} per URL.
+ */
+export const ECS_SCRIPT = `
+var game = null;
+function startWorld(urls) {
+  var B = tickhttp.bitecs;
+  var world = B.createWorld();
+  var http = tickhttp.createHttpSystem(world, { client: ${TLS_CLIENT_OPTIONS} });
+  var entities = urls.map(function (url) {
+    var eid = B.addEntity(world);
+    var err = tickhttp.addRequest(world, eid, { url: url });
+    if (err !== 0) throw new Error('addRequest returned ' + err + ': ' + tickhttp.requestSpecError({ url: url }));
+    return eid;
+  });
+  game = { world: world, http: http, entities: entities, last: entities.map(function () { return 0; }),
+    progressTicks: entities.map(function () { return 0; }) };
+  return true;
+}
+function worldFrame() {
+  var B = tickhttp.bitecs, g = game;
+  tickhttp.updateHttp(g.world);
+  g.entities.forEach(function (eid, i) {
+    var received = g.http.Progress.received[eid];
+    if (received > g.last[i]) g.progressTicks[i]++;
+    g.last[i] = received;
+  });
+  if (B.query(g.world, [g.http.Request, g.http.Done]).length < g.entities.length) return null;
+  var results = g.entities.map(function (eid, i) {
+    var r = tickhttp.getResponse(g.world, eid);
+    return { result: r.result, outcomeResult: g.http.Outcome.result[eid], code: r.code,
+      bytes: r.body ? r.body.length : -1, sha256: r.body ? sha256hex(r.body) : '', error: r.error,
+      progressTicks: g.progressTicks[i] };
+  });
+  tickhttp.destroyHttpSystem(g.world);
+  return results;
+}
+true`;

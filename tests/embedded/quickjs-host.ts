@@ -1,0 +1,177 @@
+// A fresh QuickJS context playing the embedded runtime: no std/os modules, no Web or Node globals, a memory limit.
+// The bridge functions are native functions on a global `__host` object, implemented by NodeSocketHost. Bytes cross
+// the boundary as ArrayBuffers: quickjs-emscripten moves an ArrayBuffer in or out with one copy and has no accessor
+// for typed arrays (tcpSend reads the Uint8Array's `.buffer`, which the bridge contract makes exactly the bytes).
+// Frames are stepped from the Node side.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setImmediate as turn } from 'node:timers/promises';
+import {
+  getQuickJS,
+  shouldInterruptAfterDeadline,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten';
+import type { NodeSocketHost } from './node-socket-host.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const IIFE = join(ROOT, 'dist/embedded.iife.js');
+
+/**
+ * Globals a browser, Node or Deno would offer that the bundle must never touch. Each becomes a recording getter on
+ * the QuickJS global, so even `typeof x` feature tests show up.
+ */
+export const FORBIDDEN_GLOBALS = [
+  'crypto', 'TextEncoder', 'TextDecoder', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
+  'queueMicrotask', 'self', 'window', 'global', 'process', 'require', 'Buffer', 'atob', 'btoa', 'performance',
+  'console', 'navigator', 'fetch', 'WebAssembly', 'Deno', 'Bun', 'scheduler', 'module', 'exports', 'define',
+];
+
+/** A modest budget, as an engine would set: the downloads here (up to 420 KB bodies) also pass at 16 MiB. */
+const MEMORY_LIMIT = 64 * 1024 * 1024;
+/** A single frame running this long means a hang, not slowness. */
+const FRAME_DEADLINE_MS = 20_000;
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The IIFE bundle's source, rebuilt with the project's build script when missing or older than the sources. */
+export function embeddedBundle(): string {
+  let built = 0;
+  try {
+    built = statSync(IIFE).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  const config = statSync(join(ROOT, 'esbuild.config.mjs')).mtimeMs;
+  const sources = Math.max(newestSourceMtime(join(ROOT, 'engine-module')), config);
+  if (built < sources) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  return readFileSync(IIFE, 'utf8');
+}
+
+export interface QuickJsHostOptions {
+  /** PEM returned by the bridge's trustedRoots(); omitted from the bridge when undefined. */
+  trustedRootsPem?: string;
+  /** Leave randomBytes out of the bridge (a host without a secure random source). */
+  withoutRandom?: boolean;
+}
+
+/** One QuickJS runtime + context with the bundle loaded and the host platform installed. */
+export class QuickJsHost {
+  private constructor(
+    private readonly runtime: QuickJSRuntime,
+    readonly vm: QuickJSContext,
+  ) {}
+
+  static async create(host: NodeSocketHost, options: QuickJsHostOptions = {}): Promise<QuickJsHost> {
+    const bundle = embeddedBundle();
+    const runtime = (await getQuickJS()).newRuntime();
+    runtime.setMemoryLimit(MEMORY_LIMIT);
+    const qjs = new QuickJsHost(runtime, runtime.newContext());
+    qjs.installTraps();
+    qjs.installBridge(host, options);
+    qjs.eval(bundle, 'embedded.iife.js');
+    qjs.eval('tickhttp.setPlatform(tickhttp.createHostPlatform(__host)); true');
+    return qjs;
+  }
+
+  /** Evaluate global code; returns its value dumped to Node (JSON-able values). Throws the QuickJS error. */
+  eval(code: string, filename = 'frame.js'): unknown {
+    this.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + FRAME_DEADLINE_MS));
+    return this.vm.unwrapResult(this.vm.evalCode(code, filename)).consume(this.vm.dump);
+  }
+
+  /**
+   * Step frames: each frame evaluates `frameCode` once inside QuickJS, then Node turns its event loop (sockets
+   * deliver into the host buffers). Stops when the frame returns a truthy value; returns it and the frame count.
+   */
+  async runFrames<T>(frameCode: string, maxFrames = 20_000): Promise<{ result: T; frames: number }> {
+    for (let frames = 1; frames <= maxFrames; frames++) {
+      const result = this.eval(frameCode) as T;
+      if (result) return { result, frames };
+      await turn();
+    }
+    throw new Error(`no result after ${maxFrames} frames`);
+  }
+
+  /** Names of forbidden globals the bundle touched so far, in order of first touch. */
+  touchedGlobals(): string[] {
+    return this.eval('__touched.slice()') as string[];
+  }
+
+  dispose(): void {
+    this.vm.dispose();
+    this.runtime.dispose();
+  }
+
+  private installTraps(): void {
+    this.eval(
+      `var __touched = [];
+       ${JSON.stringify(FORBIDDEN_GLOBALS)}.forEach(function (name) {
+         Object.defineProperty(globalThis, name, { configurable: true, get: function () {
+           if (__touched.indexOf(name) < 0) __touched.push(name);
+           return undefined;
+         } });
+       });`,
+      'traps.js',
+    );
+  }
+
+  private installBridge(host: NodeSocketHost, options: QuickJsHostOptions): void {
+    const vm = this.vm;
+    const bytesOut = (data: Uint8Array): QuickJSHandle =>
+      vm.newArrayBuffer(
+        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+          ? data.buffer
+          : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      );
+    const numberOf = (h: QuickJSHandle) => vm.getNumber(h);
+    const fns: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
+      tcpConnect: (h, p) => vm.newNumber(host.tcpConnect(vm.getString(h), numberOf(p))),
+      tcpSend: (h, data) => {
+        // The bridge promises a view over its whole buffer, so the ArrayBuffer is exactly the bytes to send.
+        const buffer = vm.getProp(data, 'buffer');
+        const bytes = vm.getArrayBuffer(buffer);
+        try {
+          return vm.newNumber(host.tcpSend(numberOf(h), bytes.value));
+        } finally {
+          bytes.dispose();
+          buffer.dispose();
+        }
+      },
+      tcpReceive: (h, max) => bytesOut(host.tcpReceive(numberOf(h), numberOf(max))),
+      tcpStatus: (h) => vm.newNumber(host.tcpStatus(numberOf(h))),
+      tcpAvailable: (h) => vm.newNumber(host.tcpAvailable(numberOf(h))),
+      tcpClose: (h) => {
+        host.tcpClose(numberOf(h));
+        return undefined;
+      },
+      resolve: (name) => {
+        const answer = host.resolve(vm.getString(name));
+        return answer === undefined ? undefined : answer === null ? vm.null : vm.newString(answer);
+      },
+      now: () => vm.newNumber(host.now()),
+    };
+    if (!options.withoutRandom) fns.randomBytes = (n) => bytesOut(host.randomBytes(numberOf(n)));
+    const pem = options.trustedRootsPem;
+    if (pem !== undefined) fns.trustedRoots = () => vm.newString(pem);
+
+    const bridge = vm.newObject();
+    for (const [name, fn] of Object.entries(fns)) {
+      const handle = vm.newFunction(name, fn);
+      vm.setProp(bridge, name, handle);
+      handle.dispose();
+    }
+    vm.setProp(vm.global, '__host', bridge);
+    bridge.dispose();
+  }
+}
