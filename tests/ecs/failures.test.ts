@@ -22,13 +22,17 @@ async function run(spec: Parameters<typeof addRequest>[2]) {
 }
 
 describe('failures become outcomes', () => {
-  it('https without a TLS layer is RESULT_REQUEST_FAILED with a reason', async () => {
+  it('https to a plain HTTP server is RESULT_SSL_HANDSHAKE_ERROR with a reason, and frees the connection', async () => {
+    server = await startServer((_req, res) => res.end('plain'));
     tw = testWorld();
-    expect(await run({ url: 'https://127.0.0.1:9/' })).toMatchObject({
-      result: Result.REQUEST_FAILED,
-      error: 'cannot connect: https needs a TLS layer',
-    });
+    const r = await run({ url: `https://127.0.0.1:${server.port}/` });
+    expect(r.result).toBe(Result.SSL_HANDSHAKE_ERROR);
+    expect(r.error).toMatch(/did not answer with TLS/);
+    expect(tw.http.requester.pool.leased).toBe(0);
   });
+
+  // A custom layer gets the PEM as given; connectToHost only refuses text holding no certificate at all.
+  const PEM = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n';
 
   it('passes TLS options through to the TLS layer, and its failure is RESULT_SSL_HANDSHAKE_ERROR', async () => {
     server = await startServer(() => {});
@@ -48,10 +52,10 @@ describe('failures become outcomes', () => {
     tw = testWorld({ client: { tls: failingTls } });
     const r = await run({
       url: `https://127.0.0.1:${server.port}/`,
-      tls: { verifyHost: false, trustedChain: 'PEM', commonNameOverride: 'game.test' },
+      tls: { verifyHost: false, trustedChain: PEM, commonNameOverride: 'game.test' },
     });
     expect(r).toMatchObject({ result: Result.SSL_HANDSHAKE_ERROR, error: 'certificate expired' });
-    expect(params).toEqual([{ host: '127.0.0.1', verifyHost: false, trustedChain: 'PEM', cn: 'game.test' }]);
+    expect(params).toEqual([{ host: '127.0.0.1', verifyHost: false, trustedChain: PEM, cn: 'game.test' }]);
   });
 
   it('a file that fails to write is RESULT_DOWNLOAD_FILE_WRITE_ERROR; a throwing file API is RESULT_REQUEST_FAILED', async () => {

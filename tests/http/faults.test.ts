@@ -6,6 +6,7 @@ import { HTTPClient } from '../../engine-module/http/client.js';
 import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import '../../engine-module/node.js';
+import { memoryPlatform } from './fake-platform.js';
 import { Driver, listen, scriptedServer, shut } from './loopback-server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -130,15 +131,25 @@ describe('connection faults', () => {
 });
 
 describe('caller mistakes', () => {
-  it('connectToHost refuses bad hosts and ports; TLS is unavailable without a TLS layer', () => {
-    const c = new HTTPClient();
+  it('connectToHost refuses bad hosts and ports, and a trustedChain without a certificate, dialing nothing', () => {
+    const { platform, dialed } = memoryPlatform();
+    const c = new HTTPClient({ platform });
     for (const [host, port] of [['', 80], ['abc', 80], ['exa mple.com', 80], ['a\r\nb.com', 80], ['example.com/x', 80], ['example.com', 0], ['example.com', 65536], ['example.com', 1.5]] as const) {
       expect(c.connectToHost(host, port), `${host}:${port}`).toBe(Err.ERR_INVALID_PARAMETER);
       expect(c.getStatus()).toBe(Status.DISCONNECTED);
     }
-    expect(c.connectToHost('example.com', 443, true)).toBe(Err.ERR_UNAVAILABLE);
-    expect(c.connectToHost('https://example.com')).toBe(Err.ERR_UNAVAILABLE);
+    const unterminated = '-----BEGIN CERTIFICATE-----\nMIIB';
+    for (const trustedChain of ['not a certificate', unterminated, '-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----']) {
+      expect(c.connectToHost('example.com', 443, true, true, { trustedChain }), trustedChain).toBe(Err.ERR_INVALID_PARAMETER);
+      expect(c.connectToHost('https://example.com', -1, false, true, { trustedChain }), trustedChain).toBe(Err.ERR_INVALID_PARAMETER);
+      expect(c.getStatus()).toBe(Status.DISCONNECTED);
+    }
+    expect(dialed).toEqual([]);
+    // TLS needs no extra layer: the default one starts, and a plain connection ignores TLS options.
+    expect(c.connectToHost('example.com', 443, true)).toBe(Err.OK);
+    expect(c.connectToHost('example.com', 80, false, true, { trustedChain: 'not a certificate' })).toBe(Err.OK);
     expect(c.getTlsError()).toBeNull();
+    c.close();
   });
 
   it('request() needs a connection and refuses a second request while one is pending', () => {

@@ -4,15 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getPlatform } from '../../engine-module/platform/platform.js';
-import { createNodePlatform } from '../../engine-module/node.js';
+import { createNodePlatform, nodeCrypto, pureCrypto } from '../../engine-module/node.js';
 import { nextTick } from '../helpers/frame-stepper.js';
 
 describe('Node platform', () => {
   const p = createNodePlatform();
 
-  it('is installed by the Node entry', () => {
+  it('is installed by the Node entry, with node:crypto for TLS unless another provider is chosen', () => {
     expect(typeof getPlatform().connectTcp).toBe('function');
-    expect(getPlatform().crypto).toBeUndefined();
+    expect(getPlatform().crypto).toBe(nodeCrypto);
+    expect(p.crypto).toBe(nodeCrypto);
+    expect(createNodePlatform({ crypto: pureCrypto }).crypto).toBe(pureCrypto);
   });
 
   it('resolves literals at once, *.invalid never, names through the OS resolver', async () => {

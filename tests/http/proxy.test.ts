@@ -1,56 +1,19 @@
 // HTTP proxies: absolute-form requests through an HTTP proxy, and a CONNECT tunnel through an HTTPS proxy (with a
 // pass-through TLS layer, so plain HTTP travels the tunnel the way TLS will). The proxy is a small one on loopback.
 import type { Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPClient } from '../../engine-module/http/client.js';
 import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import '../../engine-module/node.js';
 import { passThroughTls } from './fake-platform.js';
-import { Driver, httpServer, listen, scriptedServer, shut } from './loopback-server.js';
-
-/** Request lines the proxy received. */
-const proxied: string[] = [];
-
-/** A minimal forward proxy: CONNECT opens a tunnel (403 for port 1), absolute-form is forwarded in origin-form. */
-function proxyScript(client: Socket): void {
-  let head = Buffer.alloc(0);
-  const onData = (d: Buffer) => {
-    head = Buffer.concat([head, d]);
-    const end = head.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    client.off('data', onData);
-    const text = head.subarray(0, end).toString('latin1');
-    const rest = head.subarray(end + 4);
-    const [line, ...fields] = text.split('\r\n');
-    proxied.push(line);
-    const [method, target] = line.split(' ');
-    if (method === 'CONNECT') {
-      const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-      if (port === 1) return void client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
-      const upstream = connect(port, host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(rest);
-        client.pipe(upstream).pipe(client);
-      });
-      upstream.on('error', () => client.destroy());
-      return;
-    }
-    const url = new URL(target);
-    const upstream = connect(Number(url.port), url.hostname, () => {
-      upstream.write(`${method} ${url.pathname}${url.search} HTTP/1.1\r\n${fields.join('\r\n')}\r\n\r\n`);
-      upstream.write(rest);
-      client.pipe(upstream).pipe(client);
-    });
-    upstream.on('error', () => client.destroy());
-  };
-  client.on('data', onData);
-}
+import { forwardProxy } from './forward-proxy.js';
+import { Driver, httpServer, listen, shut } from './loopback-server.js';
 
 describe('proxies', () => {
   let origin: Server;
   let originPort: number;
-  const proxy = scriptedServer(proxyScript);
+  const proxy = forwardProxy();
+  const { proxied } = proxy;
   let proxyPort: number;
 
   beforeAll(async () => {

@@ -1,0 +1,63 @@
+/**
+ * A fixed-rate game loop: tick n starts at start + n/rate seconds, and between ticks the event loop is free, which is
+ * when sockets deliver bytes. The loop records how long each tick's own work took, the figure that shows whether
+ * networking ever stalled a frame.
+ */
+
+/** What the loop measured. */
+export interface TickStats {
+  ticks: number;
+  /** The longest single tick's work, in milliseconds. */
+  longestMs: number;
+  /** All ticks' work added up, in milliseconds. */
+  busyMs: number;
+  /** Ticks that started more than one period late (the machine, not the tick, was busy). */
+  late: number;
+}
+
+export function emptyStats(): TickStats {
+  return { ticks: 0, longestMs: 0, busyMs: 0, late: 0 };
+}
+
+/** Mean work per tick in milliseconds. */
+export function meanTickMs(stats: TickStats): number {
+  return stats.ticks === 0 ? 0 : stats.busyMs / stats.ticks;
+}
+
+/**
+ * Run `tick` at `rate` ticks per second until it returns false. `stats` is updated in place after every tick so a
+ * tick can show the figures so far. When the loop falls behind by more than a few periods it skips ahead instead of
+ * running a burst of catch-up ticks.
+ */
+export function runTicks(rate: number, tick: (index: number) => boolean, stats: TickStats,
+  now: () => number = () => performance.now()): Promise<TickStats> {
+  const period = 1000 / rate;
+  let origin = now();
+  let index = 0;
+  return new Promise((resolve, reject) => {
+    const step = (): void => {
+      const started = now();
+      const due = origin + index * period;
+      if (started - due > period) stats.late++;
+      if (started - due > 4 * period) origin = started - index * period;
+      let more: boolean;
+      try {
+        more = tick(index);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const took = now() - started;
+      stats.ticks++;
+      stats.busyMs += took;
+      if (took > stats.longestMs) stats.longestMs = took;
+      index++;
+      if (!more) {
+        resolve(stats);
+        return;
+      }
+      setTimeout(step, Math.max(0, origin + index * period - now()));
+    };
+    setTimeout(step, 0);
+  });
+}

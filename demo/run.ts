@@ -1,0 +1,93 @@
+/**
+ * One run of the demo: start (or reach) the backend, set up a bitecs world with tickhttp's HTTP system, run the
+ * session at a fixed tick rate while drawing it, and report. Resolves with the process exit code.
+ */
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createWorld } from 'bitecs';
+import {
+  createHttpSystem, createNodePlatform, destroyHttpSystem, nodeCrypto, pureCrypto, type Platform,
+} from '../engine-module/node.js';
+import type { DemoOptions } from './cli.js';
+import type { Scene } from './game/scene.js';
+import { createSession } from './game/session.js';
+import { emptyStats, meanTickMs, runTicks } from './game/tick-loop.js';
+import { startServerThread, type ServerHandle } from './server/thread.js';
+import { formatBytes, formatMs, formatRate } from './terminal/format.js';
+import { drawFrame, FRAME_ROWS } from './terminal/frame.js';
+import { COLOURS, NO_COLOURS, wantsColour } from './terminal/palette.js';
+import { liveScreen, logScreen, type Screen } from './terminal/screen.js';
+
+export interface DemoIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
+  env: Record<string, string | undefined>;
+  /** Called with a cleanup function to run if the process is interrupted. */
+  onInterrupt(cleanup: () => void): void;
+}
+
+/** Share of a tick the HTTP system may spend reading beyond each request's one guaranteed step. */
+const NETWORK_SHARE_OF_TICK = 0.25;
+
+function platformWith(provider: DemoOptions['provider']): Platform {
+  return createNodePlatform({ crypto: provider === 'pure' ? pureCrypto : nodeCrypto });
+}
+
+export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number> {
+  const terminal = !options.ci && io.stdout.isTTY === true;
+  const live = terminal && (io.stdout.rows ?? 0) > FRAME_ROWS;
+  const palette = live && wantsColour(true, io.env) ? COLOURS : NO_COLOURS;
+  const screen: Screen = live ? liveScreen(io.stdout) : logScreen(io.stdout);
+  if (terminal && !live) screen.log(`(a terminal of ${FRAME_ROWS + 1} rows or more shows the animated view)`);
+  let server: ServerHandle | null = null;
+  io.onInterrupt(() => {
+    screen.close();
+    void server?.close();
+  });
+  try {
+    const secure = options.server ? options.server.startsWith('https://') : !options.plain;
+    const started = performance.now();
+    server = options.server ? null : await startServerThread(new URL(import.meta.url), secure);
+    const baseUrl = options.server ?? server!.url;
+    const trustedChain = server?.caPem ?? (options.ca ? readFileSync(options.ca, 'utf8') : null);
+    const transport = secure
+      ? `HTTPS, ${options.provider} crypto, ${trustedChain ? 'trusting the demo CA only' : 'system roots'}`
+      : 'plain HTTP';
+    screen.log(`tickhttp demo: ${baseUrl} (${server ? `started here in ${formatMs(performance.now() - started)}` : 'given'}), ` +
+      `${transport}, ${options.tickRate} Hz`);
+
+    const world = createWorld();
+    const budgetMs = (1000 / options.tickRate) * NETWORK_SHARE_OF_TICK;
+    createHttpSystem(world, { platform: platformWith(options.provider), budget: { ms: budgetMs } });
+    const seed = options.seed ?? randomInt(0, 2 ** 32);
+    const scene: Scene = {
+      phase: 'connecting', serverUrl: baseUrl, transport, tickRate: options.tickRate, tick: 0, assets: [],
+      downloadMs: 0, assetBytes: 0, bytesReceived: 0, game: null, flash: null, player: options.player,
+      leaderboard: null, posted: null, stats: emptyStats(), error: null,
+    };
+    const session = createSession(world, scene, {
+      baseUrl, tls: secure && trustedChain ? { trustedChain } : null, player: options.player, seed,
+      now: () => performance.now(), log: (line) => screen.log(line),
+    });
+    try {
+      await runTicks(options.tickRate, (tick) => {
+        const more = session(tick);
+        if (live) screen.frame(drawFrame(scene, palette));
+        return more;
+      }, scene.stats);
+    } finally {
+      destroyHttpSystem(world);
+    }
+    const s = scene.stats;
+    screen.log(`frames: ${s.ticks} ticks, longest ${formatMs(s.longestMs)}, mean ${formatMs(meanTickMs(s))}, ` +
+      `budget ${formatMs(1000 / options.tickRate)} per tick, late starts ${s.late}`);
+    screen.log(`network: ${formatBytes(scene.bytesReceived)} received, assets at ` +
+      `${formatRate(scene.assetBytes, scene.downloadMs)}`);
+    if (scene.phase !== 'done' || !scene.posted) return 1;
+    screen.log(`result: ok player="${scene.posted.player}" score=${scene.posted.score} rank=${scene.posted.rank} ` +
+      `id=${scene.posted.id} seed=${seed}`);
+    return 0;
+  } finally {
+    screen.close();
+    await server?.close();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The demo backend on its own thread. The game loop measures how long each tick takes; with the server on the same
+ * thread, its work (serving 16 MiB, replaying a posted game) would land between or inside the game's ticks and blur
+ * what the figures say about the client. The built demo bundle starts itself again as a worker in server mode.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { startDemoServer } from './server.js';
+
+const ROLE = 'tickhttp-demo-server';
+
+/** The part of a server the demo needs from another thread. */
+export interface ServerHandle {
+  readonly url: string;
+  readonly caPem: string | null;
+  close(): Promise<void>;
+}
+
+type Ready = { url: string; caPem: string | null } | { error: string };
+
+/** True inside the worker started by {@link startServerThread}. */
+export function isServerThread(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+}
+
+/** Start the backend on a worker thread running `entry` (the demo bundle itself). */
+export function startServerThread(entry: URL, secure: boolean): Promise<ServerHandle> {
+  const worker = new Worker(entry, { workerData: { role: ROLE, secure } });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the server thread exited with code ${code}`)));
+    worker.once('message', (ready: Ready) => {
+      if ('error' in ready) {
+        reject(new Error(`the server did not start: ${ready.error}`));
+        return;
+      }
+      worker.removeAllListeners('exit');
+      resolve({
+        ...ready,
+        close: () => new Promise<void>((done) => {
+          worker.once('exit', () => done());
+          worker.postMessage('close');
+        }),
+      });
+    });
+  });
+}
+
+/** The worker's side: start the server, report its URL and CA, close it when asked. */
+export function serveInThisThread(): void {
+  const { secure } = workerData as { secure: boolean };
+  startDemoServer({ secure }).then((server) => {
+    parentPort!.on('message', () => {
+      void server.close().then(() => parentPort!.close());
+    });
+    parentPort!.postMessage({ url: server.url, caPem: server.caPem } satisfies Ready);
+  }, (error: unknown) => {
+    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies Ready);
+  });
+}

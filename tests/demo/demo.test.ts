@@ -1,0 +1,145 @@
+// The built demo (dist/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
+// test starts, and against broken backends.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playDodge } from '../../demo/game/dodge.js';
+import { startDemoServer } from '../../demo/server/server.js';
+
+const DEMO = 'dist/demo.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DEMO, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // A deadline for a hung demo; it is a failure, not a measurement.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The machine-readable last line: `result: ok player="..." score=N rank=N id=N seed=N`. */
+function resultLine(out: string): { player: string; score: number; rank: number; id: number; seed: number } {
+  const m = /^result: ok player="([^"]*)" score=(\d+) rank=(\d+) id=(\d+) seed=(\d+)$/m.exec(out);
+  if (!m) throw new Error(`no result line in:\n${out}`);
+  return { player: m[1], score: Number(m[2]), rank: Number(m[3]), id: Number(m[4]), seed: Number(m[5]) };
+}
+
+beforeAll(() => {
+  if (!existsSync(DEMO)) {
+    const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('building the demo failed');
+  }
+});
+
+describe('npm run demo -- --ci', () => {
+  it('downloads and checks every asset over HTTPS from its own server, plays, posts and finds its score', async () => {
+    const run = await runDemo(['--ci', '--seed', '7', '--tick-rate', '120']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^tickhttp demo: https:\/\/127\.0\.0\.1:\d+ .*HTTPS, node crypto, trusting the demo CA only/m);
+    expect(run.stdout.match(/^asset .*sha256 ok/gm)).toHaveLength(5);
+    const result = resultLine(run.stdout);
+    expect(result).toMatchObject({ player: 'you', seed: 7, score: playDodge(7).score });
+    // The leaderboard as fetched, with the player's row marked.
+    const marked = run.stdout.split('\n').filter((l) => /^\s+>/.test(l));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatch(new RegExp(`^\\s+>\\s+${result.rank}\\s+you\\s+${result.score}$`));
+    expect(run.stdout).toMatch(/^frames: \d+ ticks, longest [\d.]+ ms/m);
+  });
+
+  it('plays against a backend given with --server and --ca, with the pure crypto provider', async () => {
+    const server = await startDemoServer();
+    const dir = mkdtempSync(join(tmpdir(), 'tickhttp-demo-'));
+    try {
+      const ca = join(dir, 'ca.pem');
+      writeFileSync(ca, server.caPem!);
+      const run = await runDemo(['--ci', '--server', server.url, '--ca', ca, '--provider', 'pure',
+        '--player', 'ci bot', '--seed', '11', '--tick-rate', '120']);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const result = resultLine(run.stdout);
+      const row = server.leaderboard.top(100).find((e) => e.id === result.id);
+      expect(row).toMatchObject({ player: 'ci bot', seed: 11, score: playDodge(11).score, rank: result.rank });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a server whose certificate it was not told to trust', async () => {
+    const server = await startDemoServer();
+    try {
+      const run = await runDemo(['--ci', '--server', server.url, '--tick-rate', '120']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_SSL_HANDSHAKE_ERROR/m);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the demo against broken backends', () => {
+  let server: http.Server;
+  let base = '';
+  const body = Buffer.from('not the asset');
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/manifest') {
+        const sha256 = createHash('sha256').update('the asset').digest('hex');
+        res.end(JSON.stringify({ assets: [{ name: 'a.bin', kind: 'texture', delivery: 'length', size: body.length, sha256 }] }));
+      } else if (req.url === '/assets/a.bin') {
+        res.end(body);
+      } else {
+        res.statusCode = 404;
+        res.end('{"error":"nothing here"}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('fails with a clear message when an asset does not match its sha256', async () => {
+    const run = await runDemo(['--ci', '--server', base, '--tick-rate', '240']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^error: asset a\.bin: sha256 [0-9a-f]{64} does not match the manifest's/m);
+  });
+
+  it('fails with a clear message when nothing listens', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await runDemo(['--ci', '--server', `http://127.0.0.1:${port}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_CANT_CONNECT/m);
+  });
+});
+
+describe('demo command line', () => {
+  it('explains itself with --help and refuses a bad option with exit code 2', async () => {
+    const help = await runDemo(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--tick-rate N');
+    const bad = await runDemo(['--tick-rate', 'fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tick-rate wants an integer/);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { emptyStats, meanTickMs, runTicks } from '../../demo/game/tick-loop.js';
+
+describe('fixed tick loop', () => {
+  it('runs ticks in order until told to stop and measures each tick\'s work', async () => {
+    const seen: number[] = [];
+    let clock = 0;
+    // Every reading of the clock advances it 1 ms, so each tick measures a known amount of work.
+    const stats = await runTicks(1000, (i) => {
+      seen.push(i);
+      return i < 9;
+    }, emptyStats(), () => clock++);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(stats.ticks).toBe(10);
+    expect(stats.longestMs).toBe(1);
+    expect(meanTickMs(stats)).toBe(1);
+  });
+
+  it('updates the stats it was given as it goes', async () => {
+    const stats = emptyStats();
+    const counts: number[] = [];
+    await runTicks(500, (i) => {
+      counts.push(stats.ticks);
+      return i < 2;
+    }, stats);
+    expect(counts).toEqual([0, 1, 2]);
+  });
+
+  it('rejects when a tick throws', async () => {
+    await expect(runTicks(1000, () => {
+      throw new Error('boom');
+    }, emptyStats())).rejects.toThrow('boom');
+  });
+});

@@ -1,0 +1,113 @@
+// Requests on entities over HTTPS: the ECS system drives the default TLS layer tick by tick, trusting the test root
+// given as tls.trustedChain, and the world's pool keeps TLS connections alive between requests.
+import type { ServerResponse } from 'node:http';
+import { addEntity, hasComponent } from 'bitecs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
+import { Err } from '../../engine-module/http/constants.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
+import { Result } from '../../engine-module/request/result.js';
+import { pattern, testWorld, type TestWorld } from '../ecs/helpers.js';
+import { makeHttpsPki, providerPlatforms, sha256, startHttpsServer, type HttpsPki, type HttpsTestServer } from './fixtures.js';
+
+const ASSET = Buffer.from(pattern(3 * 1024 * 1024, 11));
+const PIECE = 256 * 1024;
+
+/** Send the asset a piece at a time, each after the previous one was handed to the socket, so it spans ticks. */
+function trickleAsset(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Length': ASSET.length, 'Content-Type': 'application/octet-stream' });
+  let at = 0;
+  const next = () => {
+    if (at >= ASSET.length) return void res.end();
+    const piece = ASSET.subarray(at, (at += PIECE));
+    res.write(piece, () => setImmediate(next));
+  };
+  next();
+}
+
+let pki: HttpsPki;
+let server: HttpsTestServer;
+let tw: TestWorld | undefined;
+
+beforeAll(async () => {
+  pki = makeHttpsPki();
+  server = await startHttpsServer(pki.server, (req, res, connection) => {
+    if (req.url === '/asset') return trickleAsset(res);
+    res.end(`${req.url} on connection ${connection}`);
+  });
+});
+afterEach(() => {
+  tw?.destroy();
+  tw = undefined;
+});
+afterAll(async () => {
+  await server?.close();
+  pki?.pki.cleanup();
+});
+
+const trusted = (path: string, extra: Partial<RequestSpec> = {}): RequestSpec => ({
+  url: server.url(path),
+  tls: { trustedChain: pki.rootPem },
+  ...extra,
+});
+
+async function run(world: TestWorld, spec: RequestSpec) {
+  const eid = addEntity(world.world);
+  expect(addRequest(world.world, eid, spec)).toBe(Err.OK);
+  await world.until(() => hasComponent(world.world, eid, world.http.Done));
+  return getResponse(world.world, eid)!;
+}
+
+describe.each(providerPlatforms())('ECS download over HTTPS, $name provider', ({ platform, crypto }) => {
+  it('progress rises tick by tick and the body matches byte for byte', async () => {
+    tw = testWorld({ platform });
+    const world = tw;
+    const { Progress, Done } = world.http;
+    const keysBefore = crypto.aeadKeys;
+    const eid = addEntity(world.world);
+    expect(addRequest(world.world, eid, trusted('/asset'))).toBe(Err.OK);
+    let last = 0;
+    let ticksWithProgress = 0;
+    await world.until(() => {
+      const received = Progress.received[eid];
+      expect(received).toBeGreaterThanOrEqual(last);
+      if (received > last) ticksWithProgress++;
+      last = received;
+      if (Progress.total[eid] !== -1) expect(Progress.total[eid]).toBe(ASSET.length);
+      return hasComponent(world.world, eid, Done);
+    });
+    expect(ticksWithProgress).toBeGreaterThan(1);
+    expect([Progress.received[eid], Progress.total[eid]]).toEqual([ASSET.length, ASSET.length]);
+    const r = getResponse(world.world, eid)!;
+    expect([r.result, r.code, r.error]).toEqual([Result.SUCCESS, 200, '']);
+    expect(sha256(r.body!)).toBe(sha256(ASSET));
+    expect(crypto.aeadKeys).toBeGreaterThan(keysBefore);
+  });
+});
+
+describe('pooled TLS connections', () => {
+  it('two sequential requests reuse one kept-alive TLS connection; other TLS settings get their own', async () => {
+    tw = testWorld();
+    const before = server.tlsConnections;
+    const first = await run(tw, trusted('/one'));
+    const second = await run(tw, trusted('/two'));
+    const id = before + 1;
+    expect([first.result, second.result]).toEqual([Result.SUCCESS, Result.SUCCESS]);
+    expect([Buffer.from(first.body!).toString(), Buffer.from(second.body!).toString()]).toEqual([
+      `/one on connection ${id}`,
+      `/two on connection ${id}`,
+    ]);
+    expect(server.tlsConnections).toBe(id);
+    // A connection verified against one trust setting is never lent to a request asking for another.
+    const unverified = await run(tw, { url: server.url('/three'), tls: { verifyHost: false } });
+    expect(Buffer.from(unverified.body!).toString()).toBe(`/three on connection ${id + 1}`);
+  });
+
+  it('without the test root the request ends in RESULT_SSL_HANDSHAKE_ERROR naming the problem', async () => {
+    tw = testWorld();
+    const r = await run(tw, { url: server.url('/untrusted') });
+    expect(r.result).toBe(Result.SSL_HANDSHAKE_ERROR);
+    expect(r.error).toMatch(/untrusted root/);
+    expect(tw.http.requester.pool.leased).toBe(0);
+  });
+});
