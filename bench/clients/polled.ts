@@ -1,0 +1,164 @@
+// tickhttp's HTTPClient driven the Godot way, as fast as a game loop could: poll() and readResponseBodyChunk() in a
+// tight loop, yielding to Node's event loop only when there is nothing to read (that is when sockets deliver data).
+import '../../engine-module/node.js';
+import { HTTPClient } from '../../engine-module/http/client.js';
+import { Method, Status } from '../../engine-module/http/constants.js';
+import { startTls } from '../../engine-module/http/tls-layer.js';
+import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
+import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
+import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+
+/** The interface every bench client has (see bench/measure.mjs). */
+export interface BenchClient {
+  name: string;
+  /** GET `path`, read the whole body, resolve with its length. */
+  get(path: string): Promise<number>;
+  close(): void;
+}
+
+/** `pure-aes128gcm`: the pure provider preferring AES-128-GCM (the bench servers follow the client's order). */
+export type ProviderName = 'node' | 'pure' | 'pure-aes128gcm';
+
+export interface PolledOptions {
+  port: number;
+  readChunkSize: number;
+  /** HTTPS: trust `rootPem` only, with the named crypto provider. */
+  tls?: { rootPem: string; provider: ProviderName };
+  /** Shown in the results instead of the default name. */
+  name?: string;
+}
+
+const PROVIDERS: Record<ProviderName, CryptoProvider> = {
+  node: nodeCrypto,
+  pure: pureCrypto,
+  'pure-aes128gcm': { ...pureCrypto, aeadPreference: ['aes-128-gcm'] },
+};
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Plain: the installed Node platform. HTTPS: a Node platform with the chosen provider, HTTPClient's own TLS layer. */
+function newClient(opts: { tls?: PolledOptions['tls'] }): HTTPClient {
+  return opts.tls ? new HTTPClient({ platform: createNodePlatform({ crypto: PROVIDERS[opts.tls.provider] }) }) : new HTTPClient();
+}
+
+function connect(client: HTTPClient, port: number, tls: PolledOptions['tls']): void {
+  const err = tls
+    ? client.connectToHost('127.0.0.1', port, true, true, { trustedChain: tls.rootPem })
+    : client.connectToHost('127.0.0.1', port);
+  if (err !== 0) throw new Error(`connectToHost failed: Err ${err}`);
+}
+
+function failure(client: HTTPClient, what: string): Error {
+  const tlsError = client.getTlsError();
+  return new Error(`tickhttp ${what}: status ${client.getStatus()}${tlsError ? ` (${tlsError})` : ''}`);
+}
+
+/** Poll until the status leaves the connecting states; throws unless CONNECTED. */
+async function untilConnected(client: HTTPClient): Promise<void> {
+  for (;;) {
+    client.poll();
+    const s = client.getStatus();
+    if (s === Status.CONNECTED) return;
+    if (s !== Status.RESOLVING && s !== Status.CONNECTING) throw failure(client, 'connect');
+    await yieldToIo();
+  }
+}
+
+/** An HTTPClient on one keep-alive connection to 127.0.0.1:port, reconnecting when the server closed it. */
+export function polledClient(opts: PolledOptions): BenchClient {
+  const client = newClient(opts);
+  client.setReadChunkSize(opts.readChunkSize);
+  return {
+    name: opts.name ?? `tickhttp polled${opts.tls ? ` tls ${opts.tls.provider}` : ''}`,
+    async get(path) {
+      if (client.getStatus() !== Status.CONNECTED) {
+        connect(client, opts.port, opts.tls);
+        await untilConnected(client);
+      }
+      if (client.request(Method.GET, path, []) !== 0) throw failure(client, 'request');
+      while (client.getStatus() === Status.REQUESTING) {
+        client.poll();
+        if (client.getStatus() === Status.REQUESTING) await yieldToIo();
+      }
+      let n = 0;
+      while (client.getStatus() === Status.BODY) {
+        client.poll();
+        const chunk = client.readResponseBodyChunk();
+        n += chunk.length;
+        if (chunk.length === 0 && client.getStatus() === Status.BODY) await yieldToIo();
+      }
+      const s = client.getStatus();
+      if (s !== Status.CONNECTED && s !== Status.DISCONNECTED) throw failure(client, `GET ${path}`);
+      if (client.getResponseCode() !== 200) throw new Error(`tickhttp: status code ${client.getResponseCode()}`);
+      return n;
+    },
+    close: () => client.close(),
+  };
+}
+
+export interface HandshakeOptions {
+  port: number;
+  rootPem: string;
+  provider: ProviderName;
+}
+
+/**
+ * One TLS handshake on a new connection: `pollMs` is the time spent inside connectToHost() and poll() until
+ * CONNECTED (the client's own CPU work, not the waits on the network in between), `maxPollMs` the longest call.
+ */
+export async function handshake(opts: HandshakeOptions): Promise<{ pollMs: number; maxPollMs: number }> {
+  const client = newClient({ tls: { rootPem: opts.rootPem, provider: opts.provider } });
+  let t0 = performance.now();
+  connect(client, opts.port, { rootPem: opts.rootPem, provider: opts.provider });
+  let pollMs = performance.now() - t0;
+  let maxPollMs = pollMs;
+  try {
+    for (;;) {
+      t0 = performance.now();
+      client.poll();
+      const dt = performance.now() - t0;
+      pollMs += dt;
+      if (dt > maxPollMs) maxPollMs = dt;
+      const s = client.getStatus();
+      if (s === Status.CONNECTED) return { pollMs, maxPollMs };
+      if (s !== Status.RESOLVING && s !== Status.CONNECTING) throw failure(client, 'handshake');
+      await yieldToIo();
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The TLS handshake alone, as HTTPClient's TLS layer runs it: a TCP connection is opened first (not timed), then
+ * `pollMs` is the time spent starting the TLS layer and inside its poll() until CONNECTED, `maxPollMs` the longest.
+ */
+export async function tlsHandshake(opts: HandshakeOptions): Promise<{ pollMs: number; maxPollMs: number }> {
+  const platform = createNodePlatform({ crypto: PROVIDERS[opts.provider] });
+  const tcp = platform.connectTcp('127.0.0.1', opts.port);
+  let tls: StreamPeer | null = null;
+  try {
+    while (tcp.getStatus() === PeerStatus.CONNECTING) await yieldToIo();
+    if (tcp.getStatus() !== PeerStatus.CONNECTED) throw new Error('tickhttp bench: TCP connect failed');
+    let t0 = performance.now();
+    const peer = startTls(tcp, { host: '127.0.0.1', verifyHost: true, trustedChain: opts.rootPem, platform });
+    tls = peer;
+    let pollMs = performance.now() - t0;
+    let maxPollMs = pollMs;
+    for (;;) {
+      t0 = performance.now();
+      peer.poll?.();
+      const dt = performance.now() - t0;
+      pollMs += dt;
+      if (dt > maxPollMs) maxPollMs = dt;
+      const s = peer.getStatus();
+      if (s === PeerStatus.CONNECTED) return { pollMs, maxPollMs };
+      if (s !== PeerStatus.CONNECTING) throw new Error(`tickhttp TLS handshake failed: ${peer.getTlsError()}`);
+      await yieldToIo();
+    }
+  } finally {
+    (tls ?? tcp).disconnectFromHost();
+  }
+}

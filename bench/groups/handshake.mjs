@@ -1,0 +1,43 @@
+// TLS 1.3 handshakes, each on a new connection, medians over many after a warm-up:
+// - handshake_ms_*: CPU time of the TLS layer HTTPClient uses (startTls over an open TCP connection): its start and
+//   every poll() until connected; the waits for the server in between are not counted.
+// - handshake_ms_*_client: the same through HTTPClient from connectToHost() to STATUS_CONNECTED (adds the TCP
+//   socket setup and HTTPClient's own polling).
+// - max_poll_ms_handshake*: the longest single HTTPClient.poll() of each handshake (what a frame would feel).
+import { summarize } from '../stats.mjs';
+import { putSummary } from '../report.mjs';
+import { tryLoad } from './tickhttp.mjs';
+
+async function measure(polled, settings, opts) {
+  for (let i = 0; i < settings.handshakeWarmup; i++) {
+    await polled.tlsHandshake(opts);
+    await polled.handshake(opts);
+  }
+  const tls = [];
+  const client = [];
+  const maxPoll = [];
+  for (let i = 0; i < settings.handshakes; i++) {
+    tls.push((await polled.tlsHandshake(opts)).pollMs);
+    const h = await polled.handshake(opts);
+    client.push(h.pollMs);
+    maxPoll.push(h.maxPollMs);
+  }
+  return { tls: summarize(tls), client: summarize(client), maxPoll: summarize(maxPoll) };
+}
+
+export async function run(ctx) {
+  const { settings, ports, results, chains } = ctx;
+  const polled = await tryLoad(ctx, 'polled');
+  if (!polled) return;
+  for (const provider of ['node', 'pure']) {
+    const suffix = provider === 'node' ? '' : '_pure';
+    const rsa = await measure(polled, settings, { port: ports.httpsRsa, rootPem: chains.rsa.root, provider });
+    const ecdsa = await measure(polled, settings, { port: ports.httpsEcdsa, rootPem: chains.ecdsa.root, provider });
+    putSummary(results, `handshake_ms_rsa${suffix}`, rsa.tls);
+    putSummary(results, `handshake_ms_ecdsa${suffix}`, ecdsa.tls);
+    putSummary(results, `handshake_ms_rsa${suffix}_client`, rsa.client);
+    putSummary(results, `handshake_ms_ecdsa${suffix}_client`, ecdsa.client);
+    putSummary(results, `max_poll_ms_handshake${suffix}`,
+      summarize([...rsa.maxPoll.runs, ...ecdsa.maxPoll.runs]));
+  }
+}

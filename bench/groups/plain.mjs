@@ -1,0 +1,35 @@
+// Plain HTTP, one Content-Length body on a keep-alive connection: tickhttp's HTTPClient polled in a tight loop and
+// the ECS system at free-running ticks, next to undici and Node's http.
+import { undiciClient } from '../peers/undici.mjs';
+import { nodeHttpClient } from '../peers/node-http.mjs';
+import { compareThroughput } from '../measure.mjs';
+import { ratio } from '../stats.mjs';
+import { putSummary } from '../report.mjs';
+import { tryLoad } from './tickhttp.mjs';
+
+export async function run(ctx) {
+  const { settings, ports, results } = ctx;
+  const polled = await tryLoad(ctx, 'polled');
+  const ecs = await tryLoad(ctx, 'ecs');
+  const clients = [undiciClient(`http://127.0.0.1:${ports.http}`), nodeHttpClient(ports.http)];
+  if (polled) {
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk }));
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536, name: 'tickhttp polled 64k' }));
+  }
+  if (ecs) clients.push(ecs.ecsClient({ port: ports.http }));
+  try {
+    const size = settings.bodyBytes;
+    const by = await compareThroughput(clients, `/body?size=${size}`, size, settings.runs, `/body?size=${size >> 3}`);
+    putSummary(results, 'undici_mbps', by.get('undici'));
+    putSummary(results, 'node_http_mbps', by.get('node http'));
+    putSummary(results, 'plain_mbps', by.get('tickhttp polled') ?? null);
+    putSummary(results, 'plain_64k_mbps', by.get('tickhttp polled 64k') ?? null);
+    putSummary(results, 'ecs_free_mbps', by.get('tickhttp ecs') ?? null);
+    results.plain_vs_undici = ratio(by.get('tickhttp polled'), by.get('undici'));
+    results.plain_64k_vs_undici = ratio(by.get('tickhttp polled 64k'), by.get('undici'));
+    results.plain_vs_node_http = ratio(by.get('tickhttp polled'), by.get('node http'));
+    results.ecs_free_vs_undici = ratio(by.get('tickhttp ecs'), by.get('undici'));
+  } finally {
+    for (const c of clients) await c.close();
+  }
+}

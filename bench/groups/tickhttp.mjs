@@ -1,0 +1,13 @@
+// Loading a tickhttp bench client; a layer that does not build yet leaves its figures null with a note.
+import { loadClient } from '../build-clients.mjs';
+
+/** The client module `name`, or null (and a note) when it cannot be built. */
+export async function tryLoad(ctx, name) {
+  try {
+    return await loadClient(name);
+  } catch (e) {
+    const first = String(e instanceof Error ? e.message : e).split('\n').slice(0, 3).join(' | ');
+    ctx.note(`tickhttp ${name} client unavailable, its figures are null: ${first}`);
+    return null;
+  }
+}

@@ -1,0 +1,94 @@
+// The results table: what each row compares, its target, and how it is printed and saved.
+import { writeFileSync } from 'node:fs';
+
+// value: the figure's key; peer/ratio: the same-run peer and the ratio key; target applies to the ratio when the
+// row has one, else to the value. Rows without a target are shown for context.
+const ROWS = [
+  { value: 'plain_mbps', unit: 'MB/s', peer: 'undici_mbps', peerName: 'undici', ratio: 'plain_vs_undici', target: ['>=', 1.0] },
+  { value: 'plain_mbps', unit: 'MB/s', peer: 'node_http_mbps', peerName: 'node http', ratio: 'plain_vs_node_http' },
+  { value: 'ecs_free_mbps', unit: 'MB/s', peer: 'undici_mbps', peerName: 'undici', ratio: 'ecs_free_vs_undici' },
+  { value: 'ecs60hz_mbps', unit: 'MB/s', target: ['>=', 250] },
+  { value: 'ecs60hz_max_tick_ms', unit: 'ms' },
+  { value: 'ecs60hz_mib_per_tick', unit: 'MiB' },
+  { value: 'plain_64k_mbps', unit: 'MB/s', peer: 'undici_mbps', peerName: 'undici', ratio: 'plain_64k_vs_undici' },
+  { value: 'chunked_mbps', unit: 'MB/s', peer: 'chunked_undici_mbps', peerName: 'undici', ratio: 'chunked_vs_undici', target: ['>=', 1.0] },
+  { value: 'chunked_64k_mbps', unit: 'MB/s', peer: 'chunked_undici_mbps', peerName: 'undici', ratio: 'chunked_64k_vs_undici' },
+  { value: 'keepalive_rps', unit: 'req/s', peer: 'keepalive_undici_rps', peerName: 'undici', ratio: 'keepalive_rps_vs_undici', target: ['>=', 1.0] },
+  { value: 'keepalive_rps', unit: 'req/s', peer: 'keepalive_node_http_rps', peerName: 'node http', ratio: 'keepalive_rps_vs_node_http' },
+  { value: 'https_node_mbps', unit: 'MB/s', peer: 'https_native_mbps', peerName: 'node https', ratio: 'https_node_vs_native', target: ['>=', 0.5] },
+  { value: 'https_pure_mbps', unit: 'MB/s', peer: 'https_native_mbps', peerName: 'node https', ratio: 'https_pure_vs_native', target: ['>=', 139, 'value'] },
+  { value: 'https_pure_aes128gcm_mbps', unit: 'MB/s' },
+  { value: 'handshake_ms_rsa', unit: 'ms', target: ['<=', 5] },
+  { value: 'handshake_ms_ecdsa', unit: 'ms', target: ['<=', 15] },
+  { value: 'max_poll_ms_handshake', unit: 'ms', target: ['<=', 4] },
+  { value: 'handshake_ms_rsa_client', unit: 'ms' },
+  { value: 'handshake_ms_ecdsa_client', unit: 'ms' },
+  { value: 'handshake_ms_rsa_pure', unit: 'ms' },
+  { value: 'handshake_ms_ecdsa_pure', unit: 'ms' },
+  { value: 'max_poll_ms_handshake_pure', unit: 'ms' },
+  { value: 'idle_tick_ms_10k', unit: 'ms', target: ['<', 0.5] },
+  { value: 'idle_tick_ms_10k_unconnected', unit: 'ms' },
+  { value: 'rss_growth_mb_1gib', unit: 'MB', target: ['<', 64] },
+  { value: 'bundle_kb_gz', unit: 'KB', target: ['<=', 150] },
+];
+
+/** Every key results.json always carries (null until its layer exists). */
+export const REQUIRED_KEYS = [
+  'plain_mbps', 'undici_mbps', 'plain_vs_undici', 'ecs60hz_mbps', 'chunked_vs_undici', 'keepalive_rps_vs_undici',
+  'https_node_mbps', 'https_native_mbps', 'https_node_vs_native', 'https_pure_mbps', 'handshake_ms_rsa',
+  'handshake_ms_ecdsa', 'max_poll_ms_handshake', 'idle_tick_ms_10k', 'rss_growth_mb_1gib', 'bundle_kb_gz',
+];
+
+const COMPARE = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '<': (a, b) => a < b };
+
+/** Store a summary as `key` (median), `key_min`, `key_max`; nulls when absent. */
+export function putSummary(results, key, summary) {
+  results[key] = summary ? summary.median : null;
+  results[`${key}_min`] = summary ? summary.min : null;
+  results[`${key}_max`] = summary ? summary.max : null;
+}
+
+function fmt(n) {
+  if (n === null || n === undefined) return '—';
+  if (Math.abs(n) >= 100) return n.toFixed(0);
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  return n.toFixed(n < 0.1 ? 4 : 2);
+}
+
+function spread(results, key) {
+  const v = results[key];
+  if (v === null || v === undefined) return 'null';
+  const lo = results[`${key}_min`];
+  const hi = results[`${key}_max`];
+  return lo === null || lo === undefined || lo === hi ? fmt(v) : `${fmt(v)} [${fmt(lo)}–${fmt(hi)}]`;
+}
+
+function row(results, r) {
+  const onRatio = r.ratio && r.target && r.target[2] !== 'value';
+  const checked = r.target ? results[onRatio ? r.ratio : r.value] : null;
+  const verdict = !r.target ? '' : checked === null || checked === undefined ? 'n/a'
+    : COMPARE[r.target[0]](checked, r.target[1]) ? 'pass' : 'FAIL';
+  return [
+    r.value,
+    `${spread(results, r.value)} ${r.unit}`,
+    r.target ? `${onRatio ? 'ratio ' : ''}${r.target[0]} ${r.target[1]}` : '',
+    r.peer ? `${r.peerName} ${spread(results, r.peer)}` : '',
+    r.ratio ? fmt(results[r.ratio]) : '',
+    verdict,
+  ];
+}
+
+/** The table as text: name, value (median [min–max]), target, peer, ratio, pass/fail. */
+export function formatTable(results) {
+  const lines = [['name', 'value', 'target', 'peer', 'ratio', 'pass'], ...ROWS.map((r) => row(results, r))];
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  return lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** Write results.json with the required keys first (nulls where a layer is missing), extra keys after. */
+export function writeResults(path, results) {
+  const ordered = {};
+  for (const k of REQUIRED_KEYS) ordered[k] = results[k] ?? null;
+  for (const [k, v] of Object.entries(results)) if (!(k in ordered)) ordered[k] = v ?? null;
+  writeFileSync(path, JSON.stringify(ordered, null, 2) + '\n');
+}
