@@ -1,3 +1,4 @@
+import { ChunkQueue } from './chunk-queue.js';
 import { PeerStatus, type StreamPeer } from './stream-peer.js';
 
 /** Options of {@link createMemoryPipe}. */
@@ -10,8 +11,8 @@ export interface MemoryPipeOptions {
 
 /** Bytes queued toward one side, and how that direction ended. */
 class Direction {
-  chunks: Uint8Array[] = [];
-  size = 0;
+  /** Owned copies of what was written: the reader is handed views of them. */
+  readonly bytes = new ChunkQueue();
   /** The writing side closed: the reader sees NONE once it has read everything. */
   closed = false;
   /** The connection was reset: the reader sees ERROR at once. */
@@ -36,7 +37,7 @@ export class MemoryPeer implements StreamPeer {
 
   getStatus(): number {
     if (this.selfClosed) return PeerStatus.NONE;
-    if (this.incoming.size > 0) return PeerStatus.CONNECTED;
+    if (this.incoming.bytes.length > 0) return PeerStatus.CONNECTED;
     if (this.incoming.reset) return PeerStatus.ERROR;
     if (this.incoming.closed) return PeerStatus.NONE;
     return PeerStatus.CONNECTED;
@@ -45,34 +46,20 @@ export class MemoryPeer implements StreamPeer {
   poll(): void {}
 
   getAvailableBytes(): number {
-    return this.selfClosed ? 0 : Math.min(this.incoming.size, this.options.maxRead ?? Infinity);
+    return this.selfClosed ? 0 : Math.min(this.incoming.bytes.length, this.options.maxRead ?? Infinity);
   }
 
+  /** Everything available up to `max` bytes (up to maxRead), joined across the writes it came from. */
   getPartialData(max: number): Uint8Array {
-    const dir = this.incoming;
-    const n = Math.min(max, this.getAvailableBytes());
-    if (n <= 0) return new Uint8Array(0);
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const c = dir.chunks[0];
-      const k = Math.min(c.length, n - at);
-      out.set(c.subarray(0, k), at);
-      at += k;
-      if (k === c.length) dir.chunks.shift();
-      else dir.chunks[0] = c.subarray(k);
-    }
-    dir.size -= n;
-    return out;
+    return this.incoming.bytes.readJoined(Math.min(max, this.getAvailableBytes()));
   }
 
   putPartialData(data: Uint8Array): number {
     const dir = this.outgoing;
     if (this.selfClosed || dir.closed || dir.reset || this.incoming.reset) return 0;
-    const n = Math.min(data.length, (this.options.capacity ?? Infinity) - dir.size);
+    const n = Math.min(data.length, (this.options.capacity ?? Infinity) - dir.bytes.length);
     if (n <= 0) return 0;
-    dir.chunks.push(data.slice(0, n));
-    dir.size += n;
+    dir.bytes.push(data.slice(0, n));
     return n;
   }
 
@@ -80,8 +67,7 @@ export class MemoryPeer implements StreamPeer {
   disconnectFromHost(): void {
     this.selfClosed = true;
     this.outgoing.closed = true;
-    this.incoming.chunks = [];
-    this.incoming.size = 0;
+    this.incoming.bytes.clear();
   }
 
   /** Abort the connection (like a TCP reset): the other end reads what already arrived, then sees ERROR. */
@@ -104,8 +90,7 @@ export class MemoryPeer implements StreamPeer {
     const piece = this.pending.shift();
     if (!piece) return false;
     if (!this.selfClosed && !this.outgoing.closed) {
-      this.outgoing.chunks.push(piece);
-      this.outgoing.size += piece.length;
+      this.outgoing.bytes.push(piece);
     }
     return true;
   }
@@ -117,7 +102,7 @@ export class MemoryPeer implements StreamPeer {
 
   /** Bytes this end wrote that the other end has not read. */
   get unread(): number {
-    return this.outgoing.size;
+    return this.outgoing.bytes.length;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ChunkQueue, NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { HostBridge } from './host-bridge.js';
 import { hostBytes, wholeBuffer } from './host-bytes.js';
@@ -13,8 +14,8 @@ const PULL_CHUNK = 64 * 1024;
  * throws puts the peer in ERROR (the message is kept in {@link failure}): a host fault must not escape a poll.
  */
 export class HostStreamPeer implements StreamPeer {
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+  /** Bytes pulled from the host and not yet read. */
+  private readonly pending = new ChunkQueue();
   private closed = false;
   private remoteClosed = false;
   private broken: boolean;
@@ -32,7 +33,7 @@ export class HostStreamPeer implements StreamPeer {
   getStatus(): number {
     if (this.closed) return PeerStatus.NONE;
     if (this.broken) return PeerStatus.ERROR;
-    if (this.remoteClosed) return this.pendingBytes > 0 ? PeerStatus.CONNECTED : PeerStatus.NONE;
+    if (this.remoteClosed) return this.pending.length > 0 ? PeerStatus.CONNECTED : PeerStatus.NONE;
     const status = this.guard(() => this.bridge.tcpStatus(this.handle), PeerStatus.ERROR);
     switch (status) {
       case PeerStatus.CONNECTING:
@@ -41,7 +42,7 @@ export class HostStreamPeer implements StreamPeer {
       case PeerStatus.NONE:
         this.remoteClosed = true;
         this.pullAll();
-        return this.pendingBytes > 0 ? PeerStatus.CONNECTED : PeerStatus.NONE;
+        return this.pending.length > 0 ? PeerStatus.CONNECTED : PeerStatus.NONE;
       default:
         this.broken = true;
         return PeerStatus.ERROR;
@@ -49,20 +50,21 @@ export class HostStreamPeer implements StreamPeer {
   }
 
   getAvailableBytes(): number {
-    if (!this.readable()) return this.pendingBytes;
+    if (!this.readable()) return this.pending.length;
     const { tcpAvailable } = this.bridge;
     if (tcpAvailable) {
       const n = this.guard(() => tcpAvailable.call(this.bridge, this.handle), 0);
-      return this.pendingBytes + (n > 0 ? n : 0);
+      return this.pending.length + (n > 0 ? n : 0);
     }
-    if (this.pendingBytes === 0) this.pull(PULL_CHUNK);
-    return this.pendingBytes;
+    if (this.pending.length === 0) this.pull(PULL_CHUNK);
+    return this.pending.length;
   }
 
+  /** Up to `max` bytes, pulled from the host as needed and joined when they came in several pieces. */
   getPartialData(max: number): Uint8Array {
-    if (max <= 0) return new Uint8Array(0);
-    if (this.pendingBytes < max && this.readable()) this.pull(max - this.pendingBytes);
-    return this.take(Math.min(max, this.pendingBytes));
+    if (!(max > 0)) return NO_BYTES;
+    if (this.pending.length < max && this.readable()) this.pull(max - this.pending.length);
+    return this.pending.readJoined(max);
   }
 
   putPartialData(data: Uint8Array): number {
@@ -75,8 +77,7 @@ export class HostStreamPeer implements StreamPeer {
   disconnectFromHost(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pending.clear();
     if (this.handle >= 0) this.guard(() => this.bridge.tcpClose(this.handle), undefined);
   }
 
@@ -88,10 +89,9 @@ export class HostStreamPeer implements StreamPeer {
   /** Pull up to `want` bytes from the host into the pending queue. */
   private pull(want: number): void {
     while (want > 0 && this.readable()) {
-      const got = hostBytes(this.guard(() => this.bridge.tcpReceive(this.handle, want), new Uint8Array(0)));
+      const got = hostBytes(this.guard(() => this.bridge.tcpReceive(this.handle, want), NO_BYTES));
       if (got.length === 0) return;
       this.pending.push(got); // kept whole even if the host returned more than asked: nothing is dropped
-      this.pendingBytes += got.length;
       want -= got.length;
     }
   }
@@ -99,32 +99,10 @@ export class HostStreamPeer implements StreamPeer {
   /** After the remote closed: everything the host still holds, so the close can be reported once it is read. */
   private pullAll(): void {
     let before = -1;
-    while (this.readable() && before !== this.pendingBytes) {
-      before = this.pendingBytes;
+    while (this.readable() && before !== this.pending.length) {
+      before = this.pending.length;
       this.pull(PULL_CHUNK);
     }
-  }
-
-  private take(n: number): Uint8Array {
-    if (n === 0) return new Uint8Array(0);
-    const first = this.pending[0];
-    if (first.length === n) {
-      this.pending.shift();
-      this.pendingBytes -= n;
-      return first;
-    }
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const head = this.pending[0];
-      const used = Math.min(head.length, n - at);
-      out.set(head.subarray(0, used), at);
-      at += used;
-      if (used === head.length) this.pending.shift();
-      else this.pending[0] = head.subarray(used);
-    }
-    this.pendingBytes -= n;
-    return out;
   }
 
   /** Run a bridge call; a throw becomes ERROR with its message kept, and `fallback` is returned. */

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
+import { ChunkQueue } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider } from '../tls/crypto/provider.js';
 import { nodeCrypto } from './node-crypto.js';
@@ -12,7 +13,12 @@ import type { FileAccess, FileSink, PendingResolve, Platform } from './platform.
 
 /** Options of {@link createNodePlatform}. */
 export interface NodePlatformOptions {
-  /** Received bytes a socket buffers before it is paused until the reader catches up (default 4 MiB). */
+  /**
+   * Received bytes a socket buffers before it is paused until the reader has taken half of them (default 8 MiB).
+   * This bounds the memory one connection holds for a slow reader: the mark plus one socket read (64 KiB). It also
+   * bounds what a reader that drains once per frame can get: at most about the mark per frame (8 MiB at 60 Hz is
+   * 500 MB/s).
+   */
   highWaterMark?: number;
   /** Written bytes a socket buffers before putPartialData() accepts no more (default 4 MiB). */
   writeHighWaterMark?: number;
@@ -20,7 +26,8 @@ export interface NodePlatformOptions {
   crypto?: CryptoProvider;
 }
 
-const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
+const DEFAULT_READ_HIGH_WATER_MARK = 8 * 1024 * 1024;
+const DEFAULT_WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
 /** A finished lookup. */
 function settled(address: string | null): PendingResolve {
@@ -46,15 +53,15 @@ function resolveHost(host: string): PendingResolve {
 }
 
 /**
- * A StreamPeer over a node:net socket. Received data waits in a queue of the chunks Node delivered (never
- * concatenated on arrival); past the high-water mark the socket is paused, so memory stays bounded when the game
- * reads slowly, and resumed once the reader has drained it below half. Errors show as ERROR and a remote close as
- * NONE, each only after every byte received before it has been read.
+ * A StreamPeer over a node:net socket. Received data waits in a queue of the chunks Node delivered, and reads hand
+ * out views of them one chunk at a time: received bytes are never concatenated or copied. Past the high-water mark
+ * the socket is paused, so memory stays bounded when the game reads slowly, and resumed once the reader has drained
+ * it below half. Errors show as ERROR and a remote close as NONE, each only after every byte received before it has
+ * been read.
  */
 class NodeTcpPeer implements StreamPeer {
   private readonly socket: Socket;
-  private queue: Uint8Array[] = [];
-  private queued = 0;
+  private readonly received = new ChunkQueue();
   private connected = false;
   private ended = false;
   private failed = false;
@@ -73,9 +80,9 @@ class NodeTcpPeer implements StreamPeer {
       this.connected = true;
     });
     this.socket.on('data', (chunk: Buffer) => {
-      this.queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      this.queued += chunk.length;
-      if (this.queued > this.highWaterMark && !this.paused) {
+      // Node allocates a new buffer for every read and never reuses it, so views of it stay valid.
+      this.received.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      if (this.received.length > this.highWaterMark && !this.paused) {
         this.paused = true;
         this.socket.pause();
       }
@@ -93,39 +100,20 @@ class NodeTcpPeer implements StreamPeer {
 
   getStatus(): number {
     if (this.closedByUs) return PeerStatus.NONE;
-    if (this.queued > 0) return PeerStatus.CONNECTED;
+    if (this.received.length > 0) return PeerStatus.CONNECTED;
     if (this.failed) return PeerStatus.ERROR;
     if (this.ended) return PeerStatus.NONE;
     return this.connected ? PeerStatus.CONNECTED : PeerStatus.CONNECTING;
   }
 
   getAvailableBytes(): number {
-    return this.queued;
+    return this.received.length;
   }
 
+  /** A view of the first chunk Node delivered, at most `max` bytes of it: never a copy, so a read may be partial. */
   getPartialData(max: number): Uint8Array {
-    const n = Math.min(max, this.queued);
-    if (n <= 0) return new Uint8Array(0);
-    const first = this.queue[0];
-    let out: Uint8Array;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.queue.shift();
-      else this.queue[0] = first.subarray(n);
-    } else {
-      out = new Uint8Array(n);
-      let at = 0;
-      while (at < n) {
-        const c = this.queue[0];
-        const k = Math.min(c.length, n - at);
-        out.set(c.subarray(0, k), at);
-        at += k;
-        if (k === c.length) this.queue.shift();
-        else this.queue[0] = c.subarray(k);
-      }
-    }
-    this.queued -= n;
-    if (this.paused && this.queued <= this.highWaterMark / 2) {
+    const out = this.received.read(max);
+    if (this.paused && this.received.length <= this.highWaterMark / 2) {
       this.paused = false;
       this.socket.resume();
     }
@@ -143,8 +131,7 @@ class NodeTcpPeer implements StreamPeer {
 
   disconnectFromHost(): void {
     this.closedByUs = true;
-    this.queue = [];
-    this.queued = 0;
+    this.received.clear();
     this.socket.destroy();
   }
 }
@@ -219,8 +206,8 @@ function trustedRoots(): Uint8Array[] {
 
 /** Build the Node platform: sockets, DNS, randomness and files from Node, TLS crypto from node:crypto by default. */
 export function createNodePlatform(options: NodePlatformOptions = {}): Platform {
-  const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-  const writeHighWaterMark = options.writeHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+  const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+  const writeHighWaterMark = options.writeHighWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
   return {
     resolveHost,
     connectTcp: (address, port) => new NodeTcpPeer(address, port, highWaterMark, writeHighWaterMark),

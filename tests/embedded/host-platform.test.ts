@@ -18,6 +18,7 @@ import { createHostPlatform, NO_RANDOM_SOURCE } from '../../engine-module/platfo
 import type { HostBridge } from '../../engine-module/platform/host-bridge.js';
 import { HostStreamPeer } from '../../engine-module/platform/host-stream-peer.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+import { NO_BYTES } from '../../engine-module/net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { NodeSocketHost } from './node-socket-host.js';
 
@@ -261,6 +262,32 @@ describe('HostStreamPeer over loopback', () => {
     const peer = createHostPlatform(bridge).connectTcp('127.0.0.1', port);
     await until(() => peer.getStatus() !== PeerStatus.CONNECTING, 'connect');
     expect(Buffer.from(await readToClose(peer)).toString()).toBe('hello');
+    peer.disconnectFromHost();
+  });
+
+  it('joins what the host returned in pieces up to the size asked for; nothing to read is the shared empty array', async () => {
+    host = new NodeSocketHost();
+    let sendNow: (() => void) | null = null;
+    onConnection = (socket) => {
+      sendNow = () => socket.end('hello world');
+    };
+    const received: number[] = [];
+    const bridge = host.bridge({
+      tcpReceive: (h, max) => {
+        const got = host.tcpReceive(h, Math.min(max, 3));
+        received.push(got.length);
+        return got;
+      },
+    });
+    const peer = createHostPlatform(bridge).connectTcp('127.0.0.1', port);
+    await until(() => peer.getStatus() === PeerStatus.CONNECTED && sendNow !== null, 'connect');
+    expect(peer.getPartialData(8)).toBe(NO_BYTES);
+    sendNow!();
+    await until(() => host.tcpAvailable(1) === 11, 'bytes at the host');
+    expect(Buffer.from(peer.getPartialData(8)).toString()).toBe('hello wo');
+    expect(received.slice(-3)).toEqual([3, 3, 2]);
+    expect(Buffer.from(await readToClose(peer)).toString()).toBe('rld');
+    expect(peer.getPartialData(8)).toBe(NO_BYTES);
     peer.disconnectFromHost();
   });
 

@@ -1,0 +1,90 @@
+/**
+ * The array every read that finds nothing returns. It holds no bytes, so one instance serves every caller: an idle
+ * connection polled each tick allocates nothing.
+ */
+export const NO_BYTES: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array;
+
+/** Consumed slots at the front of the chunk list that are worth compacting away (amortised, like a ring). */
+const COMPACT_AFTER = 64;
+
+/**
+ * Received bytes waiting to be read, kept as the chunks they arrived in: nothing is concatenated on arrival, and reads
+ * hand out views of those chunks. The queue keeps a reference to each pushed chunk, so whoever pushes hands over
+ * ownership: the chunk must not be changed or reused afterwards.
+ */
+export class ChunkQueue {
+  private chunks: Uint8Array[] = [];
+  /** Index of the first live chunk in `chunks`. */
+  private first = 0;
+  /** Bytes of the first live chunk already read. */
+  private offset = 0;
+  private size = 0;
+
+  /** Bytes queued. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Queue `chunk` (kept, not copied); an empty chunk is ignored. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  /**
+   * Remove and return at most `max` bytes from the first chunk only, as a view of it (never a copy); {@link NO_BYTES}
+   * when the queue is empty or `max` is not positive.
+   */
+  read(max: number): Uint8Array {
+    if (this.size === 0 || !(max > 0)) return NO_BYTES;
+    const head = this.chunks[this.first];
+    const n = Math.min(max, head.length - this.offset);
+    const out = head.subarray(this.offset, this.offset + n);
+    this.consume(n);
+    return out;
+  }
+
+  /**
+   * Remove and return `min(max, length)` bytes: a view when they lie in the first chunk, else one copy joining the
+   * chunks they span; {@link NO_BYTES} when that is nothing.
+   */
+  readJoined(max: number): Uint8Array {
+    const n = Math.min(max, this.size);
+    if (!(n > 0)) return NO_BYTES;
+    const head = this.chunks[this.first];
+    if (head.length - this.offset >= n) return this.read(n);
+    const out = new Uint8Array(n);
+    for (let at = 0; at < n; ) {
+      const piece = this.read(n - at);
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out;
+  }
+
+  /** Drop everything queued. */
+  clear(): void {
+    this.chunks = [];
+    this.first = 0;
+    this.offset = 0;
+    this.size = 0;
+  }
+
+  /** Mark `n` bytes of the first live chunk as read (n <= what is left of it). */
+  private consume(n: number): void {
+    this.size -= n;
+    this.offset += n;
+    if (this.offset < this.chunks[this.first].length) return;
+    this.offset = 0;
+    // Released at once: a long-lived queue must not keep read chunks alive until the next compaction.
+    this.chunks[this.first++] = NO_BYTES;
+    if (this.first === this.chunks.length) {
+      this.chunks = [];
+      this.first = 0;
+    } else if (this.first >= COMPACT_AFTER && this.first * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+  }
+}
