@@ -134,9 +134,10 @@ class ChunkedReader implements BodyReader {
         return true;
       }
       case 'trailers': {
+        const before = buf.length;
         const line = buf.extractLine(this.lineLimit - this.trailerBytes);
         if (!line) return false;
-        this.trailerBytes += line.length + 1;
+        this.trailerBytes += before - buf.length;
         if (line.length === 0) this.state = 'done';
         else checkTrailerLine(line);
         return this.state !== 'done';

@@ -21,6 +21,14 @@ export interface TlsConnectParams extends TlsOptions {
 export interface TlsStreamPeer extends StreamPeer {
   /** Why the handshake failed, in words a person can read; null while nothing failed. */
   getTlsError(): string | null;
+  /**
+   * True when the peer reports ERROR only because the transport ended cleanly at the TCP level (an orderly close,
+   * not a reset) after the handshake completed, without a close_notify, and nothing else went wrong (no bad record,
+   * no alert). HTTPClient then treats a close of an idle kept-alive connection as DISCONNECTED (RFC 9112 §9.8: an
+   * incomplete close is harmless when no response is outstanding); a response in progress still ends in
+   * STATUS_CONNECTION_ERROR. Optional: without it every such close is taken as an error.
+   */
+  closedWithoutCloseNotify?(): boolean;
 }
 
 /** Starts TLS over a connected transport (the TCP socket, or a proxy tunnel). */

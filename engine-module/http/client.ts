@@ -16,7 +16,7 @@ import {
   ResponseCode,
   Status,
 } from './constants.js';
-import { isInterim, planResponse, type ResponsePlan } from './framing.js';
+import { isInterim, planResponse, type BodyFraming, type ResponsePlan } from './framing.js';
 import { queryStringFromDict, type QueryValue } from './query-string.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { writeRequest } from './request-writer.js';
@@ -35,6 +35,8 @@ interface ProxyEndpoint {
 
 /** The connection being set up by connectToHost. */
 interface Dial {
+  /** The name or address being resolved (the proxy's when one is used). */
+  host: string;
   port: number;
   resolve: PendingResolve;
   platform: Platform;
@@ -149,7 +151,9 @@ export class HTTPClient {
   private status: Status = Status.DISCONNECTED;
   private peer: StreamPeer | null = null;
   private dial: Dial | null = null;
+  /** The TLS layer's reason for the last failure, kept once its peer is dropped. */
   private tlsError: string | null = null;
+  private lastError: string | null = null;
   private hostHeader = '';
   private absolutePrefix: string | undefined;
   private httpProxy: ProxyEndpoint | null = null;
@@ -192,6 +196,7 @@ export class HTTPClient {
     this.hostHeader = target.hostHeader;
     this.absolutePrefix = proxy && !target.tls ? `http://${target.authority}` : undefined;
     this.dial = {
+      host: dialHost,
       port: proxy ? proxy.port : target.port,
       resolve: platform.resolveHost(dialHost),
       platform,
@@ -230,6 +235,7 @@ export class HTTPClient {
     this.dropConnection();
     this.dial = null;
     this.tlsError = null;
+    this.lastError = null;
     this.hostHeader = '';
     this.absolutePrefix = undefined;
     this.resetExchange();
@@ -249,8 +255,8 @@ export class HTTPClient {
   poll(): Err {
     try {
       return this.step();
-    } catch {
-      this.fail(Status.CONNECTION_ERROR);
+    } catch (e) {
+      this.fail(Status.CONNECTION_ERROR, reasonOf(e));
       return Err.ERR_CONNECTION_ERROR;
     }
   }
@@ -331,9 +337,9 @@ export class HTTPClient {
     const parts: Uint8Array[] = [];
     try {
       this.readBody(this.body, parts);
-    } catch {
+    } catch (e) {
       // What was decoded before the error is still handed out; the status tells the body is incomplete.
-      this.fail(Status.CONNECTION_ERROR);
+      this.fail(Status.CONNECTION_ERROR, reasonOf(e));
     }
     return joinParts(parts);
   }
@@ -387,10 +393,34 @@ export class HTTPClient {
     return queryStringFromDict(fields);
   }
 
-  /** Why the TLS handshake failed, or null (also null when no TLS was attempted). */
+  /**
+   * Why the TLS layer failed, in words a person can read: a handshake failure (STATUS_SSL_HANDSHAKE_ERROR), or a
+   * failure on an established connection (a bad record, an alert, a close without close_notify in the middle of a
+   * response), which stays readable after the connection was dropped with STATUS_CONNECTION_ERROR. Null when TLS did
+   * not fail or was not used; close(), connectToHost() and setConnection() clear it.
+   */
   getTlsError(): string | null {
-    const live = this.peer as Partial<TlsStreamPeer> | null;
-    return typeof live?.getTlsError === 'function' ? live.getTlsError() : this.tlsError;
+    return (this.peer ? peerTlsError(this.peer) : null) ?? this.tlsError;
+  }
+
+  /**
+   * Why the client is in its error status, in words a person can read: the name that did not resolve
+   * (STATUS_CANT_RESOLVE), the address or proxy that refused (STATUS_CANT_CONNECT), the TLS reason
+   * (STATUS_SSL_HANDSHAKE_ERROR, as {@link getTlsError}), or what broke the exchange (STATUS_CONNECTION_ERROR: the
+   * protocol error in the response, a body cut short, a reset, bytes arriving before the request was sent, a TLS
+   * failure). Null while the status is not an error; close(), connectToHost() and setConnection() clear it.
+   */
+  getLastError(): string | null {
+    return this.lastError;
+  }
+
+  /**
+   * Bytes this client holds in memory for the connection: received and not yet parsed or handed out (at most
+   * `maxHeadBytes` + `readChunkSize`), plus request bytes the transport has not accepted yet. The transport's own
+   * buffers are not included.
+   */
+  getBufferedBytes(): number {
+    return this.buffer.length + (this.outgoing ? this.outgoing.length - this.outgoingSent : 0);
   }
 
   private step(): Err {
@@ -432,8 +462,7 @@ export class HTTPClient {
     const state = this.dial!.resolve.status();
     if (state === 'pending') return Err.OK;
     if (state === 'failed') {
-      this.dial = null;
-      this.status = Status.CANT_RESOLVE;
+      this.fail(Status.CANT_RESOLVE, `could not resolve "${this.dial!.host}"`);
       return Err.ERR_CANT_RESOLVE;
     }
     this.startTcp();
@@ -445,8 +474,8 @@ export class HTTPClient {
     try {
       this.peer = dial.platform.connectTcp(dial.resolve.address()!, dial.port);
       this.status = Status.CONNECTING;
-    } catch {
-      this.fail(Status.CANT_CONNECT);
+    } catch (e) {
+      this.fail(Status.CANT_CONNECT, `could not connect to ${dialTarget(dial)}: ${reasonOf(e)}`);
     }
   }
 
@@ -463,9 +492,12 @@ export class HTTPClient {
       if (s === PeerStatus.CONNECTING) return Err.OK;
       if (s !== PeerStatus.CONNECTED) {
         if (dial.stage === 'tls') {
-          this.tlsError = (peer as TlsStreamPeer).getTlsError() ?? 'TLS handshake failed';
-          this.fail(Status.SSL_HANDSHAKE_ERROR);
-        } else this.fail(Status.CANT_CONNECT);
+          const why = peerTlsError(peer) ?? 'TLS handshake failed';
+          this.fail(Status.SSL_HANDSHAKE_ERROR, why);
+          this.tlsError = why;
+        } else if (dial.stage === 'tunnel') {
+          this.fail(Status.CANT_CONNECT, `proxy tunnel to ${dial.tunnel} failed: ${(peer as ConnectTunnel).failure ?? 'closed'}`);
+        } else this.fail(Status.CANT_CONNECT, `could not connect to ${dialTarget(dial)}`);
         return Err.ERR_CANT_CONNECT;
       }
       if (dial.stage === 'tcp' && dial.tunnel) {
@@ -483,22 +515,22 @@ export class HTTPClient {
   }
 
   /**
-   * Idle keep-alive connection. A clean close by the server is DISCONNECTED; bytes nobody asked for (other than blank
-   * lines) mean the connection is out of step, so it is closed (RFC 9112 §9.3), never read as a later response.
+   * Idle keep-alive connection. A close by the server is DISCONNECTED, including a TLS close without close_notify:
+   * with no response outstanding nothing can have been truncated (RFC 9112 §9.8). Bytes nobody asked for (other than
+   * blank lines) mean the connection is out of step, so it is closed (RFC 9112 §9.3), never read as a later response.
    */
   private pollIdle(): Err {
     const peer = this.peer!;
     peer.poll?.();
-    this.pull(this.chunkSize);
-    while (this.buffer.length > 0 && (this.buffer.peek(0) === CR || this.buffer.peek(0) === LF)) this.buffer.takeAtMost(1);
+    const unasked = this.receivedUnasked();
     const s = peer.getStatus();
-    if (this.buffer.length > 0 || s === PeerStatus.NONE) {
+    if (unasked || s === PeerStatus.NONE || (s === PeerStatus.ERROR && closedWithoutCloseNotify(peer))) {
       this.dropConnection();
       this.status = Status.DISCONNECTED;
       return Err.OK;
     }
     if (s === PeerStatus.ERROR) {
-      this.fail(Status.CONNECTION_ERROR);
+      this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} while idle`);
       return Err.ERR_CONNECTION_ERROR;
     }
     return Err.OK;
@@ -507,6 +539,11 @@ export class HTTPClient {
   private pollRequesting(): Err {
     const peer = this.peer!;
     peer.poll?.();
+    // No server can answer a request it has not received: bytes already there belong to no request of ours.
+    if (this.outgoingSent === 0 && this.receivedUnasked()) {
+      this.fail(Status.CONNECTION_ERROR, OUT_OF_STEP);
+      return Err.ERR_CONNECTION_ERROR;
+    }
     this.flush(peer);
     const head = this.readHead();
     if (head) {
@@ -515,10 +552,30 @@ export class HTTPClient {
     }
     const s = peer.getStatus();
     if (s === PeerStatus.ERROR || (s === PeerStatus.NONE && peer.getAvailableBytes() === 0)) {
-      this.fail(Status.CONNECTION_ERROR);
+      const when = this.outgoingSent === 0 ? 'before the request was sent' : 'before the response head arrived';
+      this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} ${when}`);
       return Err.ERR_CONNECTION_ERROR;
     }
     return Err.OK;
+  }
+
+  /**
+   * Pull what the transport holds while no response is due, dropping blank lines (allowed between messages); true
+   * when anything else arrived. The buffer grows by at most one read chunk.
+   */
+  private receivedUnasked(): boolean {
+    do {
+      while (this.buffer.length > 0 && isLineEnd(this.buffer.peek(0))) this.buffer.takeAtMost(1);
+      if (this.buffer.length > 0) return true;
+    } while (this.pull(this.chunkSize));
+    return false;
+  }
+
+  /** How the transport ended, for a reason: the TLS layer's own words when it has them. */
+  private transportEnd(s: number): string {
+    const tls = this.peer ? peerTlsError(this.peer) : null;
+    if (tls) return `TLS failure (${tls})`;
+    return s === PeerStatus.ERROR ? 'connection reset' : 'connection closed';
   }
 
   /** Write queued request bytes until the transport takes no more. */
@@ -537,7 +594,8 @@ export class HTTPClient {
   private readHead(): ResponseHead | null {
     for (;;) {
       const head = this.headReader!.read(this.buffer);
-      if (head && isInterim(head.status)) this.headReader = new ResponseHeadReader(this.limits);
+      // Interim heads share the head limit with the final one, so their number is bounded too.
+      if (head && isInterim(head.status)) this.headReader = new ResponseHeadReader(this.limits, this.headReader!.consumed);
       else if (head) return head;
       else if (!this.pull(this.chunkSize)) return null;
     }
@@ -590,13 +648,17 @@ export class HTTPClient {
     const s = peer.getStatus();
     if (s === PeerStatus.CONNECTED || s === PeerStatus.CONNECTING || peer.getAvailableBytes() > 0) return;
     if (s === PeerStatus.NONE && this.buffer.length === 0 && this.body.endsAtClose()) this.finishResponse();
-    else this.fail(Status.CONNECTION_ERROR);
+    else this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} ${unfinished(this.response!.plan.framing)}`);
   }
 
+  /**
+   * The response is complete. The connection stays for the next request only when it may be reused and holds nothing
+   * more: bytes past the response came before any next request, so they cannot answer it (RFC 9112 §9.3).
+   */
   private finishResponse(): void {
     const keepAlive = this.response!.plan.keepAlive;
     this.resetExchange();
-    if (keepAlive) this.status = Status.CONNECTED;
+    if (keepAlive && !this.receivedUnasked()) this.status = Status.CONNECTED;
     else {
       this.dropConnection();
       this.status = Status.DISCONNECTED;
@@ -618,7 +680,11 @@ export class HTTPClient {
     this.requestAsksClose = false;
   }
 
-  private fail(status: Status): void {
+  /** Drop the connection into an error status, keeping the reason (and the TLS layer's, if it had one). */
+  private fail(status: Status, reason: string): void {
+    const tls = this.peer ? peerTlsError(this.peer) : null;
+    if (tls) this.tlsError = tls;
+    this.lastError = reason;
     this.dropConnection();
     this.resetExchange();
     this.dial = null;
@@ -636,6 +702,43 @@ export class HTTPClient {
         // A transport that fails to close is closed as far as this client is concerned.
       }
     }
+  }
+}
+
+const OUT_OF_STEP = 'response bytes arrived before the request was sent: the connection is out of step';
+
+function isLineEnd(c: number): boolean {
+  return c === CR || c === LF;
+}
+
+function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function dialTarget(dial: Dial): string {
+  return `${dial.host}:${dial.port}`;
+}
+
+function peerTlsError(peer: StreamPeer): string | null {
+  const tls = peer as Partial<TlsStreamPeer>;
+  return typeof tls.getTlsError === 'function' ? tls.getTlsError() : null;
+}
+
+/** A TLS transport that ended with a clean TCP close but no close_notify (see {@link TlsStreamPeer}). */
+function closedWithoutCloseNotify(peer: StreamPeer): boolean {
+  const tls = peer as Partial<TlsStreamPeer>;
+  return typeof tls.closedWithoutCloseNotify === 'function' && tls.closedWithoutCloseNotify();
+}
+
+/** Where a body stopped short, for a reason. */
+function unfinished(framing: BodyFraming): string {
+  switch (framing.kind) {
+    case 'length':
+      return `before the ${framing.length}-byte body was complete`;
+    case 'chunked':
+      return 'before the last chunk of the body';
+    default:
+      return 'in the body';
   }
 }
 

@@ -74,7 +74,7 @@ export class ConnectTunnel implements StreamPeer {
     while (this.state === 'reading') {
       const head = this.head.read(this.buffer);
       if (head && isInterim(head.status)) {
-        this.head = new ResponseHeadReader(this.limits);
+        this.head = new ResponseHeadReader(this.limits, this.head.consumed);
       } else if (head) {
         if (head.status >= 200 && head.status < 300) this.state = 'open';
         else this.fail(`proxy answered CONNECT with ${head.status}`);

@@ -27,19 +27,34 @@ const COLON = 0x3a;
  * lines are skipped, bare LF ends a line, obs-fold becomes one space; CTLs in values and NUL anywhere are errors.
  */
 export class ResponseHeadReader {
-  private consumed = 0;
+  private used: number;
+  private readonly afterInterim: boolean;
   private status: { minorVersion: number; status: number; reason: string } | null = null;
   private readonly headers: Array<[string, Uint8Array[]]> = [];
 
-  constructor(private readonly limits: HeadLimits) {}
+  /**
+   * `alreadyUsed`: bytes of `maxHeadBytes` spent by earlier heads of the same exchange (interim responses), so a
+   * stream of 1xx heads cannot go on for ever.
+   */
+  constructor(
+    private readonly limits: HeadLimits,
+    alreadyUsed = 0,
+  ) {
+    this.used = alreadyUsed;
+    this.afterInterim = alreadyUsed > 0;
+  }
+
+  /** Head bytes taken from the buffer so far, line ends included (plus `alreadyUsed`). */
+  get consumed(): number {
+    return this.used;
+  }
 
   /** The complete head, or null while more bytes are needed. Throws {@link ProtocolError} on a bad head. */
   read(buf: ReceiveBuffer): ResponseHead | null {
     for (;;) {
       if (!this.status) this.rejectEarly(buf);
-      const line = buf.extractLine(this.limits.maxHeadBytes - this.consumed);
+      const line = this.nextLine(buf);
       if (!line) return null;
-      this.consumed += line.length + 1;
       if (!this.status) {
         if (line.length > 0) this.status = parseStatusLine(line);
         continue;
@@ -47,6 +62,20 @@ export class ResponseHeadReader {
       if (line.length === 0) return this.finish();
       this.addFieldLine(line);
     }
+  }
+
+  /** The next line, counting every byte it took from the buffer (CR and LF included) against the head limit. */
+  private nextLine(buf: ReceiveBuffer): Uint8Array | null {
+    const before = buf.length;
+    let line: Uint8Array | null;
+    try {
+      line = buf.extractLine(this.limits.maxHeadBytes - this.used);
+    } catch {
+      const what = this.afterInterim ? 'interim and final response heads together' : 'response head';
+      throw new ProtocolError(`${what} larger than ${this.limits.maxHeadBytes} bytes`);
+    }
+    this.used += before - buf.length;
+    return line;
   }
 
   /** A first line that cannot become "HTTP/" fails before its end arrives (e.g. a TLS record on a plain port). */

@@ -14,7 +14,7 @@ export interface Connection {
   client: HTTPClient;
   /** Bytes the transport accepted so far, over the connection's life. */
   written: number;
-  /** What connectToHost answered (not OK: the connection never started, e.g. no TLS layer for https). */
+  /** What connectToHost answered (not OK: the connection never started, e.g. no platform or a host it refuses). */
   connectErr: Err;
 }
 

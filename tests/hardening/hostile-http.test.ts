@@ -108,18 +108,16 @@ describe('hostile HTTP servers', () => {
     expect(await c.settle()).toBe(Status.CONNECTION_ERROR);
   });
 
-  it('bytes after a complete keep-alive response close the idle connection: DISCONNECTED, never a response', async () => {
+  it('bytes after a complete keep-alive response close the connection: DISCONNECTED, never a response', async () => {
     const c = await against((s) => s.write(`${OK_HEAD}Content-Length: 2\r\n\r\nok${OK_HEAD}Content-Length: 5\r\n\r\nevil!`));
-    expect(await c.settle()).toBe(Status.CONNECTED);
+    // At the end of the response when they came with it, else at the next idle poll.
+    expect([Status.CONNECTED, Status.DISCONNECTED]).toContain(await c.settle());
     expect(Buffer.from(c.body).toString()).toBe('ok');
     await c.stepper.advance(3);
     expect(c.status).toBe(Status.DISCONNECTED);
   });
 
-  // FINDING (http/client.ts): the leftover bytes stay in the receive buffer and requestRaw() keeps them, so a request
-  // made right after the body completed (the usual Godot loop) takes them as its response. Expected to fail until
-  // the client drops a connection with unread bytes when the next request starts.
-  it.fails('bytes after a complete keep-alive response are never taken as the next response', async () => {
+  it('bytes after a complete keep-alive response are never taken as the next response', async () => {
     let requests = 0;
     server = await scriptedServer((s) => {
       s.on('data', () => s.write(`${OK_HEAD}Content-Length: 4\r\n\r\ngood`));
@@ -128,17 +126,17 @@ describe('hostile HTTP servers', () => {
     });
     const c = (ticked = new TickedClient());
     await c.get(server.port);
-    expect(await c.settle()).toBe(Status.CONNECTED);
-    c.request('/second');
-    await c.settle();
+    // Seen with the response: the connection is closed at once; seen later, before the next request goes out.
+    if ((await c.settle()) === Status.CONNECTED) {
+      c.request('/second');
+      expect(await c.settle()).toBe(Status.CONNECTION_ERROR);
+    } else expect(c.status).toBe(Status.DISCONNECTED);
     expect(requests).toBe(1);
     expect(Buffer.from(c.body).toString()).not.toContain('evil!');
   });
 
-  // FINDING (http/client.ts readHead): each interim head gets a fresh head limit and their number is not bounded,
-  // so a server streaming "100 Continue" heads keeps the client in REQUESTING for ever (memory stays bounded; only the
-  // caller's deadline ends it). Expected to fail until interim heads count toward maxHeadBytes (or a count limit).
-  it.fails('endless interim (100 Continue) responses end at the head limit: CONNECTION_ERROR', async () => {
+  // Interim heads share the head limit with the final one, so their number is bounded.
+  it('endless interim (100 Continue) responses end at the head limit: CONNECTION_ERROR', async () => {
     const c = await against((s) => writeForever(s, Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'.repeat(1000))));
     expect(await c.settle(300)).toBe(Status.CONNECTION_ERROR);
   });
@@ -153,9 +151,8 @@ describe('hostile HTTP servers', () => {
     expect(c.client.hasResponse()).toBe(false);
   });
 
-  // FINDING (http/client.ts): bytes that arrived before the request was written are read as its response. Expected
-  // to fail until pollRequesting refuses bytes received before the first request byte went out.
-  it.fails('a response to a request never sent is not taken as the answer to the next request', async () => {
+  // Bytes that arrived before the request was written answer no request of ours: the connection is out of step.
+  it('a response to a request never sent is not taken as the answer to the next request', async () => {
     server = await listenUnsolicited();
     const c = (ticked = new TickedClient());
     c.client.connectToHost('127.0.0.1', server.port);

@@ -64,6 +64,7 @@ describe('HTTPClient details', () => {
     c.setConnection(client);
     if (chunkSize) c.setReadChunkSize(chunkSize);
     expect(c.request(method, '/', [])).toBe(Err.OK);
+    c.poll(); // sends the request: a server answers only what it received
     server.putPartialData(asciiEncode(text));
     c.poll();
     return { c, server };

@@ -42,6 +42,7 @@ describe('connection faults', () => {
     const d = new Driver();
     expect(await d.connect('127.0.0.1', port)).toBe(Status.CANT_CONNECT);
     expect(d.client.poll()).toBe(Err.ERR_CANT_CONNECT);
+    expect(d.client.getLastError()).toBe(`could not connect to 127.0.0.1:${port}`);
   });
 
   it('an unresolvable name (*.invalid) ends in CANT_RESOLVE', async () => {
@@ -51,6 +52,7 @@ describe('connection faults', () => {
     await d.stepper.until(() => d.client.getStatus() !== Status.RESOLVING, 100);
     expect(d.client.getStatus()).toBe(Status.CANT_RESOLVE);
     expect(d.client.poll()).toBe(Err.ERR_CANT_RESOLVE);
+    expect(d.client.getLastError()).toBe('could not resolve "nosuchhost.invalid"');
   });
 
   it('a server reset mid-body ends in CONNECTION_ERROR after the bytes that did arrive', async () => {
@@ -61,6 +63,7 @@ describe('connection faults', () => {
     await d.connect('127.0.0.1', port);
     const x = await d.exchange(Method.GET, '/');
     expect({ status: x.status, code: x.code, got: x.body.length }).toEqual({ status: Status.CONNECTION_ERROR, code: 200, got: 1000 });
+    expect(d.client.getLastError()).toBe('connection reset before the 100000-byte body was complete');
   });
 
   it('a close before any response ends in CONNECTION_ERROR', async () => {
@@ -70,6 +73,7 @@ describe('connection faults', () => {
     const x = await d.exchange(Method.GET, '/');
     expect({ status: x.status, has: d.client.hasResponse() }).toEqual({ status: Status.CONNECTION_ERROR, has: false });
     expect(d.client.poll()).toBe(Err.ERR_CONNECTION_ERROR);
+    expect(d.client.getLastError()).toBe('connection closed before the response head arrived');
   });
 
   it('a body cut short of its Content-Length is an error, never a short success', async () => {
@@ -78,6 +82,7 @@ describe('connection faults', () => {
     await d.connect('127.0.0.1', port);
     const x = await d.exchange(Method.GET, '/');
     expect({ status: x.status, body: x.body.toString() }).toEqual({ status: Status.CONNECTION_ERROR, body: '12345' });
+    expect(d.client.getLastError()).toBe('connection closed before the 10-byte body was complete');
   });
 
   it('a stalled server leaves the client REQUESTING; every poll returns, the test deadline ends it', async () => {
@@ -193,5 +198,6 @@ describe('caller mistakes', () => {
     expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
     expect(c.poll()).toBe(Err.ERR_CONNECTION_ERROR);
     expect(c.getStatus()).toBe(Status.CONNECTION_ERROR);
+    expect(c.getLastError()).toBe('transport bug');
   });
 });

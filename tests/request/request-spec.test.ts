@@ -1,0 +1,41 @@
+// Caller mistakes in a request spec are refused before anything is queued or dialed.
+import { addEntity, createWorld } from 'bitecs';
+import { describe, expect, it } from 'vitest';
+import { createHttpSystem, destroyHttpSystem } from '../../engine-module/ecs/http-system.js';
+import { addRequest } from '../../engine-module/ecs/request-system.js';
+import { Err } from '../../engine-module/http/constants.js';
+import { specError } from '../../engine-module/request/request-spec.js';
+import { memoryPlatform } from '../http/fake-platform.js';
+
+// Any base64 body will do: the spec check reads the PEM framing, the handshake reads the certificate.
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----\n';
+
+describe('tls.trustedChain in a request spec', () => {
+  it('a malformed chain is refused with the reason, for https and http URLs alike (a redirect may lead to https)', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['not a certificate', /trustedChain holds no PEM certificate/],
+      ['-----BEGIN CERTIFICATE-----\nMIIB', /trustedChain is not valid PEM: .*no END line/],
+      ['-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----', /trustedChain is not valid PEM/],
+    ];
+    for (const [trustedChain, reason] of bad) {
+      expect(specError({ url: 'https://game.test/a', tls: { trustedChain } })).toMatch(reason);
+      expect(specError({ url: 'http://game.test/a', tls: { trustedChain } })).toMatch(reason);
+    }
+  });
+
+  it('a PEM chain, an empty one, or none at all is accepted', () => {
+    for (const tls of [{ trustedChain: PEM }, { trustedChain: '' }, { verifyHost: false }, undefined]) {
+      expect(specError({ url: 'https://game.test/a', tls })).toBeNull();
+    }
+  });
+
+  it('addRequest refuses it up front: ERR_INVALID_PARAMETER, nothing dialed', () => {
+    const { platform, dialed } = memoryPlatform();
+    const world = createWorld();
+    createHttpSystem(world, { platform });
+    const eid = addEntity(world);
+    expect(addRequest(world, eid, { url: 'https://game.test/a', tls: { trustedChain: 'not a certificate' } })).toBe(Err.ERR_INVALID_PARAMETER);
+    expect(dialed).toEqual([]);
+    destroyHttpSystem(world);
+  });
+});
