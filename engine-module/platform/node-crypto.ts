@@ -39,17 +39,24 @@ const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;
 
 const NIST_CURVE_NAME = { secp256r1: 'prime256v1', secp384r1: 'secp384r1' } as const;
-const EC_CURVE_NAME = { 'P-256': 'prime256v1', 'P-384': 'secp384r1' } as const;
+const EC_POINT_LENGTH = { 'P-256': 65, 'P-384': 97 } as const;
 
-// X25519 keys travel as raw 32 bytes; OpenSSL takes them wrapped in PKCS#8 / SPKI (RFC 8410), so a private key
-// made from the caller's random bytes can be used as it is.
+// X25519 keys travel as raw 32 bytes. OpenSSL 3 decodes DER (PKCS#8 / SPKI) through its generic decoder, which
+// costs close to a millisecond per key; a JWK goes straight to a raw key and costs a few microseconds. PKCS#8 stays
+// as the fallback in case a Node version refuses the JWK shape used here.
 const X25519_PKCS8_PREFIX = fromHex('302e020100300506032b656e04220420');
-const X25519_SPKI_PREFIX = fromHex('302a300506032b656e032100');
 
 /** Node's Buffers are views into shared pools; callers get plain arrays of their own. */
 function own(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
+
+/** A Buffer that owns its whole ArrayBuffer is handed over as a plain view (no copy); a pooled one is copied. */
+function adopt(b: Buffer): Uint8Array {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length ? new Uint8Array(b.buffer, 0, b.length) : own(b);
+}
+
+const base64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 
 function hash(alg: HashName, data: Uint8Array): Uint8Array {
   return own(nodeCreateHash(alg).update(data).digest());
@@ -75,9 +82,12 @@ function aead(alg: AeadName, key: Uint8Array): Aead {
       // Typed as the ChaCha20 variant only because its setAAD signature covers GCM's too.
       const cipher = createCipheriv(alg as 'chacha20-poly1305', ownKey, nonce, options);
       cipher.setAAD(aad, { plaintextLength: plaintext.length });
-      const head = cipher.update(plaintext);
-      const tail = cipher.final();
-      return concatBytes(head, tail, cipher.getAuthTag());
+      const out = new Uint8Array(plaintext.length + TAG_LENGTH);
+      out.set(cipher.update(plaintext));
+      // AEAD ciphers in OpenSSL emit everything from update(); final() only computes the tag.
+      cipher.final();
+      out.set(cipher.getAuthTag(), plaintext.length);
+      return out;
     },
     open(nonce, aad, ciphertext) {
       if (nonce.length !== NONCE_LENGTH || ciphertext.length < TAG_LENGTH) return null;
@@ -85,72 +95,98 @@ function aead(alg: AeadName, key: Uint8Array): Aead {
         const decipher = createDecipheriv(alg as 'chacha20-poly1305', ownKey, nonce, options);
         decipher.setAAD(aad, { plaintextLength: ciphertext.length - TAG_LENGTH });
         decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_LENGTH));
-        const head = decipher.update(ciphertext.subarray(0, ciphertext.length - TAG_LENGTH));
-        return concatBytes(head, decipher.final());
+        const plaintext = decipher.update(ciphertext.subarray(0, ciphertext.length - TAG_LENGTH));
+        decipher.final(); // throws when the tag does not verify
+        return adopt(plaintext);
       } catch {
-        return null; // final() throws when the tag does not verify
+        return null;
       }
     },
   };
 }
 
 function x25519PrivateKey(raw: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.from(concatBytes(X25519_PKCS8_PREFIX, raw)), format: 'der', type: 'pkcs8' });
+  try {
+    // Node needs an `x` member to be present but derives the public value from `d`.
+    return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: base64url(raw), x: '' }, format: 'jwk' });
+  } catch {
+    return createPrivateKey({ key: Buffer.from(concatBytes(X25519_PKCS8_PREFIX, raw)), format: 'der', type: 'pkcs8' });
+  }
+}
+
+// Objects that already hold a share's private key, so the ECDH that follows generateKeyShare does not import or
+// derive it again (for the NIST curves createECDH.setPrivateKey is a full scalar multiplication).
+const x25519Keys = new WeakMap<Uint8Array, KeyObject>();
+const nistKeys = new WeakMap<Uint8Array, { group: GroupName; key: ReturnType<typeof createECDH> }>();
+
+function nistKey(group: 'secp256r1' | 'secp384r1', privateKey: Uint8Array) {
+  const cached = nistKeys.get(privateKey);
+  if (cached?.group === group) return cached.key;
+  const key = createECDH(NIST_CURVE_NAME[group]);
+  key.setPrivateKey(privateKey);
+  nistKeys.set(privateKey, { group, key });
+  return key;
 }
 
 function generateKeyShare(group: GroupName, random: (n: number) => Uint8Array): KeyShare {
   const privateKey = privateKeyFromRandom(group, random);
   if (group === 'x25519') {
-    const spki = createPublicKey(x25519PrivateKey(privateKey)).export({ format: 'der', type: 'spki' });
-    return { group, publicKey: own(spki.subarray(X25519_SPKI_PREFIX.length)), privateKey };
+    const key = x25519PrivateKey(privateKey);
+    x25519Keys.set(privateKey, key);
+    const x = createPublicKey(key).export({ format: 'jwk' }).x as string;
+    return { group, publicKey: own(Buffer.from(x, 'base64url')), privateKey };
   }
-  const ecdh = createECDH(NIST_CURVE_NAME[group]);
-  ecdh.setPrivateKey(privateKey);
-  return { group, publicKey: own(ecdh.getPublicKey()), privateKey };
+  return { group, publicKey: own(nistKey(group, privateKey).getPublicKey()), privateKey };
 }
 
 function ecdh(share: KeyShare, peerPublic: Uint8Array): Uint8Array | null {
   if (!isWellFormedPublic(share.group, peerPublic)) return null;
   try {
     if (share.group === 'x25519') {
-      const publicKey = createPublicKey({
-        key: Buffer.from(concatBytes(X25519_SPKI_PREFIX, peerPublic)),
-        format: 'der',
-        type: 'spki',
-      });
-      const secret = own(diffieHellman({ privateKey: x25519PrivateKey(share.privateKey), publicKey }));
+      const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: base64url(peerPublic) }, format: 'jwk' });
+      const privateKey = x25519Keys.get(share.privateKey) ?? x25519PrivateKey(share.privateKey);
+      const secret = own(diffieHellman({ privateKey, publicKey }));
       return isAllZero(secret) ? null : secret;
     }
-    const ecdhKey = createECDH(NIST_CURVE_NAME[share.group]);
-    ecdhKey.setPrivateKey(share.privateKey);
-    return own(ecdhKey.computeSecret(peerPublic)); // throws for a point not on the curve
+    return own(nistKey(share.group, share.privateKey).computeSecret(peerPublic)); // throws for a point not on the curve
   } catch {
     return null;
   }
 }
 
-// Parsing an SPKI costs more than a verification with it; a certificate's key is used more than once.
-const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+// Importing a key costs more than a verification with it; a certificate's key is used more than once. Keys are
+// imported from the numbers the X.509 layer already decoded (as JWK: OpenSSL's DER decoder is many times slower),
+// which also makes the key exactly the one the struct describes, as the pure provider sees it.
+const keyObjects = new WeakMap<PublicKey, KeyObject | null>();
 
-function publicKeyObject(key: PublicKey): KeyObject {
-  let object = keyObjects.get(key.spki);
-  if (object === undefined) {
-    object = createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' });
-    keyObjects.set(key.spki, object);
-  }
-  return object;
+function ecCoordinates(point: Uint8Array): { x: string; y: string } {
+  const n = (point.length - 1) / 2;
+  return { x: base64url(point.subarray(1, 1 + n)), y: base64url(point.subarray(1 + n)) };
 }
 
-/** True when the SPKI really holds the kind of key the struct says (the struct and the DER come from one parse). */
-function keyObjectMatches(key: PublicKey, object: KeyObject): boolean {
-  switch (key.kind) {
-    case 'rsa':
-      return object.asymmetricKeyType === 'rsa' || object.asymmetricKeyType === 'rsa-pss';
-    case 'ec':
-      return object.asymmetricKeyType === 'ec' && object.asymmetricKeyDetails?.namedCurve === EC_CURVE_NAME[key.curve];
-    case 'ed25519':
-      return object.asymmetricKeyType === 'ed25519';
+/** The key as OpenSSL holds it; null for an RSA key the pure provider refuses too (remembered with the key). */
+function publicKeyObject(key: PublicKey): KeyObject | null {
+  let object = keyObjects.get(key);
+  if (object === undefined) {
+    switch (key.kind) {
+      case 'rsa':
+        if (rsaKeyProblem(key) !== null) {
+          object = null;
+          break;
+        }
+        object = createPublicKey({ key: { kty: 'RSA', n: base64url(key.modulus), e: base64url(key.exponent) }, format: 'jwk' });
+        break;
+      case 'ec':
+        if (key.point.length !== EC_POINT_LENGTH[key.curve] || key.point[0] !== 4) throw new Error('malformed EC point');
+        object = createPublicKey({ key: { kty: 'EC', crv: key.curve, ...ecCoordinates(key.point) }, format: 'jwk' });
+        break;
+      case 'ed25519':
+        object = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: base64url(key.key) }, format: 'jwk' });
+        break;
+    }
+    keyObjects.set(key, object);
   }
+  return object;
 }
 
 const KEY_KIND = { ecdsa: 'ec', 'rsa-pkcs1': 'rsa', 'rsa-pss': 'rsa', ed25519: 'ed25519' } as const;
@@ -158,9 +194,8 @@ const KEY_KIND = { ecdsa: 'ec', 'rsa-pkcs1': 'rsa', 'rsa-pss': 'rsa', ed25519: '
 function verify(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
   try {
     if (key.kind !== KEY_KIND[alg.kind]) return false;
-    if (key.kind === 'rsa' && rsaKeyProblem(key) !== null) return false;
     const object = publicKeyObject(key);
-    if (!keyObjectMatches(key, object)) return false;
+    if (object === null) return false;
     switch (alg.kind) {
       case 'ecdsa':
         return nodeVerify(alg.hash, data, { key: object, dsaEncoding: 'der' }, signature);
@@ -189,7 +224,7 @@ function verify(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signa
 
 /**
  * The node:crypto provider: AES-GCM first (hardware AES makes it the fastest here). Key shares are made from the
- * caller's random bytes exactly as the pure provider makes them (X25519 keys enter OpenSSL as PKCS#8, NIST scalars
+ * caller's random bytes exactly as the pure provider makes them (X25519 keys enter OpenSSL as raw keys, NIST scalars
  * through createECDH), so an injected random source gives the same handshake with either provider.
  */
 export const nodeCrypto: CryptoProvider = {

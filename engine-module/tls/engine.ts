@@ -150,6 +150,11 @@ export class TlsClientEngine {
     return this.outputBytes;
   }
 
+  /** Bytes the record being received still lacks (see {@link RecordLayer.missingBytes}). */
+  get missingRecordBytes(): number {
+    return this.records.missingBytes;
+  }
+
   /** Bytes received from the server. Processing happens in {@link pump}. */
   feed(data: Uint8Array): void {
     if (this.currentStatus === 'failed') return;

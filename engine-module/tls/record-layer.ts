@@ -1,7 +1,6 @@
 // The TLS record layer (RFC 8446 §5, RFC 5246 §6.2): framing, size limits and AEAD protection. It knows nothing of
 // handshakes; the engine tells it when keys change.
 
-import { ByteWriter } from '../bytes/byte-writer.js';
 import { toHex } from '../bytes/bytes.js';
 import type { Aead } from './crypto/provider.js';
 import { AlertDescription, TlsError } from './alerts.js';
@@ -37,24 +36,37 @@ export interface RecordProtection {
   readonly maxCiphertext: number;
 }
 
-/** Per-record nonce: the IV with the 64-bit sequence number XORed into its last 8 bytes (RFC 8446 §5.3). */
-function xorNonce(iv: Uint8Array, seq: number): Uint8Array {
-  const nonce = iv.slice();
-  let s = seq;
-  for (let i = nonce.length - 1; i >= nonce.length - 8 && s > 0; i--) {
-    nonce[i] ^= s % 256;
-    s = Math.floor(s / 256);
-  }
-  return nonce;
+/** XOR the 64-bit sequence number into the last 8 bytes of `out` (sequence numbers stay below 2^53). */
+function xorSequence(out: Uint8Array, seq: number): void {
+  const end = out.length;
+  const high = Math.floor(seq / 0x100000000);
+  out[end - 8] ^= high >>> 24;
+  out[end - 7] ^= high >>> 16;
+  out[end - 6] ^= high >>> 8;
+  out[end - 5] ^= high;
+  out[end - 4] ^= seq >>> 24;
+  out[end - 3] ^= seq >>> 16;
+  out[end - 2] ^= seq >>> 8;
+  out[end - 1] ^= seq;
 }
 
-function header(type: number, length: number, minor = 3): Uint8Array {
-  return Uint8Array.of(type, 3, minor, length >>> 8, length & 0xff);
+/** The per-record nonce: the IV with the sequence number XORed into its end (RFC 8446 §5.3, RFC 7905). */
+function setNonce(nonce: Uint8Array, iv: Uint8Array, seq: number): void {
+  nonce.set(iv);
+  xorSequence(nonce, seq);
+}
+
+function setHeader(out: Uint8Array, at: number, type: number, length: number, minor = 3): void {
+  out[at] = type;
+  out[at + 1] = 3;
+  out[at + 2] = minor;
+  out[at + 3] = length >>> 8;
+  out[at + 4] = length;
 }
 
 function withHeader(type: number, body: Uint8Array, minor = 3): Uint8Array {
   const out = new Uint8Array(HEADER + body.length);
-  out.set(header(type, body.length, minor));
+  setHeader(out, 0, type, body.length, minor);
   out.set(body, HEADER);
   return out;
 }
@@ -63,24 +75,31 @@ function badMac(): TlsError {
   return new TlsError(AlertDescription.bad_record_mac, 'record failed authentication (bad AEAD tag): data was altered or keys disagree');
 }
 
+// Each protection reuses one nonce and one AAD buffer for all its records: an AEAD call is synchronous and done
+// with both before the next record, so nothing per record is allocated besides the output.
+
 /** TLS 1.3 protection: the real type travels inside the encryption, followed by optional zero padding. */
 export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
   let seq = 0;
+  const nonce = new Uint8Array(iv.length);
+  const aad = new Uint8Array(HEADER);
   return {
     maxCiphertext: MAX_PLAINTEXT + MAX_EXPANSION_13,
     seal(type, plaintext) {
       const inner = new Uint8Array(plaintext.length + 1);
       inner.set(plaintext);
       inner[plaintext.length] = type;
-      const aad = header(ContentType.application_data, inner.length + 16);
-      const sealed = aead.seal(xorNonce(iv, seq++), aad, inner);
-      return withHeader(ContentType.application_data, sealed);
+      setNonce(nonce, iv, seq++);
+      setHeader(aad, 0, ContentType.application_data, inner.length + 16);
+      return withHeader(ContentType.application_data, aead.seal(nonce, aad, inner));
     },
     open(type, fragment) {
       if (type !== ContentType.application_data) {
         throw new TlsError(AlertDescription.unexpected_message, `plaintext record of type ${type} after encryption started`);
       }
-      const inner = aead.open(xorNonce(iv, seq++), header(type, fragment.length), fragment);
+      setNonce(nonce, iv, seq++);
+      setHeader(aad, 0, type, fragment.length);
+      const inner = aead.open(nonce, aad, fragment);
       if (!inner) throw badMac();
       let end = inner.length;
       while (end > 0 && inner[end - 1] === 0) end--;
@@ -98,29 +117,32 @@ export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
 export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
   let seq = 0;
   const explicit = iv.length === 4;
-  const aadFor = (n: number, type: number, length: number) => {
-    const w = new ByteWriter(13);
-    w.u32(Math.floor(n / 0x100000000)).u32(n >>> 0).u8(type).u16(0x0303).u16(length);
-    return w.finish();
-  };
-  const nonceFor = (n: number, wireNonce?: Uint8Array) => {
-    if (!explicit) return xorNonce(iv, n);
-    const nonce = new Uint8Array(12);
-    nonce.set(iv);
-    nonce.set(wireNonce ?? xorNonce(new Uint8Array(8), n), 4);
-    return nonce;
+  const nonce = new Uint8Array(12);
+  // seq_num (8) || type || version || length (RFC 5246 §6.2.3.3)
+  const aad = new Uint8Array(13);
+  const aadSequence = aad.subarray(0, 8);
+  const setNonceAndAad = (n: number, type: number, length: number) => {
+    if (explicit) {
+      nonce.set(iv);
+      nonce.fill(0, 4);
+      xorSequence(nonce, n);
+    } else {
+      setNonce(nonce, iv, n);
+    }
+    aadSequence.fill(0);
+    xorSequence(aadSequence, n);
+    setHeader(aad, 8, type, length);
   };
   return {
     maxCiphertext: MAX_PLAINTEXT + MAX_EXPANSION_12,
     seal(type, plaintext) {
-      const n = seq++;
-      const nonce = nonceFor(n);
-      const sealed = aead.seal(nonce, aadFor(n, type, plaintext.length), plaintext);
-      if (!explicit) return withHeader(type, sealed);
-      const out = new Uint8Array(HEADER + 8 + sealed.length);
-      out.set(header(type, 8 + sealed.length));
-      out.set(nonce.subarray(4), HEADER);
-      out.set(sealed, HEADER + 8);
+      setNonceAndAad(seq++, type, plaintext.length);
+      const sealed = aead.seal(nonce, aad, plaintext);
+      const skip = explicit ? 8 : 0;
+      const out = new Uint8Array(HEADER + skip + sealed.length);
+      setHeader(out, 0, type, skip + sealed.length);
+      if (explicit) out.set(nonce.subarray(4), HEADER);
+      out.set(sealed, HEADER + skip);
       return out;
     },
     open(type, fragment) {
@@ -128,8 +150,10 @@ export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
       const skip = explicit ? 8 : 0;
       if (fragment.length < skip + 16) throw badMac();
       const body = fragment.subarray(skip);
-      const nonce = nonceFor(n, explicit ? fragment.subarray(0, 8) : undefined);
-      const plaintext = aead.open(nonce, aadFor(n, type, body.length - 16), body);
+      setNonceAndAad(n, type, body.length - 16);
+      // The explicit part is whatever the server sent; only the implicit salt is ours.
+      if (explicit) nonce.set(fragment.subarray(0, 8), 4);
+      const plaintext = aead.open(nonce, aad, body);
       if (!plaintext) throw badMac();
       if (plaintext.length > MAX_PLAINTEXT) throw new TlsError(AlertDescription.record_overflow, 'decrypted record larger than 16 KiB');
       return { type, fragment: plaintext };
@@ -209,6 +233,17 @@ export class RecordLayer {
   /** Received bytes not yet taken as records. */
   get buffered(): number {
     return this.input.length;
+  }
+
+  /**
+   * Bytes still missing from the record being received (its header first); 0 when a whole record is waiting.
+   * Reading exactly this much (plus the next header) lets a transport hand out views instead of joined copies.
+   */
+  get missingBytes(): number {
+    const have = this.input.length;
+    if (have < HEADER) return HEADER - have;
+    const length = (this.input.at(3) << 8) | this.input.at(4);
+    return Math.max(0, HEADER + length - have);
   }
 
   feed(data: Uint8Array): void {

@@ -43,8 +43,10 @@ export interface TlsClientOptions {
 const MAX_BUFFERED_PLAINTEXT = 1 << 20;
 /** Encrypted bytes buffered towards the inner peer before putPartialData accepts less. */
 const MAX_BUFFERED_OUTPUT = 1 << 20;
-/** Largest single read from the inner peer. */
+/** Largest single read from the inner peer during the handshake. */
 const READ_CHUNK = 1 << 16;
+/** TLS record header length. */
+const RECORD_HEADER = 5;
 
 /**
  * A TLS client connection over another StreamPeer. getStatus() is CONNECTING during the handshake, CONNECTED
@@ -129,12 +131,16 @@ export class StreamPeerTLS implements StreamPeer {
     while (this.engine.availableBytes < MAX_BUFFERED_PLAINTEXT) {
       const n = this.inner.getAvailableBytes();
       if (n <= 0) break;
-      const chunk = this.inner.getPartialData(Math.min(n, READ_CHUNK));
+      const connected = this.engine.status === 'connected';
+      // Once connected, each read ends where a record (and the next header) ends: a transport that keeps what it
+      // received as chunks then hands out views, and only a record that straddles two chunks is ever joined.
+      const want = connected ? this.engine.missingRecordBytes + RECORD_HEADER : READ_CHUNK;
+      const chunk = this.inner.getPartialData(Math.min(n, want));
       if (chunk.length === 0) break;
       this.engine.feed(chunk);
       // Decrypting as data arrives keeps the plaintext bound meaningful; the handshake waits for the single pump
       // below, so a poll never does two expensive steps.
-      if (this.engine.status === 'connected') this.engine.pump();
+      if (connected) this.engine.pump();
     }
     this.engine.pump();
     this.flush();

@@ -4,12 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerStatus } from '../../engine-module/net/stream-peer.js';
+import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { makeTestPki, type LeafKind, type TestPki } from './helpers/certs.js';
-import { connectTls } from './helpers/drive.js';
+import { connectTls, nodePlatform } from './helpers/drive.js';
 
 let pki: TestPki;
 beforeAll(() => {
@@ -85,6 +85,38 @@ describe('Node tls.createServer', () => {
       }
     });
   }
+
+  it('after the handshake, reads from the transport end at record boundaries (no multi-record joins)', async () => {
+    const data = randomBytes(2 << 20);
+    const srv = await nodeServer('p256', {}, (s) => s.end(data));
+    try {
+      const tcp = nodePlatform.connectTcp('127.0.0.1', srv.port);
+      const reads: number[] = [];
+      let handshaking = true;
+      const inner: StreamPeer = {
+        getStatus: () => tcp.getStatus(),
+        poll: () => tcp.poll?.(),
+        getAvailableBytes: () => tcp.getAvailableBytes(),
+        getPartialData: (max) => {
+          const got = tcp.getPartialData(max);
+          if (!handshaking) reads.push(got.length);
+          return got;
+        },
+        putPartialData: (d) => tcp.putPartialData(d),
+        disconnectFromHost: () => tcp.disconnectFromHost(),
+      };
+      const c = connectTls(srv.port, { roots: [pki.rootDer], inner });
+      expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+      handshaking = false;
+      const got = await c.read(() => false, 60_000);
+      expect(sha(got)).toBe(sha(data));
+      // At most the rest of one largest TLS 1.3 record plus the next record's header.
+      expect(Math.max(...reads)).toBeLessThanOrEqual(5 + (1 << 14) + 256 + 5);
+      expect(reads.length).toBeGreaterThan(data.length / (1 << 15));
+    } finally {
+      await srv.close();
+    }
+  });
 
   it('an end without close_notify is an error once the data before it was read', async () => {
     const srv = await nodeServer('p256', {}, (s) => {

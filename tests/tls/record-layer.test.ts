@@ -58,6 +58,22 @@ describe('RecordLayer', () => {
     }
   });
 
+  it('counts the bytes missing from the record being received, header first', () => {
+    const wire = sealedRecords(2);
+    const first = 5 + (wire[3] << 8) + wire[4];
+    const reader = new RecordLayer();
+    reader.setReadProtection(tls13Protection(pureCrypto.aead('aes-128-gcm', key16), iv12));
+    expect(reader.missingBytes).toBe(5);
+    reader.feed(wire.subarray(0, 3));
+    expect(reader.missingBytes).toBe(2);
+    reader.feed(wire.subarray(3, 10));
+    expect(reader.missingBytes).toBe(first - 10);
+    reader.feed(wire.subarray(10, first + 1));
+    expect(reader.missingBytes).toBe(0);
+    expect(reader.readRecord()?.fragment[0]).toBe(0);
+    expect(reader.missingBytes).toBe(4);
+  });
+
   it('splits writes into records of at most 16 KiB', () => {
     const layer = new RecordLayer();
     const out: Uint8Array[] = [];

@@ -255,6 +255,19 @@ describe('verifyCertificateChain: refusals', () => {
     );
   });
 
+  it('follows changes to a trust store array that was already used (its index is kept per array)', () => {
+    const roots = [c.rsaRoot.der];
+    const check = () => verifyCertificateChain([c.ecLeaf.der, c.ecInt.der], { hostname: 'ec.example.test', roots, now: new Date() });
+    expect(check().ok).toBe(false);
+    roots.push(c.ecRoot.der);
+    expect(check()).toEqual({ ok: true });
+    roots[1] = c.rsa4096Root.der;
+    expect(check().ok).toBe(false);
+    roots.length = 1;
+    roots[0] = c.ecRoot.der;
+    expect(check()).toEqual({ ok: true });
+  });
+
   it('refuses a chain with the intermediate missing', () => {
     expect(reasonOf(verify([c.ecLeaf], 'ec.example.test', [c.ecRoot]))).toBe(
       'unable to find issuer "CN=Test EC Intermediate" of CN=ec.example.test (missing intermediate or untrusted root)',

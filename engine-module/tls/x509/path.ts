@@ -90,7 +90,7 @@ function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Gene
 
   const leaf = parseBounded(chain[0]);
   if (typeof leaf === 'string') return refuse(`certificate could not be parsed: ${leaf}`);
-  const anchors = indexAnchors(opts.roots);
+  const anchors = anchorsFor(opts.roots);
 
   if (anchors.some((a) => bytesEqual(a.subject, leaf.subject) && bytesEqual(a.spki, leaf.spki))) {
     return outcome(pinnedLeafProblem(leaf, opts.hostname, opts.now));
@@ -116,6 +116,25 @@ interface Anchor {
   spki: Uint8Array;
   /** Parsed on first use: most roots of a store are never candidates. */
   parsed?: Certificate | string;
+}
+
+/** A trust store's index, with the roots it was made from (the caller may change the array later). */
+interface IndexedStore {
+  roots: readonly Uint8Array[];
+  anchors: Anchor[];
+}
+
+// A trust store is usually one array shared by every connection (the platform's); outlining its 100+ roots for each
+// handshake would cost more than the handshake's own parsing, so the index (and each root parsed on first use) is
+// kept per array for as long as the array lives.
+const indexedStores = new WeakMap<Uint8Array[], IndexedStore>();
+
+function anchorsFor(roots: Uint8Array[]): Anchor[] {
+  const cached = indexedStores.get(roots);
+  if (cached && cached.roots.length === roots.length && cached.roots.every((r, i) => r === roots[i])) return cached.anchors;
+  const anchors = indexAnchors(roots);
+  indexedStores.set(roots, { roots: roots.slice(), anchors });
+  return anchors;
 }
 
 /** Roots that cannot even be outlined are skipped: one bad store entry must not break every connection. */
