@@ -1,10 +1,10 @@
 // Low level: HTTPClients attached to entities, each polled once per tick, its state mirrored into the Client
 // component and its status changes and completed responses reported as events.
 import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
-import { concatBytes } from '../bytes/bytes.js';
 import type { HTTPClient } from '../http/client.js';
 import { Status } from '../http/constants.js';
 import { spend, type TickBudget } from '../request/budget.js';
+import { memorySink } from '../request/sinks.js';
 import { stateOf, type ClientRecord, type HttpState } from './http-state.js';
 import { ensureIndex } from './soa.js';
 
@@ -26,7 +26,7 @@ export function attachClient(world: World, eid: number, client: HTTPClient, opti
   const s = stateOf(world);
   const { Client } = s.world;
   if (s.clients.get(eid)?.client !== client && hasComponent(world, eid, Client)) removeComponent(world, eid, Client);
-  s.clients.set(eid, { client, collectBody: options.collectBody ?? true, parts: [], status: client.getStatus() });
+  s.clients.set(eid, { client, collectBody: options.collectBody ?? true, body: null, status: client.getStatus() });
   ensureIndex(Client, eid);
   Client.status[eid] = client.getStatus();
   Client.code[eid] = 0;
@@ -67,7 +67,8 @@ export function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget:
     const chunk = client.readResponseBodyChunk();
     if (chunk.length > 0) {
       spend(budget, chunk.length);
-      rec.parts.push(chunk);
+      // Stored in place as it arrives, so the response event needs no final join.
+      (rec.body ??= memorySink(client.getResponseBodyLength())).write(chunk);
       Client.received[eid] += chunk.length;
       more = client.getStatus() === Status.BODY;
     }
@@ -88,13 +89,13 @@ function mirror(s: HttpState, eid: number, rec: ClientRecord): void {
   Client.status[eid] = status;
   s.world.events.push({ type: 'status', eid, status, previous });
   if (status === Status.REQUESTING) {
-    rec.parts = [];
+    rec.body = null;
     Client.received[eid] = 0;
   }
   const ended = status === Status.CONNECTED || status === Status.DISCONNECTED;
   if (ended && client.hasResponse() && (previous === Status.REQUESTING || previous === Status.BODY)) {
-    const body = concatBytes(...rec.parts);
-    rec.parts = [];
+    const body = rec.body?.bytes() ?? new Uint8Array(0);
+    rec.body = null;
     s.world.events.push({ type: 'response', eid, code: client.getResponseCode(), headers: client.getResponseHeaders(), body });
   }
 }

@@ -4,6 +4,7 @@ import type { Status } from '../http/constants.js';
 import type { BudgetOptions } from '../request/budget.js';
 import type { RequestJob } from '../request/http-request.js';
 import type { Requester } from '../request/requester.js';
+import type { MemorySink } from '../request/sinks.js';
 import type { HttpComponents } from './components.js';
 import type { HttpEvent } from './events.js';
 
@@ -21,7 +22,8 @@ export interface HttpWorld extends HttpComponents {
 export interface ClientRecord {
   client: HTTPClient;
   collectBody: boolean;
-  parts: Uint8Array[];
+  /** The body of the response being read, when the system collects bodies. */
+  body: MemorySink | null;
   status: Status;
 }
 

@@ -1,6 +1,6 @@
 // The entry point: createHttpSystem(world) once, updateHttp(world) every tick.
 import { observe, onRemove, type World } from 'bitecs';
-import { hasBudget, startBudget, type BudgetOptions } from '../request/budget.js';
+import { shareTick, startBudget, type BudgetOptions, type WorkUnit } from '../request/budget.js';
 import { cancelRequest } from '../request/http-request.js';
 import { closeIdle, grant, sweepIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
@@ -12,7 +12,7 @@ import { onRequestRemoved, publish, runningRequests, stepRequestRecord } from '.
 
 /** Options of a world's HTTP systems. */
 export interface HttpSystemOptions extends RequesterOptions {
-  /** Work per tick for all clients and requests together (default unlimited: read whatever has arrived). */
+  /** Work per tick for all clients and requests together (default: read whatever has arrived; see budget.ts). */
   budget?: BudgetOptions;
   /** The tick clock in milliseconds, read once per tick; timeouts, backoff and idle times use it (default platform.now). */
   clock?: () => number;
@@ -53,8 +53,9 @@ export function getHttp(world: World): HttpWorld {
 
 /**
  * One tick: clear last tick's events, read the clock, then give every attached client and running request one step
- * (poll, connect, send, read a chunk), then keep reading from those with buffered body data, round-robin, while the
- * tick's budget lasts. Outcomes land in Outcome/Done and events in this same tick. Never throws.
+ * (poll, connect, send, one unit of body work: a chunk read or a slice decoded), then more units, round-robin, to
+ * those with work ready while the tick's budget lasts (see budget.ts for the units and the worst case without a
+ * budget). Outcomes land in Outcome/Done and events in this same tick. Never throws.
  */
 export function updateHttp(world: World): void {
   const s = stateOf(world);
@@ -65,17 +66,11 @@ export function updateHttp(world: World): void {
   const budget = startBudget(s.budget, () => s.world.requester.platform.now());
   grant(pool, now);
 
-  const more: (() => boolean)[] = [];
-  for (const [eid, rec] of s.clients) {
-    if (stepClient(s, eid, rec, budget, true)) more.push(() => stepClient(s, eid, rec, budget, false));
-  }
+  const units: WorkUnit[] = [];
+  for (const [eid, rec] of s.clients) units.push((first) => stepClient(s, eid, rec, budget, first));
   const running = runningRequests(s);
-  for (const rec of running) {
-    if (stepRequestRecord(s, rec, budget, true)) more.push(() => stepRequestRecord(s, rec, budget, false));
-  }
-  // Extra reading: one chunk each per round while anyone has data and budget remains.
-  let round = more;
-  while (round.length > 0 && hasBudget(budget)) round = round.filter((step) => hasBudget(budget) && step());
+  for (const rec of running) units.push((first) => stepRequestRecord(s, rec, budget, first));
+  shareTick(budget, units);
 
   for (const rec of running) publish(world, s, rec);
   grant(pool, now);

@@ -1,16 +1,33 @@
-// Streaming Content-Encoding decoders (fflate): bytes are decoded as they arrive, never buffered whole.
+// Streaming Content-Encoding decoders (fflate). Encoded bytes are queued as they arrive and decoded a slice per step,
+// so the caller decides how much decoding one tick does: a few KiB of gzip can expand to megabytes, and fflate runs
+// far slower than usual until the JIT has warmed it up, so feeding a whole chunk at once could stall a frame.
 import { Gunzip, Inflate, Unzlib } from 'fflate';
+import { ReceiveBuffer } from '../http/receive-buffer.js';
 
 /** A streaming decoder of one response body. Failures are results (null), never exceptions. */
 export interface BodyDecoder {
-  /** Decode the next encoded bytes; returns the decoded pieces (possibly none), or null when the stream is corrupt. */
-  push(chunk: Uint8Array): Uint8Array[] | null;
-  /** The encoded body ended; returns the last decoded pieces, or null when the stream is truncated. */
+  /** Queue encoded bytes; nothing is decoded until {@link step}. */
+  write(chunk: Uint8Array): void;
+  /** Encoded bytes the next {@link step} can work on (0: nothing to do until more arrives or the body ends). */
+  pending(): number;
+  /**
+   * Decode one slice of the queued bytes, sized to yield about {@link STEP_OUTPUT} bytes at the compression ratio seen
+   * so far. Returns the decoded pieces (possibly none), or null when the stream is corrupt.
+   */
+  step(): Uint8Array[] | null;
+  /** The encoded body ended: decode what is still queued; the last pieces, or null when the stream is truncated. */
   end(): Uint8Array[] | null;
 }
 
 /** The Accept-Encoding sent when decompression is on. */
 export const ACCEPT_ENCODING = 'gzip, deflate';
+
+/** Decoded bytes one step aims at: tens of microseconds once warm, about a millisecond while fflate is still cold. */
+export const STEP_OUTPUT = 8 * 1024;
+/** Fewest encoded bytes per step: deflate expands at most ~1032:1, so no step yields more than about 256 KiB. */
+export const MIN_STEP_INPUT = 256;
+/** Most encoded bytes per step (slices of incompressible data; each step also has a fixed cost in fflate). */
+export const MAX_STEP_INPUT = 16 * 1024;
 
 /**
  * A decoder for a response's Content-Encoding, or null when the body is to be delivered as it came: no encoding,
@@ -18,9 +35,19 @@ export const ACCEPT_ENCODING = 'gzip, deflate';
  */
 export function createDecoder(contentEncoding: string | null): BodyDecoder | null {
   const coding = (contentEncoding ?? '').trim().toLowerCase();
-  if (coding === 'gzip' || coding === 'x-gzip') return fflateDecoder((ondata) => new Gunzip(ondata));
-  if (coding === 'deflate') return deflateDecoder();
+  if (coding === 'gzip' || coding === 'x-gzip') return slicedDecoder(0, (_head, ondata) => new Gunzip(ondata));
+  if (coding === 'deflate') return slicedDecoder(2, openDeflate);
   return null;
+}
+
+/**
+ * Encoded bytes for the next step, given the expansion `ratio` seen so far (decoded bytes per encoded byte) and the
+ * previous step's input (0 before the first). Steps start at the smallest and at most double, since the first bytes
+ * (headers, Huffman tables) say little about how far the rest expands.
+ */
+export function stepInputSize(ratio: number, previous: number): number {
+  const byRatio = ratio > 0 ? Math.floor(STEP_OUTPUT / ratio) : MAX_STEP_INPUT;
+  return Math.max(MIN_STEP_INPUT, Math.min(MAX_STEP_INPUT, byRatio, 2 * previous));
 }
 
 /** The subset of fflate's stream classes used here. */
@@ -30,34 +57,58 @@ interface FflateStream {
 
 type OnData = (data: Uint8Array, final: boolean) => void;
 
-function fflateDecoder(create: (ondata: OnData) => FflateStream): BodyDecoder {
+/** Opens the fflate stream once `headBytes` are queued (or at the end); `head(i)` is the i-th byte, 0 past the end. */
+type OpenStream = (head: (i: number) => number, ondata: OnData) => FflateStream;
+
+function slicedDecoder(headBytes: number, open: OpenStream): BodyDecoder {
+  const input = new ReceiveBuffer();
+  let stream: FflateStream | null = null;
   let out: Uint8Array[] = [];
+  let consumed = 0;
+  let produced = 0;
+  /** The larger of the whole stream's ratio and the last step's, so a stream that turns denser is caught at once. */
+  let ratio = 0;
+  let previous = 0;
   let done = false;
   let seen = false;
-  const stream = create((data) => {
+  const ondata: OnData = (data) => {
     if (data.length > 0) out.push(data);
-  });
-  const feed = (chunk: Uint8Array, final: boolean): Uint8Array[] | null => {
+  };
+  /** Decode the next `size` queued bytes (the stream is opened first, while its head bytes are still queued). */
+  const feed = (size: number, final: boolean): Uint8Array[] | null => {
+    stream ??= open((i) => (i < input.length ? input.peek(i) : 0), ondata);
+    const slice = input.takeAtMost(size);
     try {
-      stream.push(chunk, final);
+      stream.push(slice, final);
     } catch {
       return null; // fflate reports corrupt or truncated data by throwing
     }
-    const produced = out;
+    const pieces = out;
     out = [];
-    return produced;
+    const yielded = pieces.reduce((n, p) => n + p.length, 0);
+    consumed += slice.length;
+    produced += yielded;
+    ratio = Math.max(produced / consumed, slice.length > 0 ? yielded / slice.length : 0);
+    return pieces;
   };
+  const pending = (): number => (done || (!stream && input.length < headBytes) ? 0 : input.length);
   return {
-    push(chunk) {
-      if (done) return null;
-      if (chunk.length > 0) seen = true;
-      return feed(chunk, false);
+    write(chunk) {
+      if (chunk.length === 0 || done) return;
+      seen = true;
+      input.append(chunk);
+    },
+    pending,
+    step() {
+      if (pending() === 0) return [];
+      previous = Math.min(stepInputSize(ratio, previous), input.length);
+      return feed(previous, false);
     },
     end() {
       if (done) return [];
       done = true;
       // Some servers label an empty body with a Content-Encoding; nothing encoded decodes to nothing.
-      return seen ? feed(new Uint8Array(0), true) : [];
+      return seen ? feed(input.length, true) : [];
     },
   };
 }
@@ -66,31 +117,7 @@ function fflateDecoder(create: (ondata: OnData) => FflateStream): BodyDecoder {
  * HTTP "deflate" is the zlib format (RFC 9110 §8.4.1.2), yet some servers send raw deflate. Like browsers, tell them
  * apart by the zlib header check (RFC 1950: CM = 8 and the first two bytes a multiple of 31).
  */
-function deflateDecoder(): BodyDecoder {
-  let inner: BodyDecoder | null = null;
-  let head = new Uint8Array(0);
-  const choose = (): BodyDecoder => {
-    const zlib = (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
-    return fflateDecoder((ondata) => (zlib ? new Unzlib(ondata) : new Inflate(ondata)));
-  };
-  return {
-    push(chunk) {
-      if (inner) return inner.push(chunk);
-      const joined = new Uint8Array(head.length + chunk.length);
-      joined.set(head);
-      joined.set(chunk, head.length);
-      head = joined;
-      if (head.length < 2) return [];
-      inner = choose();
-      return inner.push(head);
-    },
-    end() {
-      if (inner) return inner.end();
-      if (head.length === 0) return [];
-      const last = choose();
-      const produced = last.push(head);
-      const rest = produced && last.end();
-      return produced && rest && [...produced, ...rest];
-    },
-  };
+function openDeflate(head: (i: number) => number, ondata: OnData): FflateStream {
+  const zlib = (head(0) & 0x0f) === 8 && ((head(0) << 8) | head(1)) % 31 === 0;
+  return zlib ? new Unzlib(ondata) : new Inflate(ondata);
 }

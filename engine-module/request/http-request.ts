@@ -126,9 +126,9 @@ export function startRequest(r: Requester, spec: NormalizedSpec, now: number): R
 }
 
 /**
- * Advance a request. `first` is its guaranteed step of the tick (poll, and as many phases as are ready at once);
- * later calls in the same tick only read more body. Returns true when body data may still be buffered, so another
- * read this tick would make progress.
+ * Advance a request. `first` is its guaranteed step of the tick (poll, and as many phases as are ready at once, the
+ * body phase doing one unit of work); later calls in the same tick do one more unit of body work each: a chunk read,
+ * or a slice decoded. Returns true when another unit would make progress now.
  */
 export function stepRequest(r: Requester, job: RequestJob, now: number, budget: TickBudget, first: boolean): boolean {
   if (job.phase === 'done') return false;
@@ -219,8 +219,7 @@ function takeLease(r: Requester, job: RequestJob, now: number): void {
   job.lease = lease;
   job.fresh = false;
   if (lease.conn.connectErr !== Err.OK) {
-    const why = lease.conn.connectErr === Err.ERR_UNAVAILABLE ? 'https needs a TLS layer' : Err[lease.conn.connectErr];
-    return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `cannot connect: ${why}`);
+    return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `cannot connect: ${Err[lease.conn.connectErr]}`);
   }
   if (lease.conn.client.getStatus() === Status.CONNECTED) return send(r, job, now);
   job.connectStart = now;
@@ -394,7 +393,9 @@ function beginBody(r: Requester, job: RequestJob, now: number, offset: number): 
       else dropValidator(files, download.path);
     }
   } else {
-    resp.memory = resp.sink as MemorySink;
+    // An encoded body's Content-Length says nothing of its decoded size.
+    resp.memory = memorySink(resp.decoder ? -1 : length, spec.bodySizeLimit);
+    resp.sink = resp.memory;
   }
   const cache = cacheOf(r, job);
   const entry = cache && offset === 0 ? cacheEntryFor(formatUrl(job.hop.url), resp.code, resp.headers) : null;
@@ -410,13 +411,21 @@ function beginBody(r: Requester, job: RequestJob, now: number, offset: number): 
 }
 
 /**
- * Read one body chunk (polling first on the request's first step of the tick). Returns true when it got one and the
- * body goes on, so more may be buffered: the system then shares the rest of the tick's budget round-robin.
+ * One unit of body work, polling first on the request's first unit of the tick: decode one slice when encoded bytes
+ * are queued, else read one chunk (and decode a first slice of it). Returns true when another unit would make
+ * progress now: the system then shares the rest of the tick's budget round-robin.
  */
 function readBody(r: Requester, job: RequestJob, now: number, budget: TickBudget, first: boolean): boolean {
   const { client } = job.lease!.conn;
-  if (first) client.poll();
+  // Once the body has arrived whole (its decoding may take a few more ticks), the connection is left alone: polling
+  // an idle connection could see the server close it, which is no failure of this complete response.
+  if (first && client.getStatus() === Status.BODY) client.poll();
   trackSent(job, now);
+  const decoder = job.phase === 'body' ? job.response!.decoder : null;
+  if (decoder && decoder.pending() > 0) {
+    if (!decodeStep(r, job, now, budget, decoder)) return false;
+    return bodyGoesOn(r, job, now, true);
+  }
   const chunk = client.getStatus() === Status.BODY ? client.readResponseBodyChunk() : EMPTY;
   if (chunk.length > 0) {
     spend(budget, chunk.length);
@@ -429,13 +438,26 @@ function readBody(r: Requester, job: RequestJob, now: number, budget: TickBudget
       }
     } else {
       job.progress.received += chunk.length;
-      if (!deliver(r, job, now, chunk)) return false;
+      if (decoder) decoder.write(chunk);
+      const stored = decoder ? decodeStep(r, job, now, budget, decoder) : store(r, job, now, [chunk]);
+      if (!stored) return false;
     }
   }
-  if (client.getStatus() === Status.BODY) {
-    if (chunk.length === 0) stalled(r, job, now);
-    return chunk.length > 0;
+  return bodyGoesOn(r, job, now, chunk.length > 0);
+}
+
+/**
+ * After a unit of body work: true when more units are due (the body is still arriving, or the decoder still has
+ * queued bytes of a body that arrived whole); otherwise the body is settled and false returned.
+ */
+function bodyGoesOn(r: Requester, job: RequestJob, now: number, progressed: boolean): boolean {
+  const status = job.lease!.conn.client.getStatus();
+  if (status === Status.BODY) {
+    if (!progressed) stalled(r, job, now);
+    return progressed;
   }
+  const queued = job.phase === 'body' ? (job.response!.decoder?.pending() ?? 0) : 0;
+  if (queued > 0 && (status === Status.CONNECTED || status === Status.DISCONNECTED)) return true;
   bodyEnded(r, job, now);
   return false;
 }
@@ -449,14 +471,15 @@ function bodyEnded(r: Requester, job: RequestJob, now: number): void {
   else completeBody(r, job, now);
 }
 
-/** Decode and store one chunk; false when the request ended on it. */
-function deliver(r: Requester, job: RequestJob, now: number, chunk: Uint8Array): boolean {
-  const resp = job.response!;
-  const pieces = resp.decoder ? resp.decoder.push(chunk) : [chunk];
+/** Decode one slice of queued encoded bytes and store it, counting the output as work; false when the request ended. */
+function decodeStep(r: Requester, job: RequestJob, now: number, budget: TickBudget, decoder: BodyDecoder): boolean {
+  const pieces = decoder.step();
   if (!pieces) {
     end(r, job, now, Result.BODY_DECOMPRESS_FAILED, TimeoutKind.NONE, 'corrupt compressed body');
     return false;
   }
+  job.lastProgress = now;
+  for (const piece of pieces) spend(budget, piece.length);
   return store(r, job, now, pieces);
 }
 

@@ -1,5 +1,4 @@
 // Where a response body goes as it is decoded: memory for ordinary responses, a platform file for downloads.
-import { concatBytes } from '../bytes/bytes.js';
 import type { FileAccess } from '../platform/platform.js';
 
 /** A destination for body bytes. */
@@ -14,25 +13,47 @@ export interface BodySink {
 
 /** A sink that keeps the body in memory. */
 export interface MemorySink extends BodySink {
-  /** Everything written so far, as one array. */
+  /** Everything written so far, as one array: a view of the sink's storage, never a copy. */
   bytes(): Uint8Array;
 }
 
-/** A body held in memory, joined once when read. */
-export function memorySink(): MemorySink {
-  let parts: Uint8Array[] = [];
+/**
+ * Storage set aside at once for a body of announced length. A hostile or mistaken Content-Length (gigabytes for a
+ * short body) then costs at most this much; a longer body grows from there.
+ */
+export const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
+/** First storage of a body of unknown length. */
+const INITIAL_CAPACITY = 64 * 1024;
+
+/**
+ * A body held in memory, written in place as it arrives so that reading it at the end costs nothing. `expected` is
+ * the announced length (-1 when unknown): storage for it is taken on the first write, up to PREALLOCATE_LIMIT.
+ * Otherwise storage doubles as needed (amortised linear; the one write that doubles copies what came before), never
+ * beyond `limit` bytes when `limit` >= 0 (the caller refuses bodies over it before writing them).
+ */
+export function memorySink(expected = -1, limit = -1): MemorySink {
+  let buffer = new Uint8Array(0);
+  let size = 0;
+  const ceiling = limit >= 0 ? limit : Infinity;
+  const reserve = (needed: number): void => {
+    const first = expected >= 0 ? Math.min(expected, PREALLOCATE_LIMIT) : INITIAL_CAPACITY;
+    const capacity = Math.max(needed, Math.min(ceiling, buffer.length === 0 ? first : buffer.length * 2));
+    const grown = new Uint8Array(capacity);
+    grown.set(buffer.subarray(0, size));
+    buffer = grown;
+  };
   return {
     write(data) {
-      parts.push(data);
+      if (size + data.length > buffer.length) reserve(size + data.length);
+      buffer.set(data, size);
+      size += data.length;
       return true;
     },
-    bytes() {
-      if (parts.length !== 1) parts = [concatBytes(...parts)];
-      return parts[0];
-    },
+    bytes: () => (size === buffer.length ? buffer : buffer.subarray(0, size)),
     finish: () => true,
     abort() {
-      parts = [];
+      buffer = new Uint8Array(0);
+      size = 0;
     },
   };
 }

@@ -40,6 +40,21 @@ describe('per-tick budget', () => {
     await tw.tick();
     expect(tw.http.Progress.received[eid] - before).toBeGreaterThan(4 * CHUNK);
     await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
+    const body = getResponse(tw.world, eid)!.body!;
+    expect(Buffer.from(body).equals(big)).toBe(true);
+    // Stored in place as it arrived (the Content-Length sized the storage): the body is that storage, never a join.
+    expect(body.byteOffset).toBe(0);
+    expect(body.buffer.byteLength).toBe(big.length);
+  });
+
+  it('one request does at most its per-request share of work in a tick', async () => {
+    tw = testWorld({ budget: { perRequestBytes: 256 * 1024 } });
+    const [eid] = await buffered(1);
+    while (!hasComponent(tw.world, eid, tw.http.Done)) {
+      const before = tw.http.Progress.received[eid];
+      await tw.tick();
+      expect(tw.http.Progress.received[eid] - before).toBeLessThan(256 * 1024 + CHUNK);
+    }
     expect(Buffer.from(getResponse(tw.world, eid)!.body!).equals(big)).toBe(true);
   });
 

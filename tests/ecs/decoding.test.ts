@@ -76,4 +76,27 @@ describe('content decoding and body limits', () => {
     });
     expect(tw.http.requester.pool.leased).toBe(0);
   });
+
+  it('under a byte budget a gzip body keeps decoding for ticks after its last byte arrived, and ends byte-exact', async () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => `{"id":${i},"line":"hello ${(i * 7919) % 1000}"}`);
+    const dialogue = Buffer.from(lines.join('\n'));
+    const encoded = gzipSync(dialogue);
+    let written = false;
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': encoded.length }).end(encoded, () => (written = true));
+    });
+    tw = testWorld({ budget: { bytes: 16 * 1024 } });
+    const eid = addEntity(tw.world);
+    addRequest(tw.world, eid, { url: server.url('/dialogue') });
+    await tw.until(() => written && tw.http.Progress.total[eid] === encoded.length);
+    let ticksAfterArrival = 0;
+    while (!hasComponent(tw.world, eid, tw.http.Done)) {
+      await tw.tick();
+      if (tw.http.Progress.received[eid] === encoded.length) ticksAfterArrival++;
+    }
+    expect(ticksAfterArrival).toBeGreaterThan(5);
+    const r = getResponse(tw.world, eid)!;
+    expect(r.result).toBe(Result.SUCCESS);
+    expect(Buffer.from(r.body!).equals(dialogue)).toBe(true);
+  });
 });

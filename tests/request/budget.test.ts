@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { hasBudget, spend, startBudget } from '../../engine-module/request/budget.js';
+import {
+  hasBudget, PER_REQUEST_BYTES, shareTick, spend, startBudget, type TickBudget, type WorkUnit,
+} from '../../engine-module/request/budget.js';
+
+/** A participant with `units` units of `bytes` each ready; records how many ran. */
+function worker(budget: TickBudget, units: number, bytes: number, onUnit: () => void = () => {}) {
+  const w = { ran: 0, firsts: 0 };
+  const unit: WorkUnit = (first) => {
+    if (first) w.firsts++;
+    if (w.ran >= units) return false;
+    w.ran++;
+    spend(budget, bytes);
+    onUnit();
+    return w.ran < units;
+  };
+  return { w, unit };
+}
 
 describe('tick budget', () => {
-  it('is unlimited by default', () => {
+  it('is unlimited by default, but for the per-request share', () => {
     const b = startBudget(undefined, () => 0);
     spend(b, 1e12);
     expect(hasBudget(b)).toBe(true);
+    expect(b.perRequestBytes).toBe(PER_REQUEST_BYTES);
+    expect(startBudget({ perRequestBytes: Infinity }, () => 0).perRequestBytes).toBe(Infinity);
   });
 
   it('runs out on bytes or on milliseconds, whichever comes first', () => {
@@ -21,5 +39,51 @@ describe('tick budget', () => {
     expect(hasBudget(ms)).toBe(true);
     t = 105;
     expect(hasBudget(ms)).toBe(false);
+  });
+});
+
+describe('sharing a tick', () => {
+  it('runs every first unit even with no budget left, then nothing more', () => {
+    const budget = startBudget({ bytes: 1 }, () => 0);
+    const ws = [worker(budget, 10, 100), worker(budget, 10, 100), worker(budget, 10, 100)];
+    shareTick(budget, ws.map((x) => x.unit));
+    expect(ws.map((x) => [x.w.firsts, x.w.ran])).toEqual([[1, 1], [1, 1], [1, 1]]);
+  });
+
+  it('shares extra units round-robin until the byte budget is spent, overshooting by less than one unit', () => {
+    const budget = startBudget({ bytes: 1000 }, () => 0);
+    const a = worker(budget, 100, 100);
+    const b = worker(budget, 100, 100);
+    shareTick(budget, [a.unit, b.unit]);
+    expect(a.w.ran + b.w.ran).toBe(10);
+    expect(Math.abs(a.w.ran - b.w.ran)).toBeLessThanOrEqual(1);
+    expect(budget.spent).toBeLessThan(1000 + 100);
+  });
+
+  it('reads the clock between units: a millisecond budget stops extra units at the deadline', () => {
+    let t = 0;
+    const budget = startBudget({ ms: 5 }, () => t);
+    // Each unit takes 1 ms on this clock.
+    const a = worker(budget, 100, 10, () => t++);
+    const b = worker(budget, 100, 10, () => t++);
+    shareTick(budget, [a.unit, b.unit]);
+    expect(a.w.ran + b.w.ran).toBe(5);
+    expect(t).toBe(5);
+  });
+
+  it('stops one participant at its per-request share while others go on', () => {
+    const budget = startBudget({ perRequestBytes: 1000 }, () => 0);
+    const greedy = worker(budget, 100, 300);
+    const small = worker(budget, 3, 10);
+    shareTick(budget, [greedy.unit, small.unit]);
+    expect(greedy.w.ran).toBe(4); // 300, 600, 900, then 1200 >= 1000 stops it
+    expect(small.w.ran).toBe(3);
+  });
+
+  it('without any budget, a participant works until it has nothing ready', () => {
+    const budget = startBudget({ perRequestBytes: Infinity }, () => 0);
+    const a = worker(budget, 500, 65536);
+    shareTick(budget, [a.unit]);
+    expect(a.w.ran).toBe(500);
   });
 });

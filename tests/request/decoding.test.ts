@@ -1,20 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync, gzipSync, zlibSync } from 'fflate';
-import { createDecoder, type BodyDecoder } from '../../engine-module/request/decoding.js';
+import {
+  createDecoder, MAX_STEP_INPUT, MIN_STEP_INPUT, STEP_OUTPUT, stepInputSize, type BodyDecoder,
+} from '../../engine-module/request/decoding.js';
 import { bytesEqual, concatBytes } from '../../engine-module/bytes/bytes.js';
 
 const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) % 251);
 
-/** Feed in pieces of `step` bytes; the decoded body, or null on failure. */
+/** Queue in pieces of `step` bytes, decoding a slice after each; the decoded body, or null on failure. */
 function decode(d: BodyDecoder, encoded: Uint8Array, step: number): Uint8Array | null {
   const out: Uint8Array[] = [];
   for (let i = 0; i < encoded.length; i += step) {
-    const got = d.push(encoded.subarray(i, i + step));
+    d.write(encoded.subarray(i, i + step));
+    const got = d.step();
+    if (!got) return null;
+    out.push(...got);
+  }
+  while (d.pending() > 0) {
+    const got = d.step();
     if (!got) return null;
     out.push(...got);
   }
   const last = d.end();
   return last ? concatBytes(...out, ...last) : null;
+}
+
+/** Queue everything, then step until nothing is pending; the decoded size of each step. */
+function stepSizes(d: BodyDecoder, encoded: Uint8Array): number[] {
+  d.write(encoded);
+  const sizes: number[] = [];
+  while (d.pending() > 0) sizes.push(d.step()!.reduce((n, p) => n + p.length, 0));
+  return sizes;
 }
 
 describe('content decoding', () => {
@@ -62,5 +78,52 @@ describe('content decoding', () => {
   it('an empty body labelled with an encoding is empty', () => {
     expect(decode(createDecoder('gzip')!, new Uint8Array(0), 1)).toEqual(new Uint8Array(0));
     expect(decode(createDecoder('deflate')!, new Uint8Array(0), 1)).toEqual(new Uint8Array(0));
+  });
+
+  it('decodes a slice per step: nothing at write, bounded input per step, the output near the step target', () => {
+    const lines = Array.from({ length: 8000 }, (_, i) => `{"id":${i},"speaker":"npc${i % 13}","line":"hello ${(i * 7919) % 1000}"}`);
+    const text = new TextEncoder().encode(`[${lines.join(',')}]`);
+    const encoded = gzipSync(text);
+    const d = createDecoder('gzip')!;
+    d.write(encoded);
+    expect(d.pending()).toBe(encoded.length);
+    const out: Uint8Array[] = [];
+    while (d.pending() > 0) {
+      const before = d.pending();
+      const pieces = d.step()!;
+      expect(before - d.pending()).toBeLessThanOrEqual(MAX_STEP_INPUT);
+      expect(pieces.reduce((n, p) => n + p.length, 0)).toBeLessThanOrEqual(4 * STEP_OUTPUT);
+      out.push(...pieces);
+    }
+    expect(out.length).toBeGreaterThan(text.length / (4 * STEP_OUTPUT));
+    expect(bytesEqual(concatBytes(...out, ...d.end()!), text)).toBe(true);
+  });
+
+  it('slices a highly compressed body finely: no step decodes more than the smallest slice can expand to', () => {
+    const zeros = new Uint8Array(8 << 20);
+    const sizes = stepSizes(createDecoder('deflate')!, zlibSync(zeros));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(zeros.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MIN_STEP_INPUT * 1032 + 2 * STEP_OUTPUT);
+    expect(sizes.length).toBeGreaterThan(4);
+  });
+
+  it('sizes a step by the expansion ratio, starting small and at most doubling', () => {
+    expect(stepInputSize(0, 0)).toBe(MIN_STEP_INPUT);
+    expect(stepInputSize(1, 0)).toBe(MIN_STEP_INPUT);
+    expect(stepInputSize(1, MIN_STEP_INPUT)).toBe(2 * MIN_STEP_INPUT);
+    expect(stepInputSize(1, MAX_STEP_INPUT)).toBe(STEP_OUTPUT);
+    expect(stepInputSize(0.25, MAX_STEP_INPUT)).toBe(MAX_STEP_INPUT);
+    expect(stepInputSize(4, MAX_STEP_INPUT)).toBe(STEP_OUTPUT / 4);
+    expect(stepInputSize(1000, MAX_STEP_INPUT)).toBe(MIN_STEP_INPUT);
+  });
+
+  it('has nothing pending for deflate until the two bytes that tell zlib from raw deflate are queued', () => {
+    const encoded = zlibSync(data.subarray(0, 100));
+    const d = createDecoder('deflate')!;
+    d.write(encoded.subarray(0, 1));
+    expect(d.pending()).toBe(0);
+    expect(d.step()).toEqual([]);
+    d.write(encoded.subarray(1));
+    expect(d.pending()).toBe(encoded.length);
   });
 });
