@@ -1,14 +1,15 @@
-import { concatBytes } from '../bytes/bytes.js';
+import { NO_BYTES } from '../net/chunk-queue.js';
 import { isForbiddenInValue, isToken, isWhitespace } from './field-syntax.js';
 import type { BodyFraming } from './framing.js';
 import { ProtocolError } from './protocol-error.js';
 import type { ReceiveBuffer } from './receive-buffer.js';
 
-const EMPTY = new Uint8Array(0);
-
 /** Decodes one framing of a response body from the receive buffer. */
 export interface BodyReader {
-  /** Body bytes decoded from what is buffered, at most `max`; empty when more input is needed. */
+  /**
+   * The next contiguous piece of body decoded from what is buffered, at most `max` bytes: a view of a received chunk,
+   * never a copy, so it may be shorter than what is buffered (call again for more). Empty when more input is needed.
+   */
   read(buf: ReceiveBuffer, max: number): Uint8Array;
   /** True once the whole body has been read. */
   readonly done: boolean;
@@ -45,7 +46,7 @@ class ContentLengthReader implements BodyReader {
   }
 
   read(buf: ReceiveBuffer, max: number): Uint8Array {
-    const out = buf.takeAtMost(Math.min(max, this.remaining));
+    const out = buf.takeView(Math.min(max, this.remaining));
     this.remaining -= out.length;
     return out;
   }
@@ -61,7 +62,7 @@ class UntilCloseReader implements BodyReader {
   done = false;
 
   read(buf: ReceiveBuffer, max: number): Uint8Array {
-    return buf.takeAtMost(max);
+    return buf.takeView(max);
   }
 
   endsAtClose(): boolean {
@@ -78,7 +79,6 @@ class ChunkedReader implements BodyReader {
   private state: ChunkState = 'size';
   private remaining = 0;
   private trailerBytes = 0;
-  private failure: unknown = null;
 
   constructor(private readonly lineLimit: number) {}
 
@@ -90,60 +90,42 @@ class ChunkedReader implements BodyReader {
     return this.done;
   }
 
+  /** Framing is consumed until a data piece comes out: that piece is returned at once, so no pieces are joined here. */
   read(buf: ReceiveBuffer, max: number): Uint8Array {
-    if (this.failure) throw this.failure;
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    try {
-      while (size < max) {
-        const before = parts.length;
-        if (!this.step(buf, max - size, parts)) break;
-        if (parts.length > before) size += parts[before].length;
+    for (;;) {
+      switch (this.state) {
+        case 'size': {
+          const line = buf.extractLine(this.lineLimit);
+          if (!line) return NO_BYTES;
+          this.remaining = parseChunkSize(line);
+          this.state = this.remaining === 0 ? 'trailers' : 'data';
+          break;
+        }
+        case 'data': {
+          const data = buf.takeView(Math.min(max, this.remaining));
+          this.remaining -= data.length;
+          if (this.remaining === 0) this.state = 'data-end';
+          return data;
+        }
+        case 'data-end': {
+          const line = buf.extractLine(this.lineLimit);
+          if (!line) return NO_BYTES;
+          if (line.length !== 0) throw new ProtocolError('chunk data not followed by CRLF');
+          this.state = 'size';
+          break;
+        }
+        case 'trailers': {
+          const before = buf.length;
+          const line = buf.extractLine(this.lineLimit - this.trailerBytes);
+          if (!line) return NO_BYTES;
+          this.trailerBytes += before - buf.length;
+          if (line.length === 0) this.state = 'done';
+          else checkTrailerLine(line);
+          break;
+        }
+        case 'done':
+          return NO_BYTES;
       }
-    } catch (e) {
-      // Data decoded before the error is returned first, so how the bytes were split never changes what is seen.
-      if (parts.length === 0) throw e;
-      this.failure = e;
-    }
-    return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0] : concatBytes(...parts);
-  }
-
-  /** Advance by one unit of input; false when blocked on input or finished. */
-  private step(buf: ReceiveBuffer, room: number, out: Uint8Array[]): boolean {
-    switch (this.state) {
-      case 'size': {
-        const line = buf.extractLine(this.lineLimit);
-        if (!line) return false;
-        this.remaining = parseChunkSize(line);
-        this.state = this.remaining === 0 ? 'trailers' : 'data';
-        return true;
-      }
-      case 'data': {
-        if (buf.length === 0) return false;
-        const data = buf.takeAtMost(Math.min(room, this.remaining));
-        this.remaining -= data.length;
-        out.push(data);
-        if (this.remaining === 0) this.state = 'data-end';
-        return true;
-      }
-      case 'data-end': {
-        const line = buf.extractLine(this.lineLimit);
-        if (!line) return false;
-        if (line.length !== 0) throw new ProtocolError('chunk data not followed by CRLF');
-        this.state = 'size';
-        return true;
-      }
-      case 'trailers': {
-        const before = buf.length;
-        const line = buf.extractLine(this.lineLimit - this.trailerBytes);
-        if (!line) return false;
-        this.trailerBytes += before - buf.length;
-        if (line.length === 0) this.state = 'done';
-        else checkTrailerLine(line);
-        return this.state !== 'done';
-      }
-      case 'done':
-        return false;
     }
   }
 }
@@ -175,6 +157,6 @@ function parseChunkSize(line: Uint8Array): number {
 /** Trailer fields are consumed, but must still be well-formed field lines. */
 function checkTrailerLine(line: Uint8Array): void {
   const colon = line.indexOf(0x3a);
-  if (colon < 0 || !isToken(line.subarray(0, colon))) throw new ProtocolError('malformed trailer field');
+  if (colon < 0 || !isToken(line, 0, colon)) throw new ProtocolError('malformed trailer field');
   for (let i = colon + 1; i < line.length; i++) if (isForbiddenInValue(line[i])) throw new ProtocolError('control character in a trailer');
 }

@@ -1,4 +1,5 @@
 import { concatBytes, utf8Encode } from '../bytes/bytes.js';
+import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { tryGetPlatform, type PendingResolve, type Platform } from '../platform/platform.js';
 import { bodyReaderFor, type BodyReader } from './body-readers.js';
@@ -23,7 +24,6 @@ import { writeRequest } from './request-writer.js';
 import { ResponseHeadReader, type HeadLimits, type ResponseHead } from './response-head.js';
 import { startTls, trustedChainProblem } from './tls-layer.js';
 
-const EMPTY = new Uint8Array(0);
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -55,11 +55,11 @@ interface Dial {
  * Typical frame loop: `poll()` until the status leaves RESOLVING/CONNECTING; `request()`; `poll()` while REQUESTING;
  * then while the status is BODY, `readResponseBodyChunk()` (an empty chunk means "nothing yet, try next frame").
  *
- * Blocking mode: no transport here can block a frame. With blocking mode enabled, `readResponseBodyChunk()` keeps
- * reading until it has `readChunkSize` bytes, the body ends, or the transport has nothing more *right now*; it never
- * waits for data that has not arrived (a Node socket delivers data only between ticks, so waiting would hang the
- * game loop forever). A host transport whose `getPartialData()` itself blocks may still block inside that call.
- * `poll()` is never blocking.
+ * Blocking mode: no transport here can block a frame, so the setting is kept (Godot's API) but changes nothing: in
+ * either mode `readResponseBodyChunk()` reads until it has `readChunkSize` bytes, the body ends, or the transport has
+ * nothing more *right now*; it never waits for data that has not arrived (a Node socket delivers data only between
+ * ticks, so waiting would hang the game loop forever). A host transport whose `getPartialData()` itself blocks may
+ * still block inside that call. `poll()` is never blocking.
  */
 export class HTTPClient {
   // Godot's constants, with Godot's names and values.
@@ -168,6 +168,8 @@ export class HTTPClient {
   private response: { head: ResponseHead; plan: ResponsePlan } | null = null;
   private body: BodyReader | null = null;
   private chunkSize = DEFAULT_READ_CHUNK_SIZE;
+  /** Pieces of the body chunk being read (views of received chunks), kept between calls to allocate nothing. */
+  private readonly pieces: Uint8Array[] = [];
   private blocking = false;
 
   constructor(private readonly options: HTTPClientOptions = {}) {
@@ -263,7 +265,8 @@ export class HTTPClient {
 
   /** Send a request with a text body (UTF-8). See {@link requestRaw}. */
   request(method: Method, url: string, headers: readonly string[], body = ''): Err {
-    return this.requestRaw(method, url, headers, utf8Encode(typeof body === 'string' ? body : String(body)));
+    const bytes = body === '' ? NO_BYTES : utf8Encode(typeof body === 'string' ? body : String(body));
+    return this.requestRaw(method, url, headers, bytes);
   }
 
   /**
@@ -328,20 +331,24 @@ export class HTTPClient {
   }
 
   /**
-   * The next piece of the body (at most `readChunkSize` bytes), empty when nothing has arrived yet. When the body
-   * ends the status becomes CONNECTED (or DISCONNECTED when the connection cannot be reused); a body cut short
-   * becomes CONNECTION_ERROR. Body bytes are passed through without per-byte work.
+   * The body bytes available now, up to `readChunkSize` (however many transport reads they arrived in), empty when
+   * nothing has arrived yet. When the body ends the status becomes CONNECTED (or DISCONNECTED when the connection
+   * cannot be reused); a body cut short becomes CONNECTION_ERROR, with the bytes read before the fault still returned.
+   * Body bytes are passed through without per-byte work: a view of a received chunk when one chunk holds them all,
+   * else a single copy joining them.
    */
   readResponseBodyChunk(): Uint8Array {
-    if (this.status !== Status.BODY || !this.body) return EMPTY;
-    const parts: Uint8Array[] = [];
+    if (this.status !== Status.BODY || !this.body) return NO_BYTES;
+    const parts = this.pieces;
     try {
       this.readBody(this.body, parts);
     } catch (e) {
       // What was decoded before the error is still handed out; the status tells the body is incomplete.
       this.fail(Status.CONNECTION_ERROR, reasonOf(e));
     }
-    return joinParts(parts);
+    const out = joinParts(parts);
+    parts.length = 0;
+    return out;
   }
 
   /** Most bytes one readResponseBodyChunk() returns (256 .. 16 MiB; other values are ignored, as in Godot). */
@@ -361,7 +368,7 @@ export class HTTPClient {
     this.setReadChunkSize(bytes);
   }
 
-  /** See the class comment: read everything available now, never wait for more. */
+  /** Kept for Godot's API; see the class comment: reads take what is available now in either mode, never wait. */
   setBlockingMode(enabled: boolean): void {
     this.blocking = enabled;
   }
@@ -522,6 +529,9 @@ export class HTTPClient {
   private pollIdle(): Err {
     const peer = this.peer!;
     peer.poll?.();
+    // The usual tick of an idle connection: nothing arrived and it is still open. Nothing else is looked at (the
+    // receive buffer is always empty while CONNECTED: whatever is left after a response drops the connection).
+    if (peer.getAvailableBytes() === 0 && peer.getStatus() === PeerStatus.CONNECTED) return Err.OK;
     const unasked = this.receivedUnasked();
     const s = peer.getStatus();
     if (unasked || s === PeerStatus.NONE || (s === PeerStatus.ERROR && closedWithoutCloseNotify(peer))) {
@@ -613,12 +623,13 @@ export class HTTPClient {
     else this.status = Status.BODY;
   }
 
-  /** Decode into `parts` up to readChunkSize bytes (more than one step only in blocking mode). */
+  /**
+   * Decode into `parts` up to readChunkSize bytes of what is available now, from the receive buffer and then the
+   * transport: pieces are views of the chunks received, so the only copy is the one joining them into the result.
+   */
   private readBody(body: BodyReader, parts: Uint8Array[]): void {
-    let size = 0;
-    for (;;) {
+    for (let size = 0; size < this.chunkSize; ) {
       const room = this.chunkSize - size;
-      if (this.buffer.length < room) this.pull(room - this.buffer.length);
       let piece = body.read(this.buffer, room);
       // What is buffered may be only framing (a partial chunk-size line): fetch more while there is more.
       while (piece.length === 0 && !body.done && this.pull(this.chunkSize)) piece = body.read(this.buffer, room);
@@ -628,13 +639,12 @@ export class HTTPClient {
       }
       if (body.done) {
         this.finishResponse();
-        break;
+        return;
       }
       if (piece.length === 0) {
         this.checkBodyEnd(true);
-        break;
+        return;
       }
-      if (!this.blocking || size >= this.chunkSize) break;
     }
   }
 
@@ -743,7 +753,7 @@ function unfinished(framing: BodyFraming): string {
 }
 
 function joinParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length <= 1) return parts.length ? parts[0] : EMPTY;
+  if (parts.length <= 1) return parts.length ? parts[0] : NO_BYTES;
   return concatBytes(...parts);
 }
 

@@ -1,4 +1,4 @@
-import { lowerList } from './field-syntax.js';
+import { isNamed, lastListMember, listHas, skipOws, trimOwsEnd } from './field-syntax.js';
 import { Method } from './constants.js';
 import { ProtocolError } from './protocol-error.js';
 import type { ResponseHead } from './response-head.js';
@@ -27,43 +27,74 @@ export function isInterim(status: number): boolean {
  * Content-Length values must be digits, agree, and stay below 2^53; otherwise the body runs until close.
  */
 export function planResponse(head: ResponseHead, method: Method, requestAsksClose: boolean): ResponsePlan {
-  const te: string[] = [];
-  const cl: string[] = [];
-  const connection: string[] = [];
+  // The last transfer coding named, "" when there is none.
+  let lastCoding = '';
+  let hasLength = false;
+  let close = false;
+  let keepAliveAsked = false;
   for (const [name, value] of head.headers) {
-    const n = name.toLowerCase();
-    if (n === 'transfer-encoding') te.push(...lowerList(value));
-    else if (n === 'content-length') cl.push(...value.split(',').map((v) => v.trim()));
-    else if (n === 'connection') connection.push(...lowerList(value));
+    // No lower-cased copies: this runs for every field of every response.
+    if (isNamed(name, 'transfer-encoding')) lastCoding = lastListMember(value) || lastCoding;
+    else if (isNamed(name, 'content-length')) hasLength = true;
+    else if (isNamed(name, 'connection')) {
+      close ||= listHas(value, 'close');
+      keepAliveAsked ||= listHas(value, 'keep-alive');
+    }
   }
-  const persistent = head.minorVersion >= 1 ? !connection.includes('close') : connection.includes('keep-alive') && !connection.includes('close');
+  const persistent = !close && (head.minorVersion >= 1 || keepAliveAsked);
   let keepAlive = persistent && !requestAsksClose && head.status !== 101;
 
   let framing: BodyFraming;
-  const hasTe = te.length > 0;
-  if (hasTe && cl.length > 0) keepAlive = false;
+  const hasTe = lastCoding !== '';
+  if (hasTe && hasLength) keepAlive = false;
   if (method === Method.HEAD || head.status === 204 || head.status === 304 || head.status === 101) {
-    framing = { kind: 'none' };
+    framing = NO_BODY;
   } else if (hasTe) {
-    framing = te[te.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'until-close' };
-  } else if (cl.length > 0) {
-    framing = { kind: 'length', length: parseContentLength(cl) };
+    framing = lastCoding === 'chunked' ? CHUNKED : UNTIL_CLOSE;
+  } else if (hasLength) {
+    framing = { kind: 'length', length: contentLength(head) };
   } else {
-    framing = { kind: 'until-close' };
+    framing = UNTIL_CLOSE;
   }
   if (framing.kind === 'until-close') keepAlive = false;
   return { framing, keepAlive };
 }
 
-/** One length from one or more Content-Length values, which must all be the same decimal number below 2^53. */
-function parseContentLength(values: string[]): number {
+const NO_BODY: BodyFraming = Object.freeze({ kind: 'none' });
+const CHUNKED: BodyFraming = Object.freeze({ kind: 'chunked' });
+const UNTIL_CLOSE: BodyFraming = Object.freeze({ kind: 'until-close' });
+
+/**
+ * One length from the Content-Length fields (read only when they frame the body): every comma-separated member of
+ * every field must be the same decimal number below 2^53.
+ */
+function contentLength(head: ResponseHead): number {
   let length = -1;
-  for (const v of values) {
-    if (!/^[0-9]+$/.test(v)) throw new ProtocolError(`invalid Content-Length "${v}"`);
-    const n = Number(v);
-    if (!Number.isSafeInteger(n)) throw new ProtocolError('Content-Length past 2^53');
-    if (length >= 0 && n !== length) throw new ProtocolError('differing Content-Length values');
-    length = n;
+  for (const [name, value] of head.headers) {
+    if (!isNamed(name, 'content-length')) continue;
+    for (let start = 0; start <= value.length; ) {
+      let end = value.indexOf(',', start);
+      if (end < 0) end = value.length;
+      const n = decimalMember(value, start, end);
+      if (length >= 0 && n !== length) throw new ProtocolError('differing Content-Length values');
+      length = n;
+      start = end + 1;
+    }
   }
   return length;
+}
+
+/** The decimal number between `start` and `end` of `value`, SP/HTAB around it allowed. */
+function decimalMember(value: string, from: number, to: number): number {
+  const start = skipOws(value, from, to);
+  const end = trimOwsEnd(value, start, to);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) n = NaN;
+    else n = n * 10 + d;
+  }
+  if (end === start || Number.isNaN(n)) throw new ProtocolError(`invalid Content-Length "${value.slice(start, end)}"`);
+  if (!Number.isSafeInteger(n)) throw new ProtocolError('Content-Length past 2^53');
+  return n;
 }

@@ -1,6 +1,6 @@
 import { concatBytes, utf8Encode } from '../bytes/bytes.js';
 import { Err, METHOD_NAMES, Method, TICKHTTP_VERSION } from './constants.js';
-import { isForbiddenInValue, isTokenString, lowerList } from './field-syntax.js';
+import { equalsLower, isForbiddenInValue, isTokenString, skipOws, trimOwsEnd } from './field-syntax.js';
 
 /** What the caller asked for, plus what the connection knows. */
 export interface RequestInput {
@@ -25,6 +25,8 @@ export interface SerializedRequest {
 /** Methods whose empty body is still announced with "Content-Length: 0" (RFC 9110 §8.6). */
 const CONTENT_METHODS = new Set([Method.POST, Method.PUT, Method.PATCH]);
 
+const USER_AGENT_LINE = `User-Agent: tickhttp/${TICKHTTP_VERSION}\r\n`;
+
 /**
  * Validate and serialise a request. Any CR, LF or NUL (or other control character) in the method, target, a header
  * name or value, a malformed header line, a second Host or Content-Length, a Content-Length that is not the body's
@@ -34,34 +36,53 @@ const CONTENT_METHODS = new Set([Method.POST, Method.PUT, Method.PATCH]);
 export function writeRequest(input: RequestInput): SerializedRequest | Err {
   if (!Number.isInteger(input.method) || input.method < 0 || input.method >= Method.MAX) return Err.ERR_INVALID_PARAMETER;
   if (!isValidTarget(input.method, input.url)) return Err.ERR_INVALID_PARAMETER;
-  if (!isValidValue(input.host)) return Err.ERR_INVALID_PARAMETER;
-  const fields = parseHeaders(input.headers);
-  if (!fields) return Err.ERR_INVALID_PARAMETER;
+  if (!isValidValue(input.host, 0, input.host.length)) return Err.ERR_INVALID_PARAMETER;
 
-  const named = (n: string) => fields.filter(([name]) => name.toLowerCase() === n);
-  const host = named('host');
-  const length = named('content-length');
-  const connection = named('connection').flatMap(([, v]) => v.split(',').map((s) => s.trim()));
-  if (host.length > 1 || length.length > 1) return Err.ERR_INVALID_PARAMETER;
-  if (length.length === 1 && length[0][1] !== String(input.body.length)) return Err.ERR_INVALID_PARAMETER;
-  if (named('transfer-encoding').length > 0 || named('upgrade').length > 0) return Err.ERR_INVALID_PARAMETER;
-  if (connection.some((c) => !isTokenString(c))) return Err.ERR_INVALID_PARAMETER;
+  // One pass over the caller's lines, with no per-field arrays: they are checked, classified and copied into the head.
+  let fieldLines = '';
+  let host: string | null = null;
+  let length: string | null = null;
+  let userAgent = false;
+  let accept = false;
+  let expect = false;
+  let asksClose = false;
+  for (const line of input.headers) {
+    const colon = nameEnd(line);
+    if (colon < 0) return Err.ERR_INVALID_PARAMETER;
+    const from = skipOws(line, colon + 1, line.length);
+    const to = trimOwsEnd(line, from, line.length);
+    if (!isValidValue(line, from, to)) return Err.ERR_INVALID_PARAMETER;
+    if (equalsLower(line, 0, colon, 'host')) {
+      if (host !== null) return Err.ERR_INVALID_PARAMETER;
+      host = line.slice(from, to);
+      continue;
+    }
+    if (equalsLower(line, 0, colon, 'content-length')) {
+      if (length !== null) return Err.ERR_INVALID_PARAMETER;
+      length = line.slice(from, to);
+    } else if (equalsLower(line, 0, colon, 'transfer-encoding') || equalsLower(line, 0, colon, 'upgrade')) {
+      return Err.ERR_INVALID_PARAMETER;
+    } else if (equalsLower(line, 0, colon, 'connection')) {
+      const close = connectionAsksClose(line, from, to);
+      if (close === null) return Err.ERR_INVALID_PARAMETER;
+      asksClose ||= close;
+    } else if (equalsLower(line, 0, colon, 'user-agent')) userAgent = true;
+    else if (equalsLower(line, 0, colon, 'accept')) accept = true;
+    else if (equalsLower(line, 0, colon, 'expect')) expect = true;
+    const canonical = from === colon + 2 && to === line.length && line.charCodeAt(colon + 1) === 0x20;
+    fieldLines += canonical ? `${line}\r\n` : `${line.slice(0, colon)}: ${line.slice(from, to)}\r\n`;
+  }
+  const body = input.body;
+  if (length !== null && length !== String(body.length)) return Err.ERR_INVALID_PARAMETER;
   // RFC 9110 §10.1.1: no 100-continue expectation on a request without content.
-  if (named('expect').length > 0 && input.body.length === 0) return Err.ERR_INVALID_PARAMETER;
+  if (expect && body.length === 0) return Err.ERR_INVALID_PARAMETER;
 
   const target = input.absolutePrefix && input.url.startsWith('/') ? input.absolutePrefix + input.url : input.url;
-  const lines = [`${METHOD_NAMES[input.method]} ${target} HTTP/1.1`, `Host: ${host.length ? host[0][1] : input.host}`];
-  for (const [name, value] of fields) if (name.toLowerCase() !== 'host') lines.push(`${name}: ${value}`);
-  if (named('user-agent').length === 0) lines.push(`User-Agent: tickhttp/${TICKHTTP_VERSION}`);
-  if (named('accept').length === 0) lines.push('Accept: */*');
-  if (length.length === 0 && (input.body.length > 0 || CONTENT_METHODS.has(input.method))) {
-    lines.push(`Content-Length: ${input.body.length}`);
-  }
-  const head = utf8Encode(lines.join('\r\n') + '\r\n\r\n');
-  return {
-    bytes: input.body.length ? concatBytes(head, input.body) : head,
-    asksClose: lowerList(connection.join(',')).includes('close'),
-  };
+  let head = `${METHOD_NAMES[input.method]} ${target} HTTP/1.1\r\nHost: ${host ?? input.host}\r\n${fieldLines}`;
+  if (!userAgent) head += USER_AGENT_LINE;
+  if (!accept) head += 'Accept: */*\r\n';
+  if (length === null && (body.length > 0 || CONTENT_METHODS.has(input.method))) head += `Content-Length: ${body.length}\r\n`;
+  return { bytes: encodeRequest(`${head}\r\n`, body), asksClose };
 }
 
 /**
@@ -69,26 +90,50 @@ export function writeRequest(input: RequestInput): SerializedRequest | Err {
  * colon and no control characters in the value. OK or ERR_INVALID_PARAMETER.
  */
 export function verifyHeaders(headers: readonly string[]): Err {
-  return parseHeaders(headers) ? Err.OK : Err.ERR_INVALID_PARAMETER;
-}
-
-function parseHeaders(headers: readonly string[]): Array<[string, string]> | null {
-  const out: Array<[string, string]> = [];
   for (const line of headers) {
-    if (typeof line !== 'string') return null;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null;
-    const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (!isTokenString(name) || !isValidValue(value)) return null;
-    out.push([name, value]);
+    const colon = nameEnd(line);
+    if (colon < 0 || !isValidValue(line, colon + 1, line.length)) return Err.ERR_INVALID_PARAMETER;
   }
-  return out;
+  return Err.OK;
 }
 
-function isValidValue(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (isForbiddenInValue(value.charCodeAt(i))) return false;
+/** Index of the colon ending a header line's name, or -1 when the line is not a string or its name not a token. */
+function nameEnd(line: unknown): number {
+  if (typeof line !== 'string') return -1;
+  const colon = line.indexOf(':');
+  return colon > 0 && isTokenString(line, 0, colon) ? colon : -1;
+}
+
+function isValidValue(value: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isForbiddenInValue(value.charCodeAt(i))) return false;
   return true;
+}
+
+/** Whether a Connection value (`line` from `from` to `to`) names "close"; null when a member is not a token. */
+function connectionAsksClose(line: string, from: number, to: number): boolean | null {
+  let close = false;
+  for (let start = from; start <= to; ) {
+    let end = line.indexOf(',', start);
+    if (end < 0 || end > to) end = to;
+    const a = skipOws(line, start, end);
+    const b = trimOwsEnd(line, a, end);
+    if (!isTokenString(line, a, b)) return null;
+    close ||= equalsLower(line, a, b, 'close');
+    start = end + 1;
+  }
+  return close;
+}
+
+/** The head's bytes followed by the body's, in one buffer; an ASCII head (the usual case) is written char by char. */
+function encodeRequest(head: string, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + body.length);
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c >= 0x80) return concatBytes(utf8Encode(head), body);
+    out[i] = c;
+  }
+  out.set(body, head.length);
+  return out;
 }
 
 const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):([0-9]{1,5})$/;

@@ -1,5 +1,5 @@
-import { utf8Decode } from '../bytes/bytes.js';
-import { isForbiddenInValue, isToken, isWhitespace, trimOws } from './field-syntax.js';
+import { latin1Decode, utf8Decode } from '../bytes/bytes.js';
+import { isForbiddenInValue, isToken, isWhitespace } from './field-syntax.js';
 import { ProtocolError } from './protocol-error.js';
 import type { ReceiveBuffer } from './receive-buffer.js';
 
@@ -9,7 +9,10 @@ export interface ResponseHead {
   minorVersion: number;
   status: number;
   reason: string;
-  /** Field lines in arrival order; names as sent, values trimmed and unfolded. */
+  /**
+   * Field lines in arrival order; names as sent, values trimmed and unfolded. ASCII is read byte for byte; a value
+   * holding other bytes is read as UTF-8 (as Godot reads heads), invalid sequences becoming U+FFFD.
+   */
   headers: Array<[string, string]>;
 }
 
@@ -29,8 +32,8 @@ const COLON = 0x3a;
 export class ResponseHeadReader {
   private used: number;
   private readonly afterInterim: boolean;
-  private status: { minorVersion: number; status: number; reason: string } | null = null;
-  private readonly headers: Array<[string, Uint8Array[]]> = [];
+  private statusLine: StatusLine | null = null;
+  private readonly headers: Array<[string, string]> = [];
 
   /**
    * `alreadyUsed`: bytes of `maxHeadBytes` spent by earlier heads of the same exchange (interim responses), so a
@@ -52,11 +55,11 @@ export class ResponseHeadReader {
   /** The complete head, or null while more bytes are needed. Throws {@link ProtocolError} on a bad head. */
   read(buf: ReceiveBuffer): ResponseHead | null {
     for (;;) {
-      if (!this.status) this.rejectEarly(buf);
+      if (!this.statusLine) this.rejectEarly(buf);
       const line = this.nextLine(buf);
       if (!line) return null;
-      if (!this.status) {
-        if (line.length > 0) this.status = parseStatusLine(line);
+      if (!this.statusLine) {
+        if (line.length > 0) this.statusLine = parseStatusLine(line);
         continue;
       }
       if (line.length === 0) return this.finish();
@@ -91,36 +94,68 @@ export class ResponseHeadReader {
     if (isWhitespace(line[0])) {
       const last = this.headers[this.headers.length - 1];
       if (!last) throw new ProtocolError('continuation line before any field');
-      last[1].push(checkedValue(line));
+      const more = fieldValue(line, 0);
+      if (more.length > 0) last[1] = last[1].length > 0 ? `${last[1]} ${more}` : more;
       return;
     }
     const colon = line.indexOf(COLON);
     if (colon < 0) throw new ProtocolError('field line without a colon');
-    const name = line.subarray(0, colon);
-    if (!isToken(name)) throw new ProtocolError('invalid field name');
+    if (!isToken(line, 0, colon)) throw new ProtocolError('invalid field name');
     if (this.headers.length >= this.limits.maxHeaderCount) {
       throw new ProtocolError(`more than ${this.limits.maxHeaderCount} header fields`);
     }
-    this.headers.push([String.fromCharCode.apply(null, name as unknown as number[]), [checkedValue(line.subarray(colon + 1))]]);
+    this.headers.push([asciiText(line, 0, colon), fieldValue(line, colon + 1)]);
   }
 
   private finish(): ResponseHead {
-    const s = this.status!;
-    return {
-      minorVersion: s.minorVersion,
-      status: s.status,
-      reason: s.reason,
-      headers: this.headers.map(([name, parts]) => [name, parts.map(utf8Decode).filter((p) => p.length > 0).join(' ')]),
-    };
+    const s = this.statusLine!;
+    return { minorVersion: s.minorVersion, status: s.status, reason: s.reason, headers: this.headers };
   }
 }
 
-/** Trimmed value bytes; throws on a control character (CR, NUL, ...) anywhere in it. */
-function checkedValue(raw: Uint8Array): Uint8Array {
-  for (let i = 0; i < raw.length; i++) {
-    if (isForbiddenInValue(raw[i])) throw new ProtocolError(`control character 0x${raw[i].toString(16)} in a field`);
+/** The status line's parts. */
+interface StatusLine {
+  minorVersion: number;
+  status: number;
+  reason: string;
+}
+
+/** The value from `start` to the end of a field line: OWS trimmed; a control character (CR, NUL, ...) is an error. */
+function fieldValue(line: Uint8Array, start: number): string {
+  let end = line.length;
+  while (start < end && isWhitespace(line[start])) start++;
+  while (end > start && isWhitespace(line[end - 1])) end--;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const c = line[i];
+    if (isForbiddenInValue(c)) throw new ProtocolError(`control character 0x${c.toString(16)} in a field`);
+    high |= c;
   }
-  return trimOws(raw);
+  return high < 0x80 ? asciiText(line, start, end) : utf8Decode(line.subarray(start, end));
+}
+
+/** Head bytes as text: ASCII byte for byte (no decoder), anything else as UTF-8 (see {@link ResponseHead}). */
+function headText(b: Uint8Array, start: number, end: number): string {
+  for (let i = start; i < end; i++) if (b[i] >= 0x80) return utf8Decode(b.subarray(start, end));
+  return asciiText(b, start, end);
+}
+
+/** Longest string built eight chars at a time; longer ones go through latin1Decode's array conversion. */
+const SHORT_TEXT = 256;
+
+/**
+ * ASCII bytes as a string. Field names and values are short, and for short strings eight-argument fromCharCode calls
+ * cost far less than converting a view into an argument list (latin1Decode), which is what long strings use.
+ */
+function asciiText(b: Uint8Array, start: number, end: number): string {
+  if (end - start > SHORT_TEXT) return latin1Decode(b, start, end);
+  let s = '';
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    s += String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+  }
+  for (; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
 }
 
 function isDigit(c: number): boolean {
@@ -128,10 +163,14 @@ function isDigit(c: number): boolean {
 }
 
 /** status-line = HTTP-version SP 3DIGIT [ SP reason-phrase ] (a missing SP before an empty reason is tolerated). */
-function parseStatusLine(line: Uint8Array): { minorVersion: number; status: number; reason: string } {
+function parseStatusLine(line: Uint8Array): StatusLine {
   const ok =
     line.length >= 12 &&
-    HTTP_PREFIX.every((c, i) => line[i] === c) &&
+    line[0] === HTTP_PREFIX[0] &&
+    line[1] === HTTP_PREFIX[1] &&
+    line[2] === HTTP_PREFIX[2] &&
+    line[3] === HTTP_PREFIX[3] &&
+    line[4] === HTTP_PREFIX[4] &&
     isDigit(line[5]) &&
     line[6] === 0x2e &&
     isDigit(line[7]) &&
@@ -147,11 +186,11 @@ function parseStatusLine(line: Uint8Array): { minorVersion: number; status: numb
   if (major === 1) minorVersion = minor === 0 ? 0 : 1;
   else if (major === 0 && minor === 9) minorVersion = 0;
   else throw new ProtocolError(`unsupported HTTP version ${major}.${minor}`);
-  const reason = line.subarray(Math.min(13, line.length));
-  for (let i = 0; i < reason.length; i++) {
-    if (isForbiddenInValue(reason[i])) throw new ProtocolError('control character in the reason phrase');
+  const reasonStart = Math.min(13, line.length);
+  for (let i = reasonStart; i < line.length; i++) {
+    if (isForbiddenInValue(line[i])) throw new ProtocolError('control character in the reason phrase');
   }
   const status = (line[9] - 0x30) * 100 + (line[10] - 0x30) * 10 + (line[11] - 0x30);
   if (status < 100) throw new ProtocolError(`status code ${status} out of range`);
-  return { minorVersion, status, reason: utf8Decode(reason) };
+  return { minorVersion, status, reason: headText(line, reasonStart, line.length) };
 }

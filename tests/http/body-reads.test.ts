@@ -1,0 +1,199 @@
+// How much one readResponseBodyChunk() returns: up to readChunkSize of what is available now, however many transport
+// reads it arrived in, as a view when one received chunk holds it all; and the chunked reader's one-piece steps.
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asciiEncode, bytesEqual, concatBytes, latin1Decode } from '../../engine-module/bytes/bytes.js';
+import { bodyReaderFor } from '../../engine-module/http/body-readers.js';
+import { HTTPClient } from '../../engine-module/http/client.js';
+import { Err, Method, Status } from '../../engine-module/http/constants.js';
+import { ReceiveBuffer } from '../../engine-module/http/receive-buffer.js';
+import { ChunkQueue } from '../../engine-module/net/chunk-queue.js';
+import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
+import '../../engine-module/node.js';
+import { Driver, httpServer, listen, shut } from './loopback-server.js';
+
+/**
+ * A transport that, like the Node peer, keeps what arrived as separate chunks and hands out at most one of them (as a
+ * view) per read. `arrive()` queues the next chunks; writes are taken and dropped.
+ */
+class OneChunkPerReadPeer implements StreamPeer {
+  private readonly queue = new ChunkQueue();
+  reads = 0;
+
+  arrive(...chunks: Uint8Array[]): void {
+    for (const c of chunks) this.queue.push(c);
+  }
+
+  getStatus(): number {
+    return PeerStatus.CONNECTED;
+  }
+
+  getAvailableBytes(): number {
+    return this.queue.length;
+  }
+
+  getPartialData(max: number): Uint8Array {
+    this.reads++;
+    return this.queue.read(max);
+  }
+
+  putPartialData(data: Uint8Array): number {
+    return data.length;
+  }
+
+  disconnectFromHost(): void {
+    this.queue.clear();
+  }
+}
+
+/** Bytes 0, 1, 2, ... (mod 251) from `from`, so any misplaced or repeated byte shows. */
+function pattern(from: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (from + i) % 251;
+  return out;
+}
+
+/** A client that has sent a GET over `peer` and read the response head `head`. */
+function inBody(head: string, readChunkSize: number) {
+  const peer = new OneChunkPerReadPeer();
+  const c = new HTTPClient();
+  c.setConnection(peer);
+  c.setReadChunkSize(readChunkSize);
+  expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
+  c.poll();
+  peer.arrive(asciiEncode(head));
+  c.poll();
+  expect(c.getStatus()).toBe(Status.BODY);
+  return { c, peer };
+}
+
+describe('readResponseBodyChunk: up to readChunkSize of what is available now', () => {
+  it('joins a body queued as several transport chunks into one result of readChunkSize bytes', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n', 4096);
+    for (let at = 0; at < 5000; at += 1000) peer.arrive(pattern(at, 1000));
+    const first = c.readResponseBodyChunk();
+    expect(first).toEqual(pattern(0, 4096));
+    expect(c.getStatus()).toBe(Status.BODY);
+    const second = c.readResponseBodyChunk();
+    expect(second).toEqual(pattern(4096, 904));
+    expect(c.getStatus()).toBe(Status.CONNECTED);
+  });
+
+  it('hands out a view of the received chunk when one chunk holds all of it (no copy)', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n', 1024);
+    const chunk = pattern(0, 3000);
+    peer.arrive(chunk);
+    const pieces = [c.readResponseBodyChunk(), c.readResponseBodyChunk(), c.readResponseBodyChunk()];
+    expect(pieces.map((p) => p.length)).toEqual([1024, 1024, 952]);
+    for (const p of pieces) expect(p.buffer).toBe(chunk.buffer);
+    expect(concatBytes(...pieces)).toEqual(chunk);
+    expect(c.getStatus()).toBe(Status.CONNECTED);
+  });
+
+  it('returns only what has arrived, and the rest on a later call', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n', 65536);
+    peer.arrive(pattern(0, 700), pattern(700, 800));
+    expect(c.readResponseBodyChunk()).toEqual(pattern(0, 1500));
+    expect(c.readResponseBodyChunk()).toHaveLength(0);
+    expect(c.getStatus()).toBe(Status.BODY);
+    peer.arrive(pattern(1500, 1500));
+    expect(c.readResponseBodyChunk()).toEqual(pattern(1500, 1500));
+    expect(c.getStatus()).toBe(Status.CONNECTED);
+  });
+
+  it('keeps the framing exact: bytes queued past the body are never part of it', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nContent-Length: 2500\r\n\r\n', 65536);
+    peer.arrive(pattern(0, 1000), pattern(1000, 1000), concatBytes(pattern(2000, 500), asciiEncode('HTTP/1.1 200 OK\r\n')));
+    expect(c.readResponseBodyChunk()).toEqual(pattern(0, 2500));
+    // The extra bytes answer no request: the connection is closed rather than read on (RFC 9112 §9.3).
+    expect(c.getStatus()).toBe(Status.DISCONNECTED);
+  });
+
+  it('joins chunked bodies the same way: pieces of many chunks and transport reads in one result', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', 65536);
+    const body = pattern(0, 3000);
+    let wire = '';
+    for (let at = 0; at < body.length; at += 300) wire += `12c\r\n${latin1Decode(body.subarray(at, at + 300))}\r\n`;
+    const bytes = asciiEncode(`${wire}0\r\n\r\n`);
+    for (let at = 0; at < bytes.length; at += 512) peer.arrive(bytes.subarray(at, at + 512));
+    expect(c.readResponseBodyChunk()).toEqual(body);
+    expect(c.getStatus()).toBe(Status.CONNECTED);
+  });
+
+  it('blocking mode reads the same: what is available now, never waiting for more', () => {
+    const { c, peer } = inBody('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n', 65536);
+    c.setBlockingMode(true);
+    peer.arrive(pattern(0, 1000), pattern(1000, 1000));
+    expect(c.readResponseBodyChunk()).toEqual(pattern(0, 2000));
+    expect(c.getStatus()).toBe(Status.BODY);
+  });
+});
+
+describe('readResponseBodyChunk over a real socket', () => {
+  const SIZE = 3 << 20;
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    server = httpServer((_req, res) => {
+      res.setHeader('Content-Length', SIZE);
+      res.end(Buffer.from(pattern(0, SIZE)));
+    });
+    port = await listen(server);
+  });
+  afterAll(() => shut(server));
+
+  it('one call returns the whole body once it has arrived in many socket reads (not one socket read per call)', async () => {
+    const d = new Driver();
+    expect(await d.connect('127.0.0.1', port)).toBe(Status.CONNECTED);
+    const c = d.client;
+    c.setReadChunkSize(4 << 20);
+    expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
+    // Poll (never read the body) until every byte of it is waiting in the client or its transport.
+    const waiting = () => c.getBufferedBytes() + (c.getConnection()?.getAvailableBytes() ?? 0);
+    for (let tick = 0; tick < 100_000 && !(c.getStatus() === Status.BODY && waiting() >= SIZE); tick++) {
+      c.poll();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const body = c.readResponseBodyChunk();
+    expect(body.length).toBe(SIZE);
+    expect(bytesEqual(body, pattern(0, SIZE))).toBe(true);
+    expect(c.getStatus()).toBe(Status.CONNECTED);
+    c.close();
+  });
+});
+
+describe('chunked reader', () => {
+  const read = (text: string, max = 100) => {
+    const buf = new ReceiveBuffer();
+    const wire = asciiEncode(text);
+    buf.append(wire);
+    const reader = bodyReaderFor({ kind: 'chunked' }, 1024);
+    const pieces: Uint8Array[] = [];
+    for (let p = reader.read(buf, max); p.length > 0; p = reader.read(buf, max)) pieces.push(p);
+    return { wire, reader, pieces, buf };
+  };
+
+  it('returns one chunk per read, each a view of the received bytes, never a join', () => {
+    const { wire, reader, pieces, buf } = read('3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\nTrailer: x\r\n\r\n');
+    expect(pieces.map((p) => latin1Decode(p))).toEqual(['abc', 'defg']);
+    for (const p of pieces) expect(p.buffer).toBe(wire.buffer);
+    expect(reader.done).toBe(true);
+    expect(buf.length).toBe(0);
+  });
+
+  it('splits a chunk larger than the room asked for, and stops at its end', () => {
+    const { pieces, reader } = read('a\r\n0123456789\r\n2\r\nab\r\n0\r\n\r\n', 4);
+    expect(pieces.map((p) => latin1Decode(p))).toEqual(['0123', '4567', '89', 'ab']);
+    expect(reader.done).toBe(true);
+  });
+
+  it('an error after a chunk is thrown by the next read, once that chunk was handed out', () => {
+    const buf = new ReceiveBuffer();
+    buf.append(asciiEncode('3\r\nabcXX'));
+    const reader = bodyReaderFor({ kind: 'chunked' }, 1024);
+    expect(latin1Decode(reader.read(buf, 100))).toBe('abc');
+    buf.append(asciiEncode('\r\n'));
+    expect(() => reader.read(buf, 100)).toThrow(/not followed by CRLF/);
+  });
+});
