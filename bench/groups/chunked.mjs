@@ -11,8 +11,9 @@ export async function run(ctx) {
   const polled = await tryLoad(ctx, 'polled');
   const clients = [undiciClient(`http://127.0.0.1:${ports.http}`), nodeHttpClient(ports.http)];
   if (polled) {
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk }));
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536, name: 'tickhttp polled 64k' }));
+    // The headline figure reads with Godot's default chunk size (64 KiB); the large-chunk figure is shown beside it.
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536 }));
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk, name: 'tickhttp polled 4m' }));
   }
   try {
     const size = settings.bodyBytes;
@@ -21,9 +22,9 @@ export async function run(ctx) {
     putSummary(results, 'chunked_undici_mbps', by.get('undici'));
     putSummary(results, 'chunked_node_http_mbps', by.get('node http'));
     putSummary(results, 'chunked_mbps', by.get('tickhttp polled') ?? null);
-    putSummary(results, 'chunked_64k_mbps', by.get('tickhttp polled 64k') ?? null);
+    putSummary(results, 'chunked_4m_mbps', by.get('tickhttp polled 4m') ?? null);
     results.chunked_vs_undici = ratio(by.get('tickhttp polled'), by.get('undici'));
-    results.chunked_64k_vs_undici = ratio(by.get('tickhttp polled 64k'), by.get('undici'));
+    results.chunked_4m_vs_undici = ratio(by.get('tickhttp polled 4m'), by.get('undici'));
   } finally {
     for (const c of clients) await c.close();
   }

@@ -13,8 +13,9 @@ export async function run(ctx) {
   const ecs = await tryLoad(ctx, 'ecs');
   const clients = [undiciClient(`http://127.0.0.1:${ports.http}`), nodeHttpClient(ports.http)];
   if (polled) {
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk }));
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536, name: 'tickhttp polled 64k' }));
+    // The headline figure reads with Godot's default chunk size (64 KiB); the large-chunk figure is shown beside it.
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536 }));
+    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk, name: 'tickhttp polled 4m' }));
   }
   if (ecs) clients.push(ecs.ecsClient({ port: ports.http }));
   try {
@@ -23,10 +24,10 @@ export async function run(ctx) {
     putSummary(results, 'undici_mbps', by.get('undici'));
     putSummary(results, 'node_http_mbps', by.get('node http'));
     putSummary(results, 'plain_mbps', by.get('tickhttp polled') ?? null);
-    putSummary(results, 'plain_64k_mbps', by.get('tickhttp polled 64k') ?? null);
+    putSummary(results, 'plain_4m_mbps', by.get('tickhttp polled 4m') ?? null);
     putSummary(results, 'ecs_free_mbps', by.get('tickhttp ecs') ?? null);
     results.plain_vs_undici = ratio(by.get('tickhttp polled'), by.get('undici'));
-    results.plain_64k_vs_undici = ratio(by.get('tickhttp polled 64k'), by.get('undici'));
+    results.plain_4m_vs_undici = ratio(by.get('tickhttp polled 4m'), by.get('undici'));
     results.plain_vs_node_http = ratio(by.get('tickhttp polled'), by.get('node http'));
     results.ecs_free_vs_undici = ratio(by.get('tickhttp ecs'), by.get('undici'));
   } finally {
