@@ -7,6 +7,16 @@ export interface TlsOptions {
   trustedChain?: string;
   /** Name to verify the certificate against instead of the host. */
   commonNameOverride?: string;
+  /**
+   * Largest TLS handshake message accepted, in bytes (default 256 KiB). A server sending a larger one (a huge
+   * certificate chain) fails the handshake: STATUS_SSL_HANDSHAKE_ERROR.
+   */
+  maxHandshakeMessageSize?: number;
+  /**
+   * Most certificates in the verified path, leaf and trust anchor included (default 10). A longer path fails the
+   * handshake: STATUS_SSL_HANDSHAKE_ERROR.
+   */
+  maxChainLength?: number;
 }
 
 /** What a TLS layer needs to start a client handshake over an already connected transport. */

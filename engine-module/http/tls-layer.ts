@@ -17,6 +17,8 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     randomBytes: (n) => platform.randomBytes(n),
     now: () => platform.wallClock(),
     crypto: platform.crypto,
+    maxHandshakeMessageSize: params.maxHandshakeMessageSize,
+    maxChainLength: params.maxChainLength,
   });
 }
 

@@ -1,8 +1,10 @@
 // The sans-I/O TLS client: bytes in (feed), bytes out (takeOutput), application data both ways, and state getters.
 // No sockets, no timers, no globals; randomness and verification come from the configuration. Work is resumable:
-// each pump() does at most one expensive asymmetric operation, so a caller can spread a handshake over frames.
+// each pump() does at most one expensive asymmetric operation, so a caller can spread a handshake over frames, and
+// application data is decrypted only as far as the reader asks, so the reader decides how much AEAD work a frame does.
 
 import { DecodeError } from '../bytes/byte-reader.js';
+import { NO_BYTES } from '../net/chunk-queue.js';
 import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
 import { AlertDescription, alertName, TlsError } from './alerts.js';
 import type { Extension } from './extensions.js';
@@ -67,6 +69,9 @@ export class TlsClientEngine {
   private currentStatus: TlsEngineStatus = 'handshaking';
   private failure: string | null = null;
   private outputBytes = 0;
+  /** Why the transport ended, once it did; applied when every whole record received before the end is processed. */
+  private transportEnd: string | null = null;
+  private endedWithoutCloseNotify = false;
 
   constructor(config: TlsEngineConfig) {
     if (typeof config.randomBytes !== 'function') throw new Error('TLS: no secure random source configured');
@@ -84,6 +89,9 @@ export class TlsClientEngine {
       throw new Error('TLS: at least one version, cipher suite and group must be offered');
     }
     this.maxHandshake = config.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE;
+    if (!Number.isInteger(this.maxHandshake) || this.maxHandshake < 1) {
+      throw new Error('TLS: maxHandshakeMessageSize must be a positive integer');
+    }
     const engine = this;
     const verifyChain = config.verifyChain;
     this.ctx = {
@@ -140,9 +148,31 @@ export class TlsClientEngine {
     return this.currentStatus === 'handshaking' && this.state.work !== undefined;
   }
 
-  /** Decrypted application data waiting to be read. */
+  /** Decrypted application data waiting to be read (records still encrypted are not counted; see {@link decrypt}). */
   get availableBytes(): number {
     return this.plaintext.length;
+  }
+
+  /**
+   * Received bytes held: records not yet processed, partial handshake messages and decrypted data not yet read.
+   * Nothing bounds it here: the caller stops feeding past its limit.
+   */
+  get bufferedInput(): number {
+    return this.records.buffered + this.handshakeBytes.length + this.plaintext.length;
+  }
+
+  /** True when a whole received record waits to be processed. */
+  get hasWholeRecord(): boolean {
+    return this.records.hasWholeRecord;
+  }
+
+  /**
+   * True when the connection failed only because the transport ended after the handshake, at a record boundary,
+   * without a close_notify: nothing was malformed, forged or refused. Whether that end was orderly is the
+   * transport's to say.
+   */
+  get closedWithoutCloseNotify(): boolean {
+    return this.endedWithoutCloseNotify;
   }
 
   /** Encrypted bytes waiting in {@link takeOutput}. */
@@ -162,16 +192,23 @@ export class TlsClientEngine {
   }
 
   /**
-   * Advance: process received records and run at most one unit of expensive handshake work. Never throws for
-   * anything the server sent.
+   * Advance: process received records and run at most one unit of expensive handshake work. Once connected, records
+   * are processed only until some decrypted application data waits (one record's worth at most), so alerts, tickets
+   * and KeyUpdates that arrive while nothing is unread take effect here; the rest waits for {@link decrypt}. Never
+   * throws for anything the server sent.
    */
   pump(): void {
-    if (this.currentStatus === 'failed') return;
-    try {
-      this.advance();
-    } catch (e) {
-      this.fail(e);
-    }
+    this.run(1);
+  }
+
+  /**
+   * Once connected, process whole received records (decrypting them, following alerts, tickets and KeyUpdates on
+   * the way) until at least `upTo` decrypted bytes wait or no whole record is left; at least one record when any
+   * is there and fewer than `upTo` bytes wait. Does nothing during the handshake, whose work belongs to
+   * {@link pump}. Never throws for anything the server sent.
+   */
+  decrypt(upTo: number): void {
+    if (this.currentStatus === 'connected') this.run(upTo);
   }
 
   /** Everything to send to the server, joined; null when there is nothing. */
@@ -183,9 +220,25 @@ export class TlsClientEngine {
     return out;
   }
 
-  /** Read up to `max` bytes of decrypted application data (a view when it lies in one record). */
+  /**
+   * Read up to `max` bytes of application data, decrypting received records as needed ({@link decrypt}): a view
+   * when it lies in one record.
+   */
   readApplicationData(max: number): Uint8Array {
-    return this.plaintext.take(Math.min(Math.max(0, Math.floor(max)), this.plaintext.length));
+    const n = Math.max(0, Math.floor(max));
+    if (n > 0) this.decrypt(n);
+    return this.plaintext.take(Math.min(n, this.plaintext.length));
+  }
+
+  /**
+   * Read up to `max` bytes of application data from one record only, decrypting the next record first when nothing
+   * decrypted waits: always a view, never a copy, so it may return less than `max` while more has been received.
+   */
+  readApplicationDataView(max: number): Uint8Array {
+    const n = Math.max(0, Math.floor(max));
+    if (n === 0) return NO_BYTES;
+    if (this.plaintext.length === 0) this.decrypt(1);
+    return this.plaintext.length === 0 ? NO_BYTES : this.plaintext.take(Math.min(n, this.plaintext.firstLength));
   }
 
   /** Encrypt application data into records of up to 16 KiB. Returns false unless the connection is open for writing. */
@@ -203,19 +256,32 @@ export class TlsClientEngine {
   }
 
   /**
-   * The transport ended (call after the last {@link pump}). Before a close_notify that is a failure: during the
-   * handshake the connection never came up, after it the data may have been cut short by anyone on the path.
+   * The transport ended: nothing more will be fed. It takes effect once every whole record fed before it has been
+   * processed (at once when none waits and no handshake work is pending), so data and a close_notify that came
+   * before the end are never lost. Before a close_notify the end is a failure: during the handshake the connection
+   * never came up, after it the data may have been cut short by anyone on the path.
    */
   transportClosed(reason = 'connection closed'): void {
-    if (this.currentStatus === 'closed' || this.currentStatus === 'failed') return;
-    if (this.currentStatus === 'handshaking') {
-      this.fail(new Error(`${reason} during the handshake (while expecting ${this.state.expecting})`), false);
-    } else if (this.currentStatus === 'connected') {
-      this.fail(new Error(`${reason} without close_notify: the data may be truncated`), false);
+    if (this.transportEnd !== null) return;
+    this.transportEnd = reason;
+    if (!this.hasPendingWork && !this.records.hasWholeRecord) this.endOfInput();
+  }
+
+  /** {@link advance} with failures caught: whatever the server sent ends, at worst, in `failed`. */
+  private run(wanted: number): void {
+    if (this.currentStatus === 'failed') return;
+    try {
+      this.advance(wanted);
+    } catch (e) {
+      this.fail(e);
     }
   }
 
-  private advance(): void {
+  /**
+   * Process handshake messages and received records, with at most one unit of handshake work; stop once connected
+   * and `wanted` decrypted bytes wait.
+   */
+  private advance(wanted: number): void {
     let worked = false;
     while (this.currentStatus === 'handshaking' || this.currentStatus === 'connected') {
       const work = this.state.work;
@@ -231,9 +297,25 @@ export class TlsClientEngine {
         this.setState(this.state.handle(message));
         continue;
       }
+      if (this.currentStatus === 'connected' && this.plaintext.length >= wanted) return;
       const record = this.records.readRecord();
-      if (!record) return;
+      if (!record) {
+        if (this.transportEnd !== null) this.endOfInput();
+        return;
+      }
       this.dispatch(record);
+    }
+  }
+
+  /** Everything received before the transport ended has been processed. */
+  private endOfInput(): void {
+    const reason = this.transportEnd ?? 'connection closed';
+    if (this.currentStatus === 'handshaking') {
+      this.fail(new Error(`${reason} during the handshake (while expecting ${this.state.expecting})`), false);
+    } else if (this.currentStatus === 'connected') {
+      const atRecordBoundary = this.records.buffered === 0 && this.handshakeBytes.length === 0;
+      this.fail(new Error(`${reason} without close_notify: the data may be truncated`), false);
+      this.endedWithoutCloseNotify = atRecordBoundary;
     }
   }
 

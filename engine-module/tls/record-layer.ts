@@ -180,16 +180,29 @@ export class ChunkQueue {
     this.size += data.length;
   }
 
-  /** The byte at `i` from the front (i < length). */
+  /** Bytes left in the first chunk: the most {@link take} can return as a view. */
+  get firstLength(): number {
+    return this.chunks.length > 0 ? this.chunks[0].length - this.head : 0;
+  }
+
+  /** The byte at `i` from the front (i < length), found from whichever end is nearer. */
   at(i: number): number {
-    let k = this.head;
-    for (const c of this.chunks) {
-      const avail = c.length - k;
-      if (i < avail) return c[k + i];
-      i -= avail;
-      k = 0;
+    if (i < 0 || i >= this.size) throw new RangeError('ChunkQueue.at past the end');
+    if (i < this.size / 2) {
+      let k = this.head;
+      for (const c of this.chunks) {
+        const avail = c.length - k;
+        if (i < avail) return c[k + i];
+        i -= avail;
+        k = 0;
+      }
     }
-    throw new RangeError('ChunkQueue.at past the end');
+    let fromEnd = this.size - i;
+    for (let n = this.chunks.length - 1; ; n--) {
+      const c = this.chunks[n];
+      if (fromEnd <= c.length) return c[c.length - fromEnd];
+      fromEnd -= c.length;
+    }
   }
 
   /** Remove and return the first `n` bytes (n <= length): a view when they lie in one chunk, else one copy. */
@@ -222,32 +235,49 @@ export class ChunkQueue {
   }
 }
 
-/** Reads records from received bytes and writes records out, protected by whatever keys the engine installed. */
+/**
+ * Reads records from received bytes and writes records out, protected by whatever keys the engine installed.
+ * Received bytes are framed as they arrive (headers only, nothing decrypted), so the engine knows how many whole
+ * records wait without touching them.
+ */
 export class RecordLayer {
   private readonly input = new ChunkQueue();
   private reader: RecordProtection | null = null;
   private writer: RecordProtection | null = null;
   private seenRecord = false;
   private wroteRecord = false;
+  /** Received bytes, from the front, that form whole records; the record being received starts here. */
+  private whole = 0;
 
   /** Received bytes not yet taken as records. */
   get buffered(): number {
     return this.input.length;
   }
 
+  /** True when at least one whole record is waiting to be read. */
+  get hasWholeRecord(): boolean {
+    return this.whole > 0;
+  }
+
   /**
-   * Bytes still missing from the record being received (its header first); 0 when a whole record is waiting.
-   * Reading exactly this much (plus the next header) lets a transport hand out views instead of joined copies.
+   * Bytes still missing from the record being received after the whole ones (its header first; never 0). Reading
+   * exactly this much (plus the next header) lets a transport hand out views instead of joined copies.
    */
   get missingBytes(): number {
-    const have = this.input.length;
+    const have = this.input.length - this.whole;
     if (have < HEADER) return HEADER - have;
-    const length = (this.input.at(3) << 8) | this.input.at(4);
-    return Math.max(0, HEADER + length - have);
+    return HEADER + this.lengthAt(this.whole) - have;
   }
 
   feed(data: Uint8Array): void {
     this.input.push(data);
+    for (;;) {
+      const have = this.input.length - this.whole;
+      if (have < HEADER) return;
+      const size = HEADER + this.lengthAt(this.whole);
+      if (have < size) return;
+      this.whole += size;
+    }
   }
 
   setReadProtection(p: RecordProtection): void {
@@ -269,7 +299,7 @@ export class RecordLayer {
     }
     const type = this.input.at(0);
     const major = this.input.at(1);
-    const length = (this.input.at(3) << 8) | this.input.at(4);
+    const length = this.lengthAt(0);
     if (type < ContentType.change_cipher_spec || type > ContentType.application_data || major !== 3) {
       throw this.notTls(type);
     }
@@ -279,6 +309,7 @@ export class RecordLayer {
     }
     if (this.input.length < HEADER + length) return null;
     this.seenRecord = true;
+    this.whole -= HEADER + length;
     this.input.take(HEADER);
     const fragment = this.input.take(length);
     // A ChangeCipherSpec is never encrypted (RFC 8446 §5; in TLS 1.2 it precedes the new keys).
@@ -301,6 +332,11 @@ export class RecordLayer {
     const minor = this.wroteRecord ? 3 : 1;
     this.wroteRecord = true;
     return withHeader(type, piece, minor);
+  }
+
+  /** The length field of the record header at `at`. */
+  private lengthAt(at: number): number {
+    return (this.input.at(at + 3) << 8) | this.input.at(at + 4);
   }
 
   private checkFirstByte(): void {

@@ -1,5 +1,6 @@
 // StreamPeerTLS: the TLS client engine over any StreamPeer, shaped like Godot's StreamPeerTLS. Each poll() moves
-// bytes between the inner peer and the engine and lets the engine do at most one expensive handshake step.
+// bytes between the inner peer and the engine and lets the engine do at most one expensive handshake step; received
+// application data is decrypted when it is read, so the reader's own budget bounds the AEAD work of a frame.
 
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { tryGetPlatform, type Platform } from '../platform/platform.js';
@@ -29,8 +30,18 @@ export interface TlsClientOptions {
   randomBytes?: (n: number) => Uint8Array;
   /** Wall clock for certificate validity; default: the platform's. */
   now?: () => Date;
-  /** Largest handshake message accepted (default 256 KiB). */
+  /** Largest handshake message accepted, in bytes (default 256 KiB: certificate chains can be large). */
   maxHandshakeMessageSize?: number;
+  /** Most certificates in a verified path, leaf and trust anchor included (default 10); longer paths fail. */
+  maxChainLength?: number;
+  /**
+   * Received bytes held for the reader (records not yet decrypted, partial handshake messages, decrypted data not
+   * yet read) past which poll() stops reading the inner peer, so a slow reader pushes back on the server instead of
+   * growing memory (default 1 MiB). One read from the inner peer may pass it (after the handshake at most a record
+   * and the next header, about 18 KiB), and so may the record being completed while nothing is readable, so any
+   * positive value makes progress. Decrypted bytes a read has not taken yet count too.
+   */
+  maxBufferedInput?: number;
   /** ALPN protocols to offer (default ['http/1.1']). */
   alpn?: string[];
   /** Restrict versions, suites (by name, in order) or groups (first gets the key share); mostly for tests. */
@@ -39,8 +50,8 @@ export interface TlsClientOptions {
   groups?: GroupName[];
 }
 
-/** Decrypted bytes buffered before the inner peer is no longer read (backpressure towards the server). */
-const MAX_BUFFERED_PLAINTEXT = 1 << 20;
+/** Default of {@link TlsClientOptions.maxBufferedInput}. */
+export const DEFAULT_MAX_BUFFERED_INPUT = 1 << 20;
 /** Encrypted bytes buffered towards the inner peer before putPartialData accepts less. */
 const MAX_BUFFERED_OUTPUT = 1 << 20;
 /** Largest single read from the inner peer during the handshake. */
@@ -52,19 +63,28 @@ const RECORD_HEADER = 5;
  * A TLS client connection over another StreamPeer. getStatus() is CONNECTING during the handshake, CONNECTED
  * afterwards, ERROR on any failure (reason in {@link getTlsError}) and NONE after a clean close.
  *
- * Decrypted data that arrived before a failure or a close stays readable: the status turns ERROR or NONE once it
- * has been read. A transport that ends without close_notify is an ERROR ("... without close_notify: the data may be
+ * Received records are decrypted lazily: poll() keeps at most one data record decrypted ahead, and each
+ * {@link getPartialData} decrypts at most one more. Records are processed in order, so an alert, KeyUpdate or
+ * close_notify behind unread data takes effect once the data before it has been read (with nothing unread, at the
+ * next poll); while the reader lags, poll() stops reading the inner peer past {@link TlsClientOptions.maxBufferedInput}.
+ *
+ * Data that arrived before a failure or a close stays readable: the status turns ERROR or NONE once it has been
+ * read. A transport that ends without close_notify is an ERROR ("... without close_notify: the data may be
  * truncated"), so a truncation attack is never mistaken for the end of the data; protocols that delimit their own
- * messages (HTTP with Content-Length or chunked) may already hold everything they need at that point.
+ * messages (HTTP with Content-Length or chunked) may already hold everything they need at that point, and
+ * {@link closedWithoutCloseNotify} tells that case apart from every other failure.
  *
  * The constructor throws for configuration mistakes (no host name, no random source, no platform to take defaults
- * from); nothing is sent in that case.
+ * from, a limit that is not a positive integer); nothing is sent in that case.
  */
 export class StreamPeerTLS implements StreamPeer {
   private readonly engine: TlsClientEngine;
   private pendingOut: Uint8Array | null = null;
   private closedByCaller = false;
   private innerClosed = false;
+  /** The inner peer's status when it ended (NONE: orderly close, ERROR: reset or failure); null while it lasts. */
+  private innerEnd: number | null = null;
+  private readonly maxBufferedInput: number;
 
   constructor(
     private readonly inner: StreamPeer,
@@ -76,6 +96,13 @@ export class StreamPeerTLS implements StreamPeer {
       if (!platform) throw new Error(`StreamPeerTLS: no ${what} given and no platform installed`);
       return fromPlatform(platform);
     };
+    for (const limit of ['maxBufferedInput', 'maxChainLength'] as const) {
+      const value = options[limit];
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+        throw new Error(`StreamPeerTLS: ${limit} must be a positive integer`);
+      }
+    }
+    this.maxBufferedInput = options.maxBufferedInput ?? DEFAULT_MAX_BUFFERED_INPUT;
     const randomBytes = need(options.randomBytes, 'random source', (p) => (n: number) => p.randomBytes(n));
     const crypto = options.crypto ?? platform?.crypto ?? pureCrypto;
     let verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null = null;
@@ -83,7 +110,8 @@ export class StreamPeerTLS implements StreamPeer {
       const roots = need(options.roots, 'trusted roots', (p) => p.trustedRoots());
       const now = need(options.now, 'clock', (p) => () => p.wallClock());
       const hostname = options.verifyName ?? options.hostname;
-      verifyChain = (chain) => createChainVerification(chain, { hostname, roots, now: now(), crypto });
+      const maxChainLength = options.maxChainLength;
+      verifyChain = (chain) => createChainVerification(chain, { hostname, roots, now: now(), crypto, maxChainLength });
     }
     this.engine = new TlsClientEngine({
       hostname: options.hostname,
@@ -117,52 +145,69 @@ export class StreamPeerTLS implements StreamPeer {
     return this.engine.error;
   }
 
+  /**
+   * True when the connection reports ERROR only because the inner peer closed in an orderly way (NONE, not a
+   * reset) after the handshake, at a record boundary, with no close_notify, and nothing else failed (no bad record,
+   * alert or decode error). A caller that knows no data was due (an idle kept-alive HTTP connection) may take that
+   * as a plain close; data in progress may have been truncated.
+   */
+  closedWithoutCloseNotify(): boolean {
+    return this.innerEnd === PeerStatus.NONE && this.engine.closedWithoutCloseNotify;
+  }
+
+  /**
+   * Received bytes this connection holds for the reader: records not yet decrypted, partial handshake messages and
+   * decrypted data not yet read (bounded by {@link TlsClientOptions.maxBufferedInput}, see there).
+   */
+  getBufferedBytes(): number {
+    return this.engine.bufferedInput;
+  }
+
   /** Version, suite, group and ALPN protocol once the handshake completed; null before. */
   getNegotiated(): NegotiatedParameters | null {
     const n = this.engine.negotiated;
     return n && this.engine.status !== 'handshaking' ? { ...n } : null;
   }
 
-  /** Move bytes both ways and advance the handshake by at most one expensive step. */
+  /**
+   * Move bytes both ways and advance the handshake by at most one expensive step. Once connected, at most one
+   * application-data record is decrypted here (when none is decrypted yet); reads decrypt the rest.
+   */
   poll(): void {
     if (this.closedByCaller) return;
     this.inner.poll?.();
     const innerStatus = this.inner.getStatus();
-    while (this.engine.availableBytes < MAX_BUFFERED_PLAINTEXT) {
-      const n = this.inner.getAvailableBytes();
-      if (n <= 0) break;
-      const connected = this.engine.status === 'connected';
-      // Once connected, each read ends where a record (and the next header) ends: a transport that keeps what it
-      // received as chunks then hands out views, and only a record that straddles two chunks is ever joined.
-      const want = connected ? this.engine.missingRecordBytes + RECORD_HEADER : READ_CHUNK;
-      const chunk = this.inner.getPartialData(Math.min(n, want));
-      if (chunk.length === 0) break;
-      this.engine.feed(chunk);
-      // Decrypting as data arrives keeps the plaintext bound meaningful; the handshake waits for the single pump
-      // below, so a poll never does two expensive steps.
-      if (connected) this.engine.pump();
+    this.receive();
+    if ((innerStatus === PeerStatus.NONE || innerStatus === PeerStatus.ERROR) && this.inner.getAvailableBytes() === 0) {
+      this.innerEnd ??= innerStatus;
+      this.engine.transportClosed(innerStatus === PeerStatus.ERROR ? 'connection failed' : 'connection closed');
     }
     this.engine.pump();
-    this.flush();
-    if (this.engine.status === 'failed' && !this.innerClosed) {
-      // The fatal alert (if any) is flushed above; nothing more can be said on this connection.
-      this.innerClosed = true;
-      this.inner.disconnectFromHost();
-      return;
-    }
-    if (innerStatus === PeerStatus.NONE || innerStatus === PeerStatus.ERROR) {
-      if (this.inner.getAvailableBytes() === 0 && !this.engine.hasPendingWork) {
-        this.engine.transportClosed(innerStatus === PeerStatus.ERROR ? 'connection failed' : 'connection closed');
-      }
-    }
+    this.settle();
   }
 
+  /**
+   * Decrypted bytes ready to read. When none is decrypted yet but a whole record has been received, that record
+   * (and any alert, ticket or KeyUpdate before it) is processed first, so the answer is never 0 while data waits;
+   * more may become readable as reads decrypt further records.
+   */
   getAvailableBytes(): number {
+    if (this.engine.availableBytes === 0) {
+      this.engine.decrypt(1);
+      this.settle();
+    }
     return this.engine.availableBytes;
   }
 
+  /**
+   * Read up to `max` bytes from one record, decrypting the next received record first when nothing decrypted waits:
+   * a view of the record, never a copy, so a read returns at most one record's data (16 KiB) and the caller reads
+   * again for more. Each read does at most one record's AEAD work, so the reader decides how much a frame does.
+   */
   getPartialData(max: number): Uint8Array {
-    return this.engine.readApplicationData(max);
+    const data = this.engine.readApplicationDataView(max);
+    this.settle();
+    return data;
   }
 
   /**
@@ -186,6 +231,39 @@ export class StreamPeerTLS implements StreamPeer {
     this.closedByCaller = true;
     if (!this.innerClosed) this.inner.disconnectFromHost();
     this.innerClosed = true;
+  }
+
+  /**
+   * Feed what the inner peer holds until the engine holds {@link maxBufferedInput} bytes; past that only while it
+   * holds neither decrypted data nor a whole record, so the reader always has something to make progress with.
+   */
+  private receive(): void {
+    const engine = this.engine;
+    while (engine.status === 'handshaking' || engine.status === 'connected') {
+      const readerCanProgress = engine.hasWholeRecord || engine.availableBytes > 0;
+      if (engine.bufferedInput >= this.maxBufferedInput && readerCanProgress) return;
+      const n = this.inner.getAvailableBytes();
+      if (n <= 0) return;
+      // Once connected, each read ends where a record (and the next header) ends: a transport that keeps what it
+      // received as chunks then hands out views, and only a record that straddles two chunks is ever joined.
+      const want = engine.status === 'connected' ? engine.missingRecordBytes + RECORD_HEADER : READ_CHUNK;
+      const chunk = this.inner.getPartialData(Math.min(n, want));
+      if (chunk.length === 0) return;
+      engine.feed(chunk);
+    }
+  }
+
+  /**
+   * After the engine worked: send what it has to say (a close_notify or KeyUpdate answer, a fatal alert) at once, and
+   * close the inner peer once the connection has failed, since nothing more can be said on it.
+   */
+  private settle(): void {
+    if (this.closedByCaller) return;
+    if (this.engine.pendingOutput > 0 || this.pendingOut) this.flush();
+    if (this.engine.status === 'failed' && !this.innerClosed) {
+      this.innerClosed = true;
+      this.inner.disconnectFromHost();
+    }
   }
 
   private flush(): void {

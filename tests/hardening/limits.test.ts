@@ -1,19 +1,22 @@
 // Every resource limit, hit once: its default, and that configuring it moves the line. Head size, header count and
 // chunk-size line length over an in-memory pipe (exact bytes); body size through the request layer against a real
-// server; handshake message size and chain length against a recorded session and a real chain; buffered bytes per
-// connection on real sockets (plain TCP and TLS) while the game does not read.
+// server; handshake message size and chain length against a recorded session, a real chain and through
+// HTTPClient.connectToHost's tlsOptions; buffered bytes per connection on real sockets (plain TCP and TLS) while the
+// game does not read.
 
 import { addEntity, createWorld } from 'bitecs';
 import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asciiEncode, concatBytes } from '../../engine-module/bytes/bytes.js';
-import { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADER_COUNT, Status } from '../../engine-module/http/constants.js';
+import { asciiEncode, concatBytes, latin1Decode } from '../../engine-module/bytes/bytes.js';
+import type { TlsOptions, TlsWrapper } from '../../engine-module/http/client-options.js';
+import { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADER_COUNT, Err, Status } from '../../engine-module/http/constants.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import { destroyHttpSystem, createHttpSystem, updateHttp } from '../../engine-module/ecs/http-system.js';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
+import { DEFAULT_MAX_BUFFERED_INPUT, StreamPeerTLS } from '../../engine-module/tls/stream-peer-tls.js';
 import { DEFAULT_MAX_CHAIN_LENGTH, verifyCertificateChain } from '../../engine-module/tls/x509/path.js';
 import { pemToDer } from '../../engine-module/tls/x509/pem.js';
 import { runHttpCase } from '../../fuzz/http-case.js';
@@ -21,7 +24,7 @@ import { instrument } from '../../fuzz/instrument.js';
 import { makeLoopbackPki, type LoopbackPki } from '../../fuzz/pki.js';
 import { pumpAll, recordedEngine, recordTlsSession, type TlsRecording } from '../../fuzz/tls-recording.js';
 import { makeLongChain } from './hostile-pki.js';
-import { listen, recordingTlsWrapper, scriptedServer, TickedClient, tlsServer, writeForever } from './hostile.js';
+import { listen, scriptedServer, TickedClient, tlsServer, writeForever } from './hostile.js';
 
 beforeAll(() => instrument());
 
@@ -108,18 +111,41 @@ describe('TLS limits', () => {
   });
   afterAll(() => pki?.cleanup());
 
-  it('handshake message size: 256 KiB by default (a real chain passes), maxHandshakeMessageSize moves it', () => {
+  /** connectToHost over TLS to 127.0.0.1:`port` with `tls` options, ticked until connected or failed. */
+  async function connect(port: number, tls: TlsOptions): Promise<TickedClient> {
+    const c = new TickedClient();
+    expect(c.client.connectToHost('127.0.0.1', port, true, true, tls)).toBe(Err.OK);
+    await c.stepper.until(() => c.status !== Status.RESOLVING && c.status !== Status.CONNECTING, 5000);
+    return c;
+  }
+
+  it('handshake message size: 256 KiB by default (a real chain passes), maxHandshakeMessageSize moves it (engine)', () => {
     for (const [limit, ok] of [[undefined, true], [512, false]] as const) {
       const engine = recordedEngine(rec, nodeCrypto, { maxHandshakeMessageSize: limit });
       pumpAll(engine);
       engine.feed(rec.serverBytes);
       pumpAll(engine);
+      engine.readApplicationData(1 << 20);
       if (ok) expect(engine.status).toBe('closed');
       else expect(engine.error).toMatch(/handshake message of \d+ bytes exceeds the limit of 512/);
     }
   });
 
-  it(`certificate chain length: ${DEFAULT_MAX_CHAIN_LENGTH} by default, maxChainLength moves it (verifier only)`, () => {
+  it('handshake message size through HTTPClient: connectToHost(..., { maxHandshakeMessageSize })', async () => {
+    const server = await tlsServer(pki, asciiEncode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    try {
+      const fine = await connect(server.port, { trustedChain: pki.rootPem });
+      expect(fine.status).toBe(Status.CONNECTED);
+      fine.client.close();
+      const small = await connect(server.port, { trustedChain: pki.rootPem, maxHandshakeMessageSize: 512 });
+      expect(small.status).toBe(Status.SSL_HANDSHAKE_ERROR);
+      expect(small.client.getTlsError()).toMatch(/handshake message of \d+ bytes exceeds the limit of 512/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(`certificate chain length: ${DEFAULT_MAX_CHAIN_LENGTH} by default, maxChainLength moves it (verifier)`, () => {
     const identity = makeLongChain(DEFAULT_MAX_CHAIN_LENGTH);
     try {
       const chain = pemToDer(identity.chain);
@@ -133,32 +159,82 @@ describe('TLS limits', () => {
     }
   });
 
-  it('decrypted bytes a TLS connection buffers while the game does not read stay near 1 MiB (StreamPeerTLS)', async () => {
-    const size = 8 << 20;
-    const response = concatBytes(asciiEncode(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`), new Uint8Array(size));
-    const server = await tlsServer(pki, response, false);
-    const tls = recordingTlsWrapper();
-    const c = new TickedClient({ tls: tls.wrap });
+  it('certificate chain length through HTTPClient: connectToHost(..., { maxChainLength })', async () => {
+    const identity = makeLongChain(DEFAULT_MAX_CHAIN_LENGTH);
+    const server = await tlsServer(identity, asciiEncode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
     try {
-      await c.get(server.port, { rootPem: pki.rootPem });
-      // Poll but never read the body: whatever the server sends has to wait somewhere. Tick until the TLS layer
-      // has filled up, then a while longer.
-      let most = 0;
-      let extra = 200;
-      for (let tick = 0; tick < 20_000 && extra > 0; tick++) {
-        c.client.poll();
-        most = Math.max(most, tls.last()!.getAvailableBytes());
-        if (most >= 1 << 20) extra--;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      expect(c.status).toBe(Status.BODY);
-      expect(most).toBeGreaterThanOrEqual(1 << 20);
-      expect(most).toBeLessThanOrEqual((1 << 20) + (1 << 16));
+      const refused = await connect(server.port, { trustedChain: identity.rootPem });
+      expect(refused.status).toBe(Status.SSL_HANDSHAKE_ERROR);
+      expect(refused.client.getTlsError()).toMatch(/chain too long \(more than 10 certificates\)/);
+      const raised = await connect(server.port, { trustedChain: identity.rootPem, maxChainLength: 11 });
+      expect(raised.status, String(raised.client.getTlsError())).toBe(Status.CONNECTED);
+      raised.request('/');
+      expect(await raised.settle()).toBe(Status.CONNECTED);
+      expect(latin1Decode(raised.body)).toBe('ok');
+      raised.client.close();
     } finally {
-      c.client.close();
       await server.close();
+      identity.cleanup();
     }
   });
+
+  /** The TLS layer HTTPClient uses, with `maxBufferedInput` set; keeps the last peer to measure it. */
+  function bufferedTls(maxBufferedInput?: number) {
+    let last: StreamPeerTLS | null = null;
+    const wrap: TlsWrapper = (inner, p) =>
+      (last = new StreamPeerTLS(inner, {
+        hostname: p.host,
+        roots: pemToDer(p.trustedChain!),
+        randomBytes: (n) => p.platform.randomBytes(n),
+        now: () => p.platform.wallClock(),
+        crypto: nodeCrypto,
+        maxBufferedInput,
+      }));
+    return { wrap, last: () => last! };
+  }
+
+  for (const [limit, label] of [[undefined, `${DEFAULT_MAX_BUFFERED_INPUT} by default`], [256 * 1024, 'maxBufferedInput 256 KiB']] as const) {
+    it(`received bytes a TLS connection holds while the game does not read: ${label} (StreamPeerTLS)`, async () => {
+      const bound = limit ?? DEFAULT_MAX_BUFFERED_INPUT;
+      const size = 8 << 20;
+      const response = concatBytes(asciiEncode(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`), new Uint8Array(size));
+      const server = await tlsServer(pki, response, false);
+      const tls = bufferedTls(limit);
+      const c = new TickedClient({ tls: tls.wrap });
+      try {
+        await c.get(server.port, { rootPem: pki.rootPem });
+        // Poll but never read the body: whatever the server sends has to wait somewhere. Tick until the TLS layer
+        // has filled up, then a while longer.
+        let most = 0;
+        let decryptedMost = 0;
+        let extra = 200;
+        for (let tick = 0; tick < 20_000 && extra > 0; tick++) {
+          c.client.poll();
+          most = Math.max(most, tls.last().getBufferedBytes());
+          decryptedMost = Math.max(decryptedMost, tls.last().getAvailableBytes());
+          if (most >= bound) extra--;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(c.status).toBe(Status.BODY);
+        expect(most).toBeGreaterThanOrEqual(bound);
+        // Past the bound by at most one record read from the socket (record + next header).
+        expect(most).toBeLessThanOrEqual(bound + 16384 + 256 + 5 + 5);
+        // Polling decrypts no more than one record ahead of the reader.
+        expect(decryptedMost).toBeLessThanOrEqual(16384);
+        // Reading drains it all, byte-exact.
+        let got = 0;
+        for (let tick = 0; tick < 20_000 && c.status === Status.BODY; tick++) {
+          c.client.poll();
+          for (let piece = c.client.readResponseBodyChunk(); piece.length > 0; piece = c.client.readResponseBodyChunk()) got += piece.length;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect([c.status, got]).toEqual([Status.CONNECTED, size]);
+      } finally {
+        c.client.close();
+        await server.close();
+      }
+    });
+  }
 });
 
 describe('buffered bytes per connection (Node platform highWaterMark, default 4 MiB)', () => {

@@ -10,6 +10,7 @@ import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js'
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { makeTestPki, type LeafKind, type TestPki } from './helpers/certs.js';
 import { connectTls, nodePlatform } from './helpers/drive.js';
+import { nodeServer as startNodeServer } from './helpers/node-server.js';
 
 let pki: TestPki;
 beforeAll(() => {
@@ -17,25 +18,9 @@ beforeAll(() => {
 });
 afterAll(() => pki?.cleanup());
 
-/** A Node TLS server running `onConnection` for each client; closed (with its sockets) by the returned function. */
-async function nodeServer(leaf: LeafKind, options: tls.TlsOptions, onConnection: (s: tls.TLSSocket) => void) {
-  const sockets = new Set<tls.TLSSocket>();
-  const server = tls.createServer({ key: pki.leaf[leaf].key, cert: pki.leaf[leaf].chain, ...options }, (s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    onConnection(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => r());
-      }),
-  };
-}
+/** A Node TLS server with the test PKI's `leaf`, running `onConnection` for each client. */
+const nodeServer = (leaf: LeafKind, options: tls.TlsOptions, onConnection: (s: tls.TLSSocket) => void) =>
+  startNodeServer(pki, leaf, options, onConnection);
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

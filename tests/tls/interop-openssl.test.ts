@@ -156,10 +156,21 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
     expect(c.tls.getNegotiated()?.alpn).toBe('http/1.1');
   });
 
-  /** s_server in echo mode: what it reads from stdin goes to the client, what the client sends it prints. */
+  /**
+   * s_server in echo mode: what it reads from stdin goes to the client, what the client sends it prints. `keys()`
+   * counts the AEAD keys the client has made: a KeyUpdate followed makes one, two when it asks for the client's too.
+   */
   async function interactive(args: string[]) {
     const srv = await startOpenssl([...serverCertArgs(pki.leaf.p256), ...args]);
-    const c = connectTls(srv.port, { roots: [pki.rootDer], crypto: pureCrypto });
+    let keys = 0;
+    const crypto: CryptoProvider = {
+      ...pureCrypto,
+      aead: (alg, key) => {
+        keys++;
+        return pureCrypto.aead(alg, key);
+      },
+    };
+    const c = connectTls(srv.port, { roots: [pki.rootDer], crypto });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
     const exchange = async (c: Driven, n: number) => {
       srv.send(`from server ${n}`);
@@ -167,18 +178,48 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       await c.write(text(`from client ${n}\n`));
       expect(await c.until(() => srv.output().includes(`from client ${n}`))).toBe(true);
     };
-    return { srv, c, exchange };
+    return { srv, c, exchange, keys: () => keys };
   }
 
   it('KeyUpdate with update_requested is followed and answered, data flows both ways after it', async () => {
-    const { srv, c, exchange } = await interactive(['-tls1_3']);
+    const { srv, c, exchange, keys } = await interactive(['-tls1_3']);
     try {
+      // s_server takes a whole stdin read as one command, so the next line goes only once the client has followed
+      // the KeyUpdate: a new read key, and a new write key too when an update was requested. With nothing unread,
+      // polling alone processes it.
+      const keyUpdate = async (command: string, newKeys: number) => {
+        const before = keys();
+        srv.send(command);
+        expect(await c.until(() => keys() === before + newKeys)).toBe(true);
+      };
       await exchange(c, 1);
-      srv.send('K');
+      await keyUpdate('K', 2);
       await exchange(c, 2);
-      srv.send('k');
+      await keyUpdate('k', 1);
       await exchange(c, 3);
       expect(srv.output()).not.toMatch(/error|alert/i);
+      expect(c.tls.getTlsError()).toBeNull();
+    } finally {
+      c.tls.disconnectFromHost();
+      await srv.stop();
+    }
+  });
+
+  it('a KeyUpdate behind unread data is followed once the data before it has been read', async () => {
+    const { srv, c, exchange, keys } = await interactive(['-tls1_3']);
+    try {
+      await exchange(c, 1);
+      const before = keys();
+      // Poll without reading while each piece arrives: data, the KeyUpdate, data under the new key.
+      for (const line of ['unread 1', 'K', 'unread 2']) {
+        const held = c.tls.getBufferedBytes();
+        srv.send(line);
+        expect(await c.until(() => c.tls.getBufferedBytes() > held)).toBe(true);
+      }
+      expect(keys()).toBe(before);
+      expect((await c.read((p) => Buffer.concat(p).includes('unread 2\n'))).toString()).toBe('unread 1\nunread 2\n');
+      expect(keys()).toBe(before + 2);
+      await exchange(c, 2);
       expect(c.tls.getTlsError()).toBeNull();
     } finally {
       c.tls.disconnectFromHost();
@@ -225,4 +266,29 @@ describe('16 MiB download byte for byte', () => {
       });
     }
   }
+});
+
+describe('close_notify reached by a read', () => {
+  it('is answered by that read, with no poll after it: s_server -WWW, which waits for the answer, serves the next client', async () => {
+    writeFileSync(path.join(pki.dir, 'small.bin'), randomBytes(100_000));
+    const srv = await startOpenssl([...serverCertArgs(pki.leaf.p256), '-WWW', '-tls1_3'], pki.dir);
+    try {
+      for (let client = 0; client < 2; client++) {
+        const c = connectTls(srv.port, { roots: [pki.rootDer] });
+        expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+        await c.write(text('GET /small.bin HTTP/1.0\r\n\r\n'));
+        // Poll without reading until the whole reply and the close_notify are in, then read them without polling.
+        expect(await c.until(() => c.tls.getBufferedBytes() >= 100_000 + 24 * 8)).toBe(true);
+        for (let i = 0; i < 20; i++) {
+          c.poll();
+          await setImmediate();
+        }
+        const reply = Buffer.concat(c.drain()).toString('latin1');
+        expect(reply.startsWith('HTTP/1.0 200 ok')).toBe(true);
+        expect([c.tls.getStatus(), c.tls.getTlsError()]).toEqual([PeerStatus.NONE, null]);
+      }
+    } finally {
+      await srv.stop();
+    }
+  });
 });

@@ -36,6 +36,15 @@ describe('ChunkQueue', () => {
     expect([...q.take(1)]).toEqual([5]);
     expect(q.length).toBe(0);
   });
+
+  it('finds every byte from the front and from the back, past a partly taken first chunk', () => {
+    const q = new ChunkQueue();
+    for (const c of [[1, 2, 3], [4], [5, 6, 7, 8], [9, 10]]) q.push(Uint8Array.from(c));
+    q.take(2);
+    expect(Array.from({ length: q.length }, (_, i) => q.at(i))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(() => q.at(8)).toThrow(RangeError);
+    expect(() => q.at(-1)).toThrow(RangeError);
+  });
 });
 
 describe('RecordLayer', () => {
@@ -58,20 +67,25 @@ describe('RecordLayer', () => {
     }
   });
 
-  it('counts the bytes missing from the record being received, header first', () => {
-    const wire = sealedRecords(2);
-    const first = 5 + (wire[3] << 8) + wire[4];
+  it('counts the bytes missing from the record being received after the whole ones, header first', () => {
+    const wire = sealedRecords(3);
+    const size = 5 + (wire[3] << 8) + wire[4];
     const reader = new RecordLayer();
     reader.setReadProtection(tls13Protection(pureCrypto.aead('aes-128-gcm', key16), iv12));
-    expect(reader.missingBytes).toBe(5);
+    expect([reader.missingBytes, reader.hasWholeRecord]).toEqual([5, false]);
     reader.feed(wire.subarray(0, 3));
     expect(reader.missingBytes).toBe(2);
     reader.feed(wire.subarray(3, 10));
-    expect(reader.missingBytes).toBe(first - 10);
-    reader.feed(wire.subarray(10, first + 1));
-    expect(reader.missingBytes).toBe(0);
+    expect(reader.missingBytes).toBe(size - 10);
+    reader.feed(wire.subarray(10, size + 1));
+    expect([reader.missingBytes, reader.hasWholeRecord]).toEqual([4, true]);
+    reader.feed(wire.subarray(size + 1, 2 * size + 5));
+    expect(reader.missingBytes).toBe(size - 5);
     expect(reader.readRecord()?.fragment[0]).toBe(0);
-    expect(reader.missingBytes).toBe(4);
+    expect([reader.missingBytes, reader.hasWholeRecord]).toEqual([size - 5, true]);
+    expect(reader.readRecord()?.fragment[0]).toBe(1);
+    expect([reader.missingBytes, reader.hasWholeRecord]).toEqual([size - 5, false]);
+    expect(reader.readRecord()).toBeNull();
   });
 
   it('splits writes into records of at most 16 KiB', () => {

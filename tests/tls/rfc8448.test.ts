@@ -155,7 +155,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     expect(hex(engine.takeOutput())).toBe(hex(t.value('client', 'send handshake record', 'complete record', 1)));
   });
 
-  it('server close_notify after data: closed, the data stays readable', () => {
+  it('server close_notify behind unread data: seen once the data is read, never dropped with it', () => {
     const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
     const engine = new TlsClientEngine({
       hostname: 'server',
@@ -174,10 +174,40 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     engine.feed(t.value('server', 'send alert', 'complete record'));
     for (let k = 0; k < 5; k++) engine.pump();
     engine.takeOutput();
-    expect(engine.status).toBe('closed');
+    // pump() decrypts one data record ahead and stops there: the alert waits behind the unread data.
+    expect(engine.status).toBe('connected');
     expect(engine.availableBytes).toBe(50);
+    expect(engine.hasWholeRecord).toBe(true);
+    expect(hex(engine.readApplicationData(1000))).toBe(hex(t.value('server', 'send application_data', 'payload')));
+    expect(engine.status).toBe('closed');
+    expect(engine.bufferedInput).toBe(0);
+    // The close_notify answer: one encrypted alert record (2 bytes + type + 16-byte tag).
+    expect(hex(engine.takeOutput()?.subarray(0, 5) ?? null)).toBe('1703030013');
     engine.close();
     expect(engine.takeOutput()).toBeNull();
+  });
+
+  it('a read that takes exactly the data leaves the close_notify for the next pump', () => {
+    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
+    const engine = new TlsClientEngine({
+      hostname: 'server',
+      crypto: pureCrypto,
+      randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
+      verifyChain: null,
+      versions: ['TLSv1.3'],
+      suites: SUITES,
+      alpn: [],
+      customizeClientHelloExtensions: asInRfc(ch),
+    });
+    engine.pump();
+    for (let i = 0; i < 3; i++) engine.feed(t.value('server', 'send handshake record', 'complete record', i));
+    engine.feed(t.value('server', 'send application_data', 'complete record'));
+    engine.feed(t.value('server', 'send alert', 'complete record'));
+    for (let k = 0; k < 5; k++) engine.pump();
+    expect(engine.readApplicationData(50).length).toBe(50);
+    expect(engine.status).toBe('connected');
+    engine.pump();
+    expect(engine.status).toBe('closed');
   });
 
   it('answers the server close_notify with its own', () => {
@@ -197,6 +227,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     engine.feed(t.value('server', 'send application_data', 'complete record'));
     for (let k = 0; k < 5; k++) engine.pump();
     engine.takeOutput();
+    expect(engine.readApplicationData(1000).length).toBe(50);
     // The client's alert record is the first after the handshake, as the RFC's is after one data record: write
     // that record first so the sequence numbers agree.
     engine.writeApplicationData(t.value('client', 'send application_data', 'payload'));

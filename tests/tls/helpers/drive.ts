@@ -76,14 +76,20 @@ export class Driven {
     });
   }
 
+  /** Read everything readable now, in reads of `max` bytes (each decrypts only what it returns). */
+  drain(max = 1 << 16): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    for (let p = this.tls.getPartialData(max); p.length > 0; p = this.tls.getPartialData(max)) parts.push(p);
+    return parts;
+  }
+
   /** Read until `enough(received)` or the connection ends; returns the bytes read. */
   async read(enough: (bytes: Uint8Array[]) => boolean, timeoutMs = 20_000): Promise<Buffer> {
     const parts: Uint8Array[] = [];
     await this.until(() => {
-      const n = this.tls.getAvailableBytes();
-      if (n > 0) parts.push(this.tls.getPartialData(n));
+      parts.push(...this.drain());
       const s = this.tls.getStatus();
-      return enough(parts) || (n === 0 && s !== PeerStatus.CONNECTED && s !== PeerStatus.CONNECTING);
+      return enough(parts) || (s !== PeerStatus.CONNECTED && s !== PeerStatus.CONNECTING);
     }, timeoutMs);
     return Buffer.concat(parts);
   }
