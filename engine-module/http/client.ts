@@ -22,7 +22,7 @@ import { queryStringFromDict, type QueryValue } from './query-string.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { writeRequest } from './request-writer.js';
 import { ResponseHeadReader, type HeadLimits, type ResponseHead } from './response-head.js';
-import { startTls, trustedChainProblem } from './tls-layer.js';
+import { startTls, tlsOptionsProblem } from './tls-layer.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -190,7 +190,7 @@ export class HTTPClient {
     this.close();
     const target = parseConnectTarget(host, port, useSsl);
     if (typeof target === 'number') return target;
-    if (target.tls && trustedChainProblem(tlsOptions.trustedChain)) return Err.ERR_INVALID_PARAMETER;
+    if (target.tls && tlsOptionsProblem(tlsOptions)) return Err.ERR_INVALID_PARAMETER;
     const platform = this.options.platform ?? tryGetPlatform();
     if (!platform) return Err.ERR_UNCONFIGURED;
     const proxy = target.tls ? this.httpsProxy : this.httpProxy;

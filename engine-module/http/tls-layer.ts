@@ -1,7 +1,7 @@
 import { pemToDer } from '../tls/x509/pem.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
 import type { StreamPeer } from '../net/stream-peer.js';
-import type { TlsConnectParams, TlsStreamPeer } from './client-options.js';
+import type { TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
 
 /**
  * The TLS layer HTTPClient uses unless its options name another: tickhttp's own engine, with the connection's
@@ -22,8 +22,16 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
   });
 }
 
-/** Why a `trustedChain` cannot be used, or null when it holds at least one certificate. */
-export function trustedChainProblem(pem: string | undefined): string | null {
+/**
+ * Why these TLS options cannot be used, or null when they can: a `trustedChain` must hold at least one PEM
+ * certificate, and the limits, when given, must be positive integers. Checked before anything is dialed.
+ */
+export function tlsOptionsProblem(options: TlsOptions): string | null {
+  for (const limit of ['maxHandshakeMessageSize', 'maxChainLength'] as const) {
+    const value = options[limit];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) return `${limit} must be a positive integer`;
+  }
+  const pem = options.trustedChain;
   if (pem === undefined || pem === '') return null;
   try {
     return pemToDer(pem).length > 0 ? null : 'trustedChain holds no PEM certificate';

@@ -19,6 +19,13 @@ export class ChunkQueue {
   /** Bytes of the first live chunk already read. */
   private offset = 0;
   private size = 0;
+  /**
+   * Memo of the last {@link indexOf}: live chunks (from `first`) already searched in full for `searchedFor`, and their
+   * live byte count. Any read resets it; pushes only add chunks after it.
+   */
+  private searchedFor = -1;
+  private searchedChunks = 0;
+  private searchedBytes = 0;
 
   /** Bytes queued. */
   get length(): number {
@@ -39,10 +46,56 @@ export class ChunkQueue {
   read(max: number): Uint8Array {
     if (this.size === 0 || !(max > 0)) return NO_BYTES;
     const head = this.chunks[this.first];
-    const n = Math.min(max, head.length - this.offset);
-    const out = head.subarray(this.offset, this.offset + n);
+    const start = this.offset;
+    const n = Math.min(max, head.length - start);
     this.consume(n);
-    return out;
+    return start === 0 && n === head.length ? head : head.subarray(start, start + n);
+  }
+
+  /** The byte at `i` from the front (0 <= i < length), found from whichever end is nearer. */
+  at(i: number): number {
+    if (!(i >= 0 && i < this.size)) throw new RangeError(`byte ${i} is past the end of the queue`);
+    if (i < this.size / 2) {
+      i += this.offset;
+      for (let k = this.first; ; k++) {
+        const c = this.chunks[k];
+        if (i < c.length) return c[i];
+        i -= c.length;
+      }
+    }
+    let fromEnd = this.size - i;
+    for (let k = this.chunks.length - 1; ; k--) {
+      const c = this.chunks[k];
+      if (fromEnd <= c.length) return c[c.length - fromEnd];
+      fromEnd -= c.length;
+    }
+  }
+
+  /**
+   * Offset from the front of the first byte equal to `value`, or -1; searches no further than `limit` bytes. Work
+   * stays linear however the bytes were split: chunks already searched in full for the same value are not searched
+   * again until something is read.
+   */
+  indexOf(value: number, limit: number): number {
+    if (value !== this.searchedFor) {
+      this.resetSearch();
+      this.searchedFor = value;
+    }
+    const stop = Math.min(this.size, limit);
+    let base = this.searchedBytes;
+    for (let k = this.first + this.searchedChunks; k < this.chunks.length && base < stop; k++) {
+      const c = this.chunks[k];
+      const from = k === this.first ? this.offset : 0;
+      const live = c.length - from;
+      const to = from + Math.min(live, stop - base);
+      const at = to === c.length ? c.indexOf(value, from) : indexWithin(c, value, from, to);
+      if (at >= 0) return base + at - from;
+      if (to < c.length) break;
+      this.searchedChunks++;
+      this.searchedBytes += live;
+      base += live;
+    }
+    return -1;
   }
 
   /**
@@ -69,10 +122,12 @@ export class ChunkQueue {
     this.first = 0;
     this.offset = 0;
     this.size = 0;
+    this.resetSearch();
   }
 
   /** Mark `n` bytes of the first live chunk as read (n <= what is left of it). */
   private consume(n: number): void {
+    this.resetSearch();
     this.size -= n;
     this.offset += n;
     if (this.offset < this.chunks[this.first].length) return;
@@ -87,4 +142,15 @@ export class ChunkQueue {
       this.first = 0;
     }
   }
+
+  private resetSearch(): void {
+    this.searchedChunks = 0;
+    this.searchedBytes = 0;
+  }
+}
+
+/** Index in `chunk` of `value` between `from` and `to` (exclusive), or -1. */
+function indexWithin(chunk: Uint8Array, value: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (chunk[i] === value) return i;
+  return -1;
 }

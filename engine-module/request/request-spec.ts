@@ -1,7 +1,7 @@
 // What a script asks for, and its checked, defaulted form. Caller mistakes are found here, before anything is sent.
 import { utf8Encode } from '../bytes/bytes.js';
 import type { TlsOptions } from '../http/client-options.js';
-import { trustedChainProblem } from '../http/tls-layer.js';
+import { tlsOptionsProblem } from '../http/tls-layer.js';
 import type { RevalidationCache } from './cache.js';
 import { headerLines, type HeaderInput } from './headers.js';
 import { isHttpMethod, type HttpMethod } from './method.js';
@@ -103,7 +103,7 @@ export function specError(spec: RequestSpec): string | null {
     return 'cache applies to GET requests only';
   }
   // Checked for http:// URLs too: a redirect may lead to https.
-  return spec.tls ? trustedChainProblem(spec.tls.trustedChain) : null;
+  return spec.tls ? tlsOptionsProblem(spec.tls) : null;
 }
 
 /** Apply defaults to a spec that {@link specError} accepted. */

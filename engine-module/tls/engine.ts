@@ -4,7 +4,8 @@
 // application data is decrypted only as far as the reader asks, so the reader decides how much AEAD work a frame does.
 
 import { DecodeError } from '../bytes/byte-reader.js';
-import { NO_BYTES } from '../net/chunk-queue.js';
+import { concatBytes } from '../bytes/bytes.js';
+import { ChunkQueue, NO_BYTES } from '../net/chunk-queue.js';
 import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
 import { AlertDescription, alertName, TlsError } from './alerts.js';
 import type { Extension } from './extensions.js';
@@ -12,7 +13,7 @@ import { startHandshake } from './handshake-start.js';
 import type { ChainCheck, HandshakeContext, HandshakeState, NegotiatedParameters } from './handshake-context.js';
 import { ALERT_FATAL, ALERT_WARNING, makeAlert, parseAlert } from './messages/alert.js';
 import type { HandshakeMessage } from './messages/handshake.js';
-import { ChunkQueue, ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
+import { ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
 import { DEFAULT_GROUPS, orderSuites, SIGNATURE_SCHEMES, type TlsVersionName } from './suites.js';
 import { Transcript } from './transcript.js';
 import { parseCertificate } from './x509/certificate.js';
@@ -214,7 +215,7 @@ export class TlsClientEngine {
   /** Everything to send to the server, joined; null when there is nothing. */
   takeOutput(): Uint8Array | null {
     if (this.output.length === 0) return null;
-    const out = this.output.length === 1 ? this.output[0] : joinAll(this.output, this.outputBytes);
+    const out = this.output.length === 1 ? this.output[0] : concatBytes(...this.output);
     this.output.length = 0;
     this.outputBytes = 0;
     return out;
@@ -227,7 +228,7 @@ export class TlsClientEngine {
   readApplicationData(max: number): Uint8Array {
     const n = Math.max(0, Math.floor(max));
     if (n > 0) this.decrypt(n);
-    return this.plaintext.take(Math.min(n, this.plaintext.length));
+    return this.plaintext.readJoined(n);
   }
 
   /**
@@ -238,7 +239,7 @@ export class TlsClientEngine {
     const n = Math.max(0, Math.floor(max));
     if (n === 0) return NO_BYTES;
     if (this.plaintext.length === 0) this.decrypt(1);
-    return this.plaintext.length === 0 ? NO_BYTES : this.plaintext.take(Math.min(n, this.plaintext.firstLength));
+    return this.plaintext.read(n);
   }
 
   /** Encrypt application data into records of up to 16 KiB. Returns false unless the connection is open for writing. */
@@ -332,7 +333,7 @@ export class TlsClientEngine {
       throw new TlsError(AlertDescription.decode_error, `handshake message of ${length} bytes exceeds the limit of ${this.maxHandshake}`);
     }
     if (q.length < 4 + length) return null;
-    const raw = q.take(4 + length);
+    const raw = q.readJoined(4 + length);
     return { type: raw[0], body: raw.subarray(4), raw };
   }
 
@@ -434,14 +435,4 @@ function leafPublicKey(der: Uint8Array): PublicKey {
   }
   if (!key) throw new TlsError(AlertDescription.unsupported_certificate, `server certificate key is not supported (${name})`);
   return key;
-}
-
-function joinAll(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -2,6 +2,7 @@
 // handshakes; the engine tells it when keys change.
 
 import { toHex } from '../bytes/bytes.js';
+import { ChunkQueue } from '../net/chunk-queue.js';
 import type { Aead } from './crypto/provider.js';
 import { AlertDescription, TlsError } from './alerts.js';
 
@@ -162,80 +163,6 @@ export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
 }
 
 /**
- * Received bytes, kept as the chunks they arrived in: taking a record copies only when it spans chunks, so a large
- * download is never concatenated as a whole.
- */
-export class ChunkQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  private size = 0;
-
-  get length(): number {
-    return this.size;
-  }
-
-  push(data: Uint8Array): void {
-    if (data.length === 0) return;
-    this.chunks.push(data);
-    this.size += data.length;
-  }
-
-  /** Bytes left in the first chunk: the most {@link take} can return as a view. */
-  get firstLength(): number {
-    return this.chunks.length > 0 ? this.chunks[0].length - this.head : 0;
-  }
-
-  /** The byte at `i` from the front (i < length), found from whichever end is nearer. */
-  at(i: number): number {
-    if (i < 0 || i >= this.size) throw new RangeError('ChunkQueue.at past the end');
-    if (i < this.size / 2) {
-      let k = this.head;
-      for (const c of this.chunks) {
-        const avail = c.length - k;
-        if (i < avail) return c[k + i];
-        i -= avail;
-        k = 0;
-      }
-    }
-    let fromEnd = this.size - i;
-    for (let n = this.chunks.length - 1; ; n--) {
-      const c = this.chunks[n];
-      if (fromEnd <= c.length) return c[c.length - fromEnd];
-      fromEnd -= c.length;
-    }
-  }
-
-  /** Remove and return the first `n` bytes (n <= length): a view when they lie in one chunk, else one copy. */
-  take(n: number): Uint8Array {
-    const first = this.chunks[0];
-    if (first && first.length - this.head >= n) {
-      const out = first.subarray(this.head, this.head + n);
-      this.advance(n);
-      return out;
-    }
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const c = this.chunks[0];
-      const k = Math.min(n - at, c.length - this.head);
-      out.set(c.subarray(this.head, this.head + k), at);
-      at += k;
-      this.advance(k);
-    }
-    return out;
-  }
-
-  private advance(n: number): void {
-    this.head += n;
-    this.size -= n;
-    if (this.head === this.chunks[0].length) {
-      this.chunks.shift();
-      this.head = 0;
-    }
-  }
-}
-
-/**
  * Reads records from received bytes and writes records out, protected by whatever keys the engine installed.
  * Received bytes are framed as they arrive (headers only, nothing decrypted), so the engine knows how many whole
  * records wait without touching them.
@@ -310,8 +237,9 @@ export class RecordLayer {
     if (this.input.length < HEADER + length) return null;
     this.seenRecord = true;
     this.whole -= HEADER + length;
-    this.input.take(HEADER);
-    const fragment = this.input.take(length);
+    this.input.readJoined(HEADER);
+    // A view when the record arrived in one chunk: a large download is never concatenated as a whole.
+    const fragment = this.input.readJoined(length);
     // A ChangeCipherSpec is never encrypted (RFC 8446 §5; in TLS 1.2 it precedes the new keys).
     if (!this.reader || type === ContentType.change_cipher_spec) return { type, fragment };
     return this.reader.open(type, fragment);

@@ -157,6 +157,23 @@ describe('caller mistakes', () => {
     c.close();
   });
 
+  it('connectToHost refuses TLS limits that are not positive integers, dialing nothing', () => {
+    const { platform, dialed } = memoryPlatform();
+    const c = new HTTPClient({ platform });
+    for (const limit of ['maxHandshakeMessageSize', 'maxChainLength'] as const) {
+      for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(c.connectToHost('example.com', 443, true, true, { [limit]: value }), `${limit}=${value}`).toBe(Err.ERR_INVALID_PARAMETER);
+        expect(c.getStatus()).toBe(Status.DISCONNECTED);
+      }
+    }
+    expect(dialed).toEqual([]);
+    expect(c.connectToHost('example.com', 443, true, true, { maxHandshakeMessageSize: 1, maxChainLength: 1 })).toBe(Err.OK);
+    c.close();
+    // A plain connection ignores TLS options.
+    expect(c.connectToHost('example.com', 80, false, true, { maxChainLength: 0 })).toBe(Err.OK);
+    c.close();
+  });
+
   it('request() needs a connection and refuses a second request while one is pending', () => {
     const c = new HTTPClient();
     expect(c.request(Method.GET, '/', [])).toBe(Err.ERR_INVALID_PARAMETER);

@@ -102,4 +102,54 @@ describe('ChunkQueue', () => {
     while (q.length > 0) got.push(...q.readJoined(17));
     expect(got).toEqual(expected);
   });
+
+  it('read() hands out a chunk read in full as itself', () => {
+    const q = new ChunkQueue();
+    const a = bytes(1, 2, 3);
+    q.push(a);
+    expect(q.read(3)).toBe(a);
+  });
+
+  it('at() finds every byte from the front and from the back, past a partly read first chunk', () => {
+    const q = new ChunkQueue();
+    for (const c of [[1, 2, 3], [4], [5, 6, 7, 8], [9, 10]]) q.push(Uint8Array.from(c));
+    q.read(2);
+    expect(Array.from({ length: q.length }, (_, i) => q.at(i))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(() => q.at(8)).toThrow(RangeError);
+    expect(() => q.at(-1)).toThrow(RangeError);
+  });
+
+  it('indexOf() finds a byte across chunks, within the limit, and again after reads and pushes', () => {
+    const q = new ChunkQueue();
+    q.push(bytes(1, 2));
+    q.push(bytes(3));
+    expect(q.indexOf(9, 100)).toBe(-1);
+    q.push(bytes(4, 9, 5));
+    expect(q.indexOf(9, 4)).toBe(-1);
+    expect(q.indexOf(9, 5)).toBe(4);
+    expect(q.indexOf(3, 100)).toBe(2);
+    expect(q.indexOf(9, 100)).toBe(4);
+    q.read(1);
+    expect(q.indexOf(9, 100)).toBe(3);
+    q.readJoined(4);
+    expect(q.indexOf(9, 100)).toBe(-1);
+    q.push(bytes(9));
+    expect(q.indexOf(9, 100)).toBe(1);
+    q.clear();
+    expect(q.indexOf(9, 100)).toBe(-1);
+  });
+
+  it('indexOf() agrees with a plain search over every split of the bytes', () => {
+    const data = bytes(5, 0, 7, 10, 3, 10, 10, 1);
+    for (let cut1 = 0; cut1 <= data.length; cut1++) {
+      for (let cut2 = cut1; cut2 <= data.length; cut2++) {
+        const q = new ChunkQueue();
+        for (const [from, to] of [[0, cut1], [cut1, cut2], [cut2, data.length]]) {
+          q.push(data.slice(from, to));
+          const seen = Array.from(data.subarray(0, to));
+          for (const limit of [2, 4, 100]) expect(q.indexOf(10, limit)).toBe(seen.slice(0, limit).indexOf(10));
+        }
+      }
+    }
+  });
 });

@@ -29,6 +29,12 @@ describe('tls.trustedChain in a request spec', () => {
     }
   });
 
+  it('TLS limits that are not positive integers are refused with the reason', () => {
+    expect(specError({ url: 'https://game.test/a', tls: { maxChainLength: 0 } })).toMatch(/maxChainLength must be a positive integer/);
+    expect(specError({ url: 'http://game.test/a', tls: { maxHandshakeMessageSize: 1.5 } })).toMatch(/maxHandshakeMessageSize must be a positive integer/);
+    expect(specError({ url: 'https://game.test/a', tls: { maxChainLength: 3, maxHandshakeMessageSize: 65536 } })).toBeNull();
+  });
+
   it('addRequest refuses it up front: ERR_INVALID_PARAMETER, nothing dialed', () => {
     const { platform, dialed } = memoryPlatform();
     const world = createWorld();

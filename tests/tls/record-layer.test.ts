@@ -3,7 +3,6 @@ import { concatBytes, fromHex, toHex } from '../../engine-module/bytes/bytes.js'
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { TlsError } from '../../engine-module/tls/alerts.js';
 import {
-  ChunkQueue,
   ContentType,
   RecordLayer,
   tls12Protection,
@@ -20,32 +19,6 @@ function sealedRecords(n: number, protection = () => tls13Protection(pureCrypto.
   for (let i = 0; i < n; i++) writer.writeRecords(ContentType.application_data, Uint8Array.of(i, i, i), out);
   return concatBytes(...out);
 }
-
-describe('ChunkQueue', () => {
-  it('takes views inside a chunk and copies across chunks', () => {
-    const q = new ChunkQueue();
-    const a = Uint8Array.of(1, 2, 3);
-    q.push(a);
-    q.push(Uint8Array.of(4, 5));
-    q.push(new Uint8Array(0));
-    expect(q.length).toBe(5);
-    const first = q.take(2);
-    expect(first.buffer).toBe(a.buffer);
-    expect([...q.take(2)]).toEqual([3, 4]);
-    expect(q.at(0)).toBe(5);
-    expect([...q.take(1)]).toEqual([5]);
-    expect(q.length).toBe(0);
-  });
-
-  it('finds every byte from the front and from the back, past a partly taken first chunk', () => {
-    const q = new ChunkQueue();
-    for (const c of [[1, 2, 3], [4], [5, 6, 7, 8], [9, 10]]) q.push(Uint8Array.from(c));
-    q.take(2);
-    expect(Array.from({ length: q.length }, (_, i) => q.at(i))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(() => q.at(8)).toThrow(RangeError);
-    expect(() => q.at(-1)).toThrow(RangeError);
-  });
-});
 
 describe('RecordLayer', () => {
   it('reads the same records from every split of the byte stream', () => {
