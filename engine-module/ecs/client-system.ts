@@ -26,7 +26,14 @@ export function attachClient(world: World, eid: number, client: HTTPClient, opti
   const s = stateOf(world);
   const { Client } = s.world;
   if (s.clients.get(eid)?.client !== client && hasComponent(world, eid, Client)) removeComponent(world, eid, Client);
-  s.clients.set(eid, { client, collectBody: options.collectBody ?? true, body: null, status: client.getStatus() });
+  const rec: ClientRecord = {
+    client,
+    collectBody: options.collectBody ?? true,
+    body: null,
+    status: client.getStatus(),
+    unit: (first) => stepClient(s, eid, rec, s.tick, first),
+  };
+  s.clients.set(eid, rec);
   ensureIndex(Client, eid);
   Client.status[eid] = client.getStatus();
   Client.code[eid] = 0;
@@ -59,7 +66,7 @@ export function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget:
   if (first) {
     // Report what the script's own calls changed since the last tick (request() makes it REQUESTING) first, so a
     // response that also completes in this poll is still seen as one.
-    mirror(s, eid, rec);
+    mirrorStatus(s, eid, rec);
     client.poll();
   }
   let more = false;
@@ -73,16 +80,18 @@ export function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget:
       more = client.getStatus() === Status.BODY;
     }
   }
-  mirror(s, eid, rec);
+  mirrorStatus(s, eid, rec);
+  // Written even when the status stayed: a script polling its client itself may run a whole exchange between ticks.
+  Client.code[eid] = client.getResponseCode();
+  Client.bodyLength[eid] = client.getResponseBodyLength();
   return more;
 }
 
-function mirror(s: HttpState, eid: number, rec: ClientRecord): void {
+/** Report a status change since the last look, and the response it completed. */
+function mirrorStatus(s: HttpState, eid: number, rec: ClientRecord): void {
   const { client } = rec;
   const { Client } = s.world;
   const status = client.getStatus();
-  Client.code[eid] = client.getResponseCode();
-  Client.bodyLength[eid] = client.getResponseBodyLength();
   if (status === rec.status) return;
   const previous = rec.status;
   rec.status = status;

@@ -1,7 +1,7 @@
 // The per-world state behind the HTTP components, kept beside the world (bitecs worlds are plain objects).
 import type { HTTPClient } from '../http/client.js';
 import type { Status } from '../http/constants.js';
-import type { BudgetOptions } from '../request/budget.js';
+import type { BudgetOptions, TickBudget, WorkUnit } from '../request/budget.js';
 import type { RequestJob } from '../request/http-request.js';
 import type { Requester } from '../request/requester.js';
 import type { MemorySink } from '../request/sinks.js';
@@ -25,6 +25,8 @@ export interface ClientRecord {
   /** The body of the response being read, when the system collects bodies. */
   body: MemorySink | null;
   status: Status;
+  /** This client's step as a unit of the tick's work, made once at attach so a tick allocates nothing for it. */
+  readonly unit: WorkUnit;
 }
 
 /** An entity's request. Results are written only while this very record is the entity's (see request-system). */
@@ -33,12 +35,21 @@ export interface RequestRecord {
   job: RequestJob;
   /** Set once published to the components. */
   published: boolean;
+  /** This request's step as a unit of the tick's work, made once so a tick allocates nothing for it. */
+  readonly unit: WorkUnit;
 }
 
 export interface HttpState {
   readonly world: HttpWorld & { events: HttpEvent[]; now: number };
   readonly clock: () => number;
   readonly budget: BudgetOptions | undefined;
+  /** Real time for the `ms` budget, read between units of work. */
+  readonly budgetClock: () => number;
+  /** The budget of the tick in progress (or of the last one). */
+  tick: TickBudget;
+  /** This tick's units of work and running requests, kept between ticks so an idle tick allocates nothing. */
+  readonly units: WorkUnit[];
+  readonly running: RequestRecord[];
   readonly clients: Map<number, ClientRecord>;
   readonly requests: Map<number, RequestRecord>;
   readonly unsubscribe: (() => void)[];

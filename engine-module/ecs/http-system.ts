@@ -1,14 +1,14 @@
 // The entry point: createHttpSystem(world) once, updateHttp(world) every tick.
 import { observe, onRemove, type World } from 'bitecs';
-import { shareTick, startBudget, type BudgetOptions, type WorkUnit } from '../request/budget.js';
+import { shareTick, startBudget, type BudgetOptions } from '../request/budget.js';
 import { cancelRequest } from '../request/http-request.js';
 import { closeIdle, grant, sweepIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
-import { onClientRemoved, stepClient } from './client-system.js';
+import { onClientRemoved } from './client-system.js';
 import { createComponents } from './components.js';
 import type { HttpEvent } from './events.js';
 import { dropState, setState, stateOf, type HttpState, type HttpWorld } from './http-state.js';
-import { onRequestRemoved, publish, runningRequests, stepRequestRecord } from './request-system.js';
+import { onRequestRemoved, publish, runningRequests } from './request-system.js';
 
 /** Options of a world's HTTP systems. */
 export interface HttpSystemOptions extends RequesterOptions {
@@ -29,10 +29,15 @@ export function createHttpSystem(world: World, options: HttpSystemOptions = {}):
   const platform = requester.platform;
   const clock = options.clock ?? (() => platform.now());
   const pub = { ...createComponents(options.capacity ?? 1024), events: [] as HttpEvent[], now: clock(), requester };
+  const budgetClock = () => platform.now();
   const s: HttpState = {
     world: pub,
     clock,
     budget: options.budget,
+    budgetClock,
+    tick: startBudget(options.budget, budgetClock),
+    units: [],
+    running: [],
     clients: new Map(),
     requests: new Map(),
     unsubscribe: [],
@@ -63,14 +68,15 @@ export function updateHttp(world: World): void {
   s.world.events.length = 0;
   s.world.now = s.clock();
   const now = s.world.now;
-  const budget = startBudget(s.budget, () => s.world.requester.platform.now());
+  s.tick = startBudget(s.budget, s.budgetClock);
   grant(pool, now);
 
-  const units: WorkUnit[] = [];
-  for (const [eid, rec] of s.clients) units.push((first) => stepClient(s, eid, rec, budget, first));
+  const units = s.units;
+  units.length = 0;
+  for (const rec of s.clients.values()) units.push(rec.unit);
   const running = runningRequests(s);
-  for (const rec of running) units.push((first) => stepRequestRecord(s, rec, budget, first));
-  shareTick(budget, units);
+  for (const rec of running) units.push(rec.unit);
+  shareTick(s.tick, units);
 
   for (const rec of running) publish(world, s, rec);
   grant(pool, now);

@@ -32,7 +32,8 @@ export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
   Outcome.timeout[eid] = 0;
   Outcome.fromCache[eid] = 0;
   const job = startRequest(s.world.requester, normalizeSpec(spec), s.world.now);
-  s.requests.set(eid, { eid, job, published: false });
+  const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepRequestRecord(s, rec, s.tick, first) };
+  s.requests.set(eid, rec);
   addComponent(world, eid, Request);
   return Err.OK;
 }
@@ -64,14 +65,15 @@ export function onRequestRemoved(world: World, s: HttpState, eid: number): void 
   if (hasComponent(world, eid, s.world.Done)) removeComponent(world, eid, s.world.Done);
 }
 
-/** The requests still running, in this tick's order (rotated each tick so none is always served last). */
-export function runningRequests(s: HttpState): RequestRecord[] {
-  const running: RequestRecord[] = [];
+/**
+ * The requests still running, in this tick's order (rotated each tick so none is always served last). The list is
+ * the state's own, refilled each tick.
+ */
+export function runningRequests(s: HttpState): readonly RequestRecord[] {
+  const running = s.running;
+  running.length = 0;
   for (const rec of s.requests.values()) if (!rec.published) running.push(rec);
-  if (running.length > 1) {
-    const at = s.rotation++ % running.length;
-    return running.slice(at).concat(running.slice(0, at));
-  }
+  if (running.length > 1) running.push(...running.splice(0, s.rotation++ % running.length));
   return running;
 }
 

@@ -88,6 +88,34 @@ describe('low-level client component', () => {
     expect(tw.http.Client.received[eid]).toBe(0);
   });
 
+  it('mirrors the response of an exchange the script ran by itself between two ticks', async () => {
+    server = await startServer((req, res) => {
+      res.statusCode = req.url === '/missing' ? 404 : 200;
+      res.end(req.url);
+    });
+    tw = testWorld();
+    const eid = addEntity(tw.world);
+    const client = new HTTPClient({ platform });
+    client.connectToHost('127.0.0.1', server.port);
+    attachClient(tw.world, eid, client, { collectBody: false });
+    const { Client } = tw.http;
+    await tw.until(() => Client.status[eid] === Status.CONNECTED);
+
+    for (const [path, code] of [['/found', 200], ['/missing', 404]] as const) {
+      expect(client.request(Method.GET, path, [])).toBe(0);
+      while (client.getStatus() !== Status.CONNECTED || !client.hasResponse()) {
+        await new Promise((r) => setImmediate(r));
+        client.poll();
+        if (client.getStatus() === Status.BODY) client.readResponseBodyChunk();
+      }
+      // The system saw CONNECTED before and after: no status change, yet the new response is mirrored.
+      await tw.tick();
+      expect(tw.http.events).toEqual([]);
+      expect(Client.code[eid]).toBe(code);
+      expect(Client.bodyLength[eid]).toBe(path.length);
+    }
+  });
+
   it('closes the client when its entity is removed', async () => {
     server = await startServer((_req, res) => res.end('x'));
     tw = testWorld();
