@@ -80,24 +80,28 @@ function pumpAll(engine: TlsClientEngine, c: { ops: number }) {
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'];
 
+/** A client engine that replays RFC 8448 §3's client: its random, its key share and its ClientHello extensions. */
+function section3Engine(t: ReturnType<typeof trace>, crypto: CryptoProvider = pureCrypto): TlsClientEngine {
+  const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
+  return new TlsClientEngine({
+    hostname: 'server',
+    crypto,
+    randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
+    verifyChain: null,
+    versions: ['TLSv1.3'],
+    suites: SUITES,
+    alpn: [],
+    customizeClientHelloExtensions: asInRfc(ch),
+  });
+}
+
 describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   const t = trace('3');
   const hex = (b: Uint8Array | null) => toHex(b ?? new Uint8Array(0));
 
   it('reproduces every client record byte for byte and reads the server records', () => {
-    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
-    const clientRandom = ch.subarray(6, 38);
     const { provider, c } = counting(pureCrypto);
-    const engine = new TlsClientEngine({
-      hostname: 'server',
-      crypto: provider,
-      randomBytes: scriptedRandom([clientRandom.slice(), t.value('client', 'create an ephemeral x25519', 'private key')]),
-      verifyChain: null,
-      versions: ['TLSv1.3'],
-      suites: SUITES,
-      alpn: [],
-      customizeClientHelloExtensions: asInRfc(ch),
-    });
+    const engine = section3Engine(t, provider);
     pumpAll(engine, c);
     expect(hex(engine.takeOutput())).toBe(hex(t.value('client', 'send handshake record', 'complete record')));
 
@@ -131,17 +135,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   });
 
   it('takes the server flight one byte at a time', () => {
-    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
-    const engine = new TlsClientEngine({
-      hostname: 'server',
-      crypto: pureCrypto,
-      randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
-      verifyChain: null,
-      versions: ['TLSv1.3'],
-      suites: SUITES,
-      alpn: [],
-      customizeClientHelloExtensions: asInRfc(ch),
-    });
+    const engine = section3Engine(t);
     engine.pump();
     engine.takeOutput();
     const flight = [0, 1].map((i) => t.value('server', 'send handshake record', 'complete record', i));
@@ -156,17 +150,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   });
 
   it('server close_notify behind unread data: seen once the data is read, never dropped with it', () => {
-    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
-    const engine = new TlsClientEngine({
-      hostname: 'server',
-      crypto: pureCrypto,
-      randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
-      verifyChain: null,
-      versions: ['TLSv1.3'],
-      suites: SUITES,
-      alpn: [],
-      customizeClientHelloExtensions: asInRfc(ch),
-    });
+    const engine = section3Engine(t);
     engine.pump();
     // Ticket and data precede the alert: the server's record sequence numbers count them.
     for (let i = 0; i < 3; i++) engine.feed(t.value('server', 'send handshake record', 'complete record', i));
@@ -188,17 +172,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   });
 
   it('a read that takes exactly the data leaves the close_notify for the next pump', () => {
-    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
-    const engine = new TlsClientEngine({
-      hostname: 'server',
-      crypto: pureCrypto,
-      randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
-      verifyChain: null,
-      versions: ['TLSv1.3'],
-      suites: SUITES,
-      alpn: [],
-      customizeClientHelloExtensions: asInRfc(ch),
-    });
+    const engine = section3Engine(t);
     engine.pump();
     for (let i = 0; i < 3; i++) engine.feed(t.value('server', 'send handshake record', 'complete record', i));
     engine.feed(t.value('server', 'send application_data', 'complete record'));
@@ -211,17 +185,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   });
 
   it('answers the server close_notify with its own', () => {
-    const ch = t.value('client', 'construct a ClientHello', 'ClientHello');
-    const engine = new TlsClientEngine({
-      hostname: 'server',
-      crypto: pureCrypto,
-      randomBytes: scriptedRandom([ch.slice(6, 38), t.value('client', 'create an ephemeral x25519', 'private key')]),
-      verifyChain: null,
-      versions: ['TLSv1.3'],
-      suites: SUITES,
-      alpn: [],
-      customizeClientHelloExtensions: asInRfc(ch),
-    });
+    const engine = section3Engine(t);
     engine.pump();
     for (let i = 0; i < 3; i++) engine.feed(t.value('server', 'send handshake record', 'complete record', i));
     engine.feed(t.value('server', 'send application_data', 'complete record'));
