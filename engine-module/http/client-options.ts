@@ -17,6 +17,12 @@ export interface TlsOptions {
    * handshake: STATUS_SSL_HANDSHAKE_ERROR.
    */
   maxChainLength?: number;
+  /**
+   * Milliseconds the TLS handshake may take (default 30 000; 0: no limit), measured with the platform's now(). A
+   * server that accepts the connection and then stops answering fails it: STATUS_SSL_HANDSHAKE_ERROR, with
+   * getTlsError() saying the handshake timed out.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 /** What a TLS layer needs to start a client handshake over an already connected transport. */

@@ -19,17 +19,24 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     crypto: platform.crypto,
     maxHandshakeMessageSize: params.maxHandshakeMessageSize,
     maxChainLength: params.maxChainLength,
+    handshakeTimeoutMs: params.handshakeTimeoutMs,
+    clock: () => platform.now(),
   });
 }
 
 /**
  * Why these TLS options cannot be used, or null when they can: a `trustedChain` must hold at least one PEM
- * certificate, and the limits, when given, must be positive integers. Checked before anything is dialed.
+ * certificate, the limits, when given, must be positive integers, and the handshake timeout a finite number of
+ * milliseconds, 0 or more (0: no limit). Checked before anything is dialed.
  */
 export function tlsOptionsProblem(options: TlsOptions): string | null {
   for (const limit of ['maxHandshakeMessageSize', 'maxChainLength'] as const) {
     const value = options[limit];
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) return `${limit} must be a positive integer`;
+  }
+  const timeout = options.handshakeTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
+    return 'handshakeTimeoutMs must be a finite number of milliseconds, 0 or more';
   }
   const pem = options.trustedChain;
   if (pem === undefined || pem === '') return null;

@@ -30,6 +30,15 @@ export interface TlsClientOptions {
   randomBytes?: (n: number) => Uint8Array;
   /** Wall clock for certificate validity; default: the platform's. */
   now?: () => Date;
+  /**
+   * Milliseconds the handshake may take before the connection fails with "TLS handshake timed out after N ms (the
+   * server stopped answering)" (default 30 000; 0 disables). A server that accepts the connection and then falls
+   * silent would otherwise keep it CONNECTING forever. Measured with {@link clock}; without one (none given and no
+   * platform installed) the handshake has no deadline.
+   */
+  handshakeTimeoutMs?: number;
+  /** Monotonic milliseconds for {@link handshakeTimeoutMs}; default: the platform's now(). */
+  clock?: () => number;
   /** Largest handshake message accepted, in bytes (default 256 KiB: certificate chains can be large). */
   maxHandshakeMessageSize?: number;
   /** Most certificates in a verified path, leaf and trust anchor included (default 10); longer paths fail. */
@@ -50,6 +59,8 @@ export interface TlsClientOptions {
   groups?: GroupName[];
 }
 
+/** Default of {@link TlsClientOptions.handshakeTimeoutMs}. */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Default of {@link TlsClientOptions.maxBufferedInput}. */
 export const DEFAULT_MAX_BUFFERED_INPUT = 1 << 20;
 /** Encrypted bytes buffered towards the inner peer before putPartialData accepts less. */
@@ -75,7 +86,8 @@ const RECORD_HEADER = 5;
  * {@link closedWithoutCloseNotify} tells that case apart from every other failure.
  *
  * The constructor throws for configuration mistakes (no host name, no random source, no platform to take defaults
- * from, a limit that is not a positive integer); nothing is sent in that case.
+ * from, a limit that is not a positive integer, a negative or non-finite handshake timeout); nothing is sent in that
+ * case.
  */
 export class StreamPeerTLS implements StreamPeer {
   private readonly engine: TlsClientEngine;
@@ -85,6 +97,10 @@ export class StreamPeerTLS implements StreamPeer {
   /** The inner peer's status when it ended (NONE: orderly close, ERROR: reset or failure); null while it lasts. */
   private innerEnd: number | null = null;
   private readonly maxBufferedInput: number;
+  private readonly handshakeTimeoutMs: number;
+  /** The clock the handshake deadline is measured with; null when no deadline applies. */
+  private readonly clock: (() => number) | null;
+  private readonly handshakeDeadline: number;
 
   constructor(
     private readonly inner: StreamPeer,
@@ -103,6 +119,13 @@ export class StreamPeerTLS implements StreamPeer {
       }
     }
     this.maxBufferedInput = options.maxBufferedInput ?? DEFAULT_MAX_BUFFERED_INPUT;
+    const timeout = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    if (!(Number.isFinite(timeout) && timeout >= 0)) {
+      throw new Error('StreamPeerTLS: handshakeTimeoutMs must be a finite number of milliseconds, 0 or more');
+    }
+    this.handshakeTimeoutMs = timeout;
+    this.clock = timeout > 0 ? (options.clock ?? (platform ? () => platform.now() : null)) : null;
+    this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
     const randomBytes = need(options.randomBytes, 'random source', (p) => (n: number) => p.randomBytes(n));
     const crypto = options.crypto ?? platform?.crypto ?? pureCrypto;
     let verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null = null;
@@ -183,6 +206,7 @@ export class StreamPeerTLS implements StreamPeer {
       this.engine.transportClosed(innerStatus === PeerStatus.ERROR ? 'connection failed' : 'connection closed');
     }
     this.engine.pump();
+    this.enforceHandshakeDeadline();
     this.settle();
   }
 
@@ -251,6 +275,17 @@ export class StreamPeerTLS implements StreamPeer {
       if (chunk.length === 0) return;
       engine.feed(chunk);
     }
+  }
+
+  /**
+   * Fail a handshake whose deadline passed while nothing the server sent waits to be processed: the transport is
+   * given up as if it had ended, so the engine fails without sending anything and settle() closes the inner peer.
+   */
+  private enforceHandshakeDeadline(): void {
+    const engine = this.engine;
+    if (!this.clock || engine.status !== 'handshaking' || engine.hasPendingWork || engine.hasWholeRecord) return;
+    if (this.clock() < this.handshakeDeadline) return;
+    engine.transportClosed(`TLS handshake timed out after ${this.handshakeTimeoutMs} ms (the server stopped answering)`);
   }
 
   /**
