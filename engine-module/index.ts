@@ -20,7 +20,7 @@ export type { ChainVerification, ChainVerificationOptions, ChainVerificationResu
 export { parseCertificate } from './tls/x509/certificate.js';
 export type { Certificate } from './tls/x509/certificate.js';
 export type { Extensions, GeneralName, KeyUsage, NameConstraints } from './tls/x509/extensions.js';
-export { pemToDer } from './tls/x509/pem.js';
+export { pemToDer } from './bytes/pem.js';
 export { HTTPClient } from './http/client.js';
 export { Err, Method, Status, ResponseCode } from './http/constants.js';
 export { queryStringFromDict } from './http/query-string.js';

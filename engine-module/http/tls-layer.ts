@@ -1,4 +1,4 @@
-import { pemToDer } from '../tls/x509/pem.js';
+import { pemToDer } from '../bytes/pem.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';

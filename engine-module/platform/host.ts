@@ -6,7 +6,7 @@ import type { HostBridge } from './host-bridge.js';
 import { hostBytes, wholeBuffer } from './host-bytes.js';
 import { HostStreamPeer } from './host-stream-peer.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
-import { pemToDer } from '../tls/x509/pem.js';
+import { pemToDer } from '../bytes/pem.js';
 
 export type { HostBridge, HostBytes } from './host-bridge.js';
 

@@ -84,10 +84,21 @@ export class QuickJsHost {
     return qjs;
   }
 
-  /** Evaluate global code; returns its value dumped to Node (JSON-able values). Throws the QuickJS error. */
+  /**
+   * Evaluate global code; returns its value dumped to Node (JSON-able values). A QuickJS exception is rethrown as a
+   * plain Error carrying only its dumped text: the library's own error object holds the whole WebAssembly module, and
+   * a test runner serialising that for its report runs out of memory instead of failing the test.
+   */
   eval(code: string, filename = 'frame.js'): unknown {
     this.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + FRAME_DEADLINE_MS));
-    return this.vm.unwrapResult(this.vm.evalCode(code, filename)).consume(this.vm.dump);
+    const result = this.vm.evalCode(code, filename);
+    if (result.error) {
+      const e: unknown = result.error.consume(this.vm.dump);
+      if (!e || typeof e !== 'object') throw new Error(`QuickJS threw ${String(e)}`);
+      const { name = 'error', message = '', stack = '' } = e as { name?: string; message?: string; stack?: string };
+      throw new Error(`QuickJS ${name}: ${message}\n${stack}`);
+    }
+    return result.value.consume(this.vm.dump);
   }
 
   /**

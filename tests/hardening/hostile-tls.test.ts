@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asciiEncode, concatBytes } from '../../engine-module/bytes/bytes.js';
 import { Status } from '../../engine-module/http/constants.js';
 import { verifyCertificateChain } from '../../engine-module/tls/x509/path.js';
-import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../engine-module/bytes/pem.js';
 import { makeLoopbackPki, type LoopbackPki } from '../../fuzz/pki.js';
 import { makeHugeLeaf, makeLongChain } from './hostile-pki.js';
 import { misbehavingProxy, recordingTlsWrapper, TickedClient, tlsServer, type Listening, type ProxyMisdeed } from './hostile.js';

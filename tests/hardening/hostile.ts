@@ -11,7 +11,7 @@ import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import { StreamPeerTLS } from '../../engine-module/tls/stream-peer-tls.js';
-import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../engine-module/bytes/pem.js';
 import { FrameStepper } from '../helpers/frame-stepper.js';
 
 /** A listening server and how to stop it (destroying every socket it accepted). */

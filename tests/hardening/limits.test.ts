@@ -18,7 +18,7 @@ import { addRequest, getResponse } from '../../engine-module/ecs/request-system.
 import { Result } from '../../engine-module/request/result.js';
 import { DEFAULT_MAX_BUFFERED_INPUT, StreamPeerTLS } from '../../engine-module/tls/stream-peer-tls.js';
 import { DEFAULT_MAX_CHAIN_LENGTH, verifyCertificateChain } from '../../engine-module/tls/x509/path.js';
-import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../engine-module/bytes/pem.js';
 import { runHttpCase } from '../../fuzz/http-case.js';
 import { instrument } from '../../fuzz/instrument.js';
 import { makeLoopbackPki, type LoopbackPki } from '../../fuzz/pki.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../engine-module/bytes/byte-reader.js';
 import { fromHex } from '../../engine-module/bytes/bytes.js';
-import { base64Decode } from '../../engine-module/tls/x509/base64.js';
+import { base64Decode } from '../../engine-module/bytes/base64.js';
 import { parseCertificate } from '../../engine-module/tls/x509/certificate.js';
 import {
   DerReader,
@@ -15,7 +15,7 @@ import {
   decodeTime,
   readSingle,
 } from '../../engine-module/tls/x509/der.js';
-import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../engine-module/bytes/pem.js';
 import { verifyCertificateChain } from '../../engine-module/tls/x509/path.js';
 
 const read = (hex: string) => new DerReader(fromHex(hex)).read();

@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const ENTRY = `
 import { verifyCertificateChain, createChainVerification } from './engine-module/tls/x509/path.js';
-import { pemToDer } from './engine-module/tls/x509/pem.js';
+import { pemToDer } from './engine-module/bytes/pem.js';
 globalThis.x509Check = (chainPem, rootsPem, hostname, nowMs) => {
   const chain = pemToDer(chainPem);
   const roots = pemToDer(rootsPem);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../engine-module/bytes/bytes.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { parseCertificate } from '../../engine-module/tls/x509/certificate.js';
-import { pemToDer } from '../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../engine-module/bytes/pem.js';
 
 describe("Node's trust store", () => {
   const ders = pemToDer(rootCertificates.join('\n# comment between blocks\n'));

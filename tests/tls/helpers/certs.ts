@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pemToDer } from '../../../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../../../engine-module/bytes/pem.js';
 
 export type LeafKind = 'rsa2048' | 'rsa4096' | 'p256' | 'p384';
 

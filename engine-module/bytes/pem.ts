@@ -1,6 +1,6 @@
 // PEM certificate bundles (RFC 7468) as found in CA files and Godot's trustedChain option.
 
-import { DecodeError } from '../../bytes/byte-reader.js';
+import { DecodeError } from './byte-reader.js';
 import { base64Decode } from './base64.js';
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';

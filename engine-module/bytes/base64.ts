@@ -1,6 +1,6 @@
 // Base64 decoding without atob/Buffer, which embedded runtimes may lack.
 
-import { DecodeError } from '../../bytes/byte-reader.js';
+import { DecodeError } from './byte-reader.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUES = new Int16Array(128).fill(-1);
