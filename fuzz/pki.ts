@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pemToDer } from '../engine-module/tls/x509/pem.js';
+import { pemToDer } from '../engine-module/bytes/pem.js';
 
 /** A made PKI. Call cleanup() when done. */
 export interface LoopbackPki {
