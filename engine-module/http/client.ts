@@ -17,11 +17,12 @@ import {
   ResponseCode,
   Status,
 } from './constants.js';
-import { isInterim, planResponse, type BodyFraming, type ResponsePlan } from './framing.js';
+import { planResponse, type BodyFraming, type ResponsePlan } from './framing.js';
 import { queryStringFromDict, type QueryValue } from './query-string.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { writeRequest } from './request-writer.js';
-import { ResponseHeadReader, type HeadLimits, type ResponseHead } from './response-head.js';
+import { FinalHeadReader } from './final-head.js';
+import type { HeadLimits, ResponseHead } from './response-head.js';
 import { startTls, tlsOptionsProblem } from './tls-layer.js';
 
 const CR = 0x0d;
@@ -164,7 +165,7 @@ export class HTTPClient {
   private outgoingSent = 0;
   private requestMethod: Method = Method.GET;
   private requestAsksClose = false;
-  private headReader: ResponseHeadReader | null = null;
+  private headReader: FinalHeadReader | null = null;
   private response: { head: ResponseHead; plan: ResponsePlan } | null = null;
   private body: BodyReader | null = null;
   private chunkSize = DEFAULT_READ_CHUNK_SIZE;
@@ -291,7 +292,7 @@ export class HTTPClient {
     this.outgoing = request.bytes;
     this.requestMethod = method;
     this.requestAsksClose = request.asksClose;
-    this.headReader = new ResponseHeadReader(this.limits);
+    this.headReader = new FinalHeadReader(this.limits);
     this.status = Status.REQUESTING;
     return Err.OK;
   }
@@ -600,15 +601,9 @@ export class HTTPClient {
     if (this.outgoingSent === out.length) this.outgoing = null;
   }
 
-  /** Parse heads from buffered and newly pulled bytes, skipping interim (1xx) responses. */
+  /** Parse the final head from buffered and newly pulled bytes. */
   private readHead(): ResponseHead | null {
-    for (;;) {
-      const head = this.headReader!.read(this.buffer);
-      // Interim heads share the head limit with the final one, so their number is bounded too.
-      if (head && isInterim(head.status)) this.headReader = new ResponseHeadReader(this.limits, this.headReader!.consumed);
-      else if (head) return head;
-      else if (!this.pull(this.chunkSize)) return null;
-    }
+    return this.headReader!.read(this.buffer, this.pullChunk);
   }
 
   private startResponse(head: ResponseHead): void {
@@ -681,6 +676,9 @@ export class HTTPClient {
     this.buffer.append(data);
     return data.length > 0;
   }
+
+  /** {@link pull} of one read chunk, made once (it runs on every poll while a head is due). */
+  private readonly pullChunk = (): boolean => this.pull(this.chunkSize);
 
   private resetExchange(): void {
     this.outgoing = null;

@@ -1,9 +1,10 @@
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
+import { NO_BYTES } from '../net/chunk-queue.js';
 import { Err, Method } from './constants.js';
-import { isInterim } from './framing.js';
+import { FinalHeadReader } from './final-head.js';
 import { ProtocolError } from './protocol-error.js';
 import { ReceiveBuffer } from './receive-buffer.js';
-import { ResponseHeadReader, type HeadLimits } from './response-head.js';
+import type { HeadLimits } from './response-head.js';
 import { writeRequest } from './request-writer.js';
 
 const PULL_BYTES = 16384;
@@ -17,19 +18,19 @@ export class ConnectTunnel implements StreamPeer {
   private readonly request: Uint8Array;
   private sent = 0;
   private readonly buffer = new ReceiveBuffer();
-  private head: ResponseHeadReader;
+  private readonly head: FinalHeadReader;
   /** Why the tunnel failed (the proxy's status code, or a protocol error), or null. */
   failure: string | null = null;
 
   constructor(
     private readonly inner: StreamPeer,
     authority: string,
-    private readonly limits: HeadLimits,
+    limits: HeadLimits,
   ) {
-    const r = writeRequest({ method: Method.CONNECT, url: authority, headers: [], body: new Uint8Array(0), host: authority });
+    const r = writeRequest({ method: Method.CONNECT, url: authority, headers: [], body: NO_BYTES, host: authority });
     if (typeof r === 'number') throw new Error(`invalid CONNECT authority "${authority}" (${Err[r]})`);
     this.request = r.bytes;
-    this.head = new ResponseHeadReader(limits);
+    this.head = new FinalHeadReader(limits);
   }
 
   poll(): void {
@@ -52,7 +53,7 @@ export class ConnectTunnel implements StreamPeer {
   }
 
   getPartialData(max: number): Uint8Array {
-    if (this.state !== 'open') return new Uint8Array(0);
+    if (this.state !== 'open') return NO_BYTES;
     return this.buffer.length > 0 ? this.buffer.takeAtMost(max) : this.inner.getPartialData(max);
   }
 
@@ -71,23 +72,22 @@ export class ConnectTunnel implements StreamPeer {
       this.sent += this.inner.putPartialData(this.request.subarray(this.sent));
       if (this.sent === this.request.length) this.state = 'reading';
     }
-    while (this.state === 'reading') {
-      const head = this.head.read(this.buffer);
-      if (head && isInterim(head.status)) {
-        this.head = new ResponseHeadReader(this.limits, this.head.consumed);
-      } else if (head) {
-        if (head.status >= 200 && head.status < 300) this.state = 'open';
-        else this.fail(`proxy answered CONNECT with ${head.status}`);
-      } else {
-        const data = this.inner.getPartialData(PULL_BYTES);
-        if (data.length === 0) break;
-        this.buffer.append(data);
-      }
+    const head = this.state === 'reading' ? this.head.read(this.buffer, this.pull) : null;
+    if (head) {
+      if (head.status >= 200 && head.status < 300) this.state = 'open';
+      else this.fail(`proxy answered CONNECT with ${head.status}`);
     }
     if (this.state !== 'open' && this.state !== 'failed' && (status === PeerStatus.ERROR || status === PeerStatus.NONE)) {
       this.fail('proxy closed the connection before the tunnel opened');
     }
   }
+
+  /** Move what the proxy sent into the buffer; false when nothing came. */
+  private readonly pull = (): boolean => {
+    const data = this.inner.getPartialData(PULL_BYTES);
+    this.buffer.append(data);
+    return data.length > 0;
+  };
 
   private fail(reason: string): void {
     this.failure = reason;

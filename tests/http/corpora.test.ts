@@ -44,46 +44,48 @@ interface Override {
   ours: Norm;
 }
 
-/** Where we knowingly differ from a source, and what we do instead. */
 const none: Norm = { error: true, messages: [] };
+/** A single response read without error. */
+const served = (status: number, body: string, eof: boolean): Norm => ({ error: false, messages: [[status, body, eof]] });
+/** Where we knowingly differ from a source, and what we do instead. */
 const OVERRIDES: Record<string, Override> = {
   'llhttp/response/sample/rtsp-response': { row: ROW.statusLine, ours: none },
   'llhttp/response/sample/ice-response': { row: ROW.statusLine, ours: none },
   'llhttp/response/lenient-version/invalid-http-version-lenient': { row: ROW.lenientVersion, ours: none },
   'llhttp/response/sample/no-carriage-ret': {
     row: ROW.bareLf,
-    ours: { error: false, messages: [[200, 'these headers are from http://news.ycombinator.com/', true]] },
+    ours: served(200, 'these headers are from http://news.ycombinator.com/', true),
   },
-  'llhttp/response/invalid/only-lfs-present-and-no-body': { row: ROW.bareLf, ours: { error: false, messages: [[200, '', false]] } },
-  'llhttp/response/invalid/only-lfs-present': { row: ROW.bareLf, ours: { error: false, messages: [[200, 'BODY\n\\', true]] } },
+  'llhttp/response/invalid/only-lfs-present-and-no-body': { row: ROW.bareLf, ours: served(200, '', false) },
+  'llhttp/response/invalid/only-lfs-present': { row: ROW.bareLf, ours: served(200, 'BODY\n\\', true) },
   'llhttp/response/invalid/bare-cr-after-response-line-lenient': { row: ROW.lenientCr, ours: none },
-  'llhttp/response/connection/http-1-1-with-keep-alive-disabled-and-204-status': { row: ROW.close, ours: { error: false, messages: [[204, '', false]] } },
+  'llhttp/response/connection/http-1-1-with-keep-alive-disabled-and-204-status': { row: ROW.close, ours: served(204, '', false) },
   'llhttp/response/connection/http-1-1-with-keep-alive-disabled-and-204-status-lenient': {
     row: ROW.close,
-    ours: { error: false, messages: [[204, '', false]] },
+    ours: served(204, '', false),
   },
-  'llhttp/response/connection/http-1-1-with-keep-alive-disabled-content-length': { row: ROW.close, ours: { error: false, messages: [[200, '2ad73', false]] } },
-  'llhttp/response/transfer-encoding/no-extension-after-semicolon': { row: ROW.chunkExt, ours: { error: false, messages: [[200, 'aa', false]] } },
+  'llhttp/response/connection/http-1-1-with-keep-alive-disabled-content-length': { row: ROW.close, ours: served(200, '2ad73', false) },
+  'llhttp/response/transfer-encoding/no-extension-after-semicolon': { row: ROW.chunkExt, ours: served(200, 'aa', false) },
   'llhttp/response/transfer-encoding/invalid-obs-fold-after-chunked-value': {
     row: ROW.obsFold,
-    ours: { error: false, messages: [[200, '5\r\nWorld\r\n0\r\n\r\n', true]] },
+    ours: served(200, '5\r\nWorld\r\n0\r\n\r\n', true),
   },
   'h11/ctl-in-cookie': { row: ROW.ctl, ours: none },
   'h11/chunked-size-trailing-ws': { row: ROW.chunkGrammar, ours: none },
-  'h11/te-gzip': { row: ROW.untilClose, ours: { error: false, messages: [[200, '', true]] } },
-  'h11/te-chunked-then-gzip': { row: ROW.untilClose, ours: { error: false, messages: [[200, '', true]] } },
-  'llhttp/response/connection/http-1-0-with-keep-alive-and-204-status': { row: ROW.outOfStep, ours: { error: false, messages: [[204, '', false]] } },
-  'llhttp/response/connection/http-1-1-with-204-status': { row: ROW.outOfStep, ours: { error: false, messages: [[204, '', false]] } },
-  'llhttp/response/connection/http-304-with-content-length': { row: ROW.outOfStep, ours: { error: false, messages: [[304, '', false]] } },
-  'llhttp/response/connection/http-304-with-transfer-encoding': { row: ROW.outOfStep, ours: { error: false, messages: [[304, '', false]] } },
+  'h11/te-gzip': { row: ROW.untilClose, ours: served(200, '', true) },
+  'h11/te-chunked-then-gzip': { row: ROW.untilClose, ours: served(200, '', true) },
+  'llhttp/response/connection/http-1-0-with-keep-alive-and-204-status': { row: ROW.outOfStep, ours: served(204, '', false) },
+  'llhttp/response/connection/http-1-1-with-204-status': { row: ROW.outOfStep, ours: served(204, '', false) },
+  'llhttp/response/connection/http-304-with-content-length': { row: ROW.outOfStep, ours: served(304, '', false) },
+  'llhttp/response/connection/http-304-with-transfer-encoding': { row: ROW.outOfStep, ours: served(304, '', false) },
   'llhttp/response/content-length/content-length-reset-when-no-body-is-received': {
     row: ROW.outOfStep,
-    ours: { error: false, messages: [[200, '', false]] },
+    ours: served(200, '', false),
   },
-  'llhttp/response/pipelining/should-parse-multiple-events': { row: ROW.outOfStep, ours: { error: false, messages: [[200, 'AAA', false]] } },
-  'no-body/204-chunked-next': { row: ROW.outOfStep, ours: { error: false, messages: [[204, '', false]] } },
-  'no-body/304-cl-next': { row: ROW.outOfStep, ours: { error: false, messages: [[304, '', false]] } },
-  'connection/pipelined-three': { row: ROW.outOfStep, ours: { error: false, messages: [[200, 'AAA', false]] } },
+  'llhttp/response/pipelining/should-parse-multiple-events': { row: ROW.outOfStep, ours: served(200, 'AAA', false) },
+  'no-body/204-chunked-next': { row: ROW.outOfStep, ours: served(204, '', false) },
+  'no-body/304-cl-next': { row: ROW.outOfStep, ours: served(304, '', false) },
+  'connection/pipelined-three': { row: ROW.outOfStep, ours: served(200, 'AAA', false) },
 };
 
 /**

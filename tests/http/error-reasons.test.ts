@@ -7,22 +7,12 @@ import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { createMemoryPipe } from '../../engine-module/net/memory-pipe.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { memoryPlatform } from './fake-platform.js';
+import { answered, throwingPeer } from './memory-client.js';
 
 /** Poll until the status leaves the connecting stages. */
 function settleConnect(c: HTTPClient): Status {
   for (let i = 0; i < 10 && (c.getStatus() === Status.RESOLVING || c.getStatus() === Status.CONNECTING); i++) c.poll();
   return c.getStatus();
-}
-
-function answered(response: string) {
-  const c = new HTTPClient();
-  const [end, server] = createMemoryPipe();
-  c.setConnection(end);
-  expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
-  c.poll();
-  server.putPartialData(asciiEncode(response));
-  c.poll();
-  return c;
 }
 
 describe('getLastError()', () => {
@@ -108,15 +98,7 @@ describe('getLastError()', () => {
 
   it('CONNECTION_ERROR: a transport that throws', () => {
     const c = new HTTPClient();
-    c.setConnection({
-      getStatus: () => PeerStatus.CONNECTED,
-      getAvailableBytes: () => 0,
-      getPartialData: () => {
-        throw new Error('transport bug');
-      },
-      putPartialData: (d) => d.length,
-      disconnectFromHost: () => {},
-    });
+    c.setConnection(throwingPeer('transport bug'));
     expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
     expect(c.poll()).toBe(Err.ERR_CONNECTION_ERROR);
     expect(c.getLastError()).toBe('transport bug');

@@ -8,6 +8,7 @@ import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer
 import '../../engine-module/node.js';
 import { memoryPlatform } from './fake-platform.js';
 import { Driver, listen, scriptedServer, shut } from './loopback-server.js';
+import { throwingPeer } from './memory-client.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -202,16 +203,7 @@ describe('caller mistakes', () => {
 
   it('poll() never throws: a transport that throws becomes CONNECTION_ERROR', () => {
     const c = new HTTPClient();
-    const broken: StreamPeer = {
-      getStatus: () => PeerStatus.CONNECTED,
-      getAvailableBytes: () => 0,
-      getPartialData: () => {
-        throw new Error('transport bug');
-      },
-      putPartialData: (d) => d.length,
-      disconnectFromHost: () => {},
-    };
-    c.setConnection(broken);
+    c.setConnection(throwingPeer('transport bug'));
     expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
     expect(c.poll()).toBe(Err.ERR_CONNECTION_ERROR);
     expect(c.getStatus()).toBe(Status.CONNECTION_ERROR);

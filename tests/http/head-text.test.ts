@@ -2,24 +2,10 @@
 // and writes heads), framing fields matched without regard to case, and what is validated only when it is used.
 import { describe, expect, it } from 'vitest';
 import { asciiEncode, concatBytes, latin1Decode, utf8Encode } from '../../engine-module/bytes/bytes.js';
-import { HTTPClient } from '../../engine-module/http/client.js';
 import { Err, Method, Status, TICKHTTP_VERSION } from '../../engine-module/http/constants.js';
 import { planResponse } from '../../engine-module/http/framing.js';
 import { writeRequest } from '../../engine-module/http/request-writer.js';
-import { createMemoryPipe } from '../../engine-module/net/memory-pipe.js';
-
-/** The client after a GET answered by `head` (raw bytes), and the request bytes it sent. */
-function answered(head: Uint8Array) {
-  const c = new HTTPClient();
-  const [end, server] = createMemoryPipe();
-  c.setConnection(end);
-  expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
-  c.poll();
-  server.getPartialData(server.getAvailableBytes());
-  server.putPartialData(head);
-  c.poll();
-  return c;
-}
+import { answered } from './memory-client.js';
 
 const bytes = (...parts: Array<string | number[]>) =>
   concatBytes(...parts.map((p) => (typeof p === 'string' ? asciiEncode(p) : Uint8Array.from(p))));

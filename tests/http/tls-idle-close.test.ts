@@ -89,7 +89,18 @@ function overTls(aware = true) {
     for (let piece = c.readResponseBodyChunk(); piece.length > 0; piece = c.readResponseBodyChunk()) body += latin1Decode(piece);
     return body;
   };
-  return { c, server, tls, ask };
+  /** Sends a GET, answers it with `partial` and closes; returns the first read, made before a second meets the end. */
+  const cutShort = (partial: string) => {
+    expect(c.request(Method.GET, '/', [])).toBe(Err.OK);
+    c.poll();
+    server.putPartialData(asciiEncode(partial));
+    server.disconnectFromHost();
+    c.poll();
+    const first = latin1Decode(c.readResponseBodyChunk());
+    c.readResponseBodyChunk();
+    return first;
+  };
+  return { c, server, tls, ask, cutShort };
 }
 
 const KEPT = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello';
@@ -131,13 +142,7 @@ describe('TLS close without close_notify', () => {
 
   it('in the middle of a body: CONNECTION_ERROR, and the TLS reason stays readable once the peer is dropped', () => {
     const x = overTls();
-    expect(x.c.request(Method.GET, '/', [])).toBe(Err.OK);
-    x.c.poll();
-    x.server.putPartialData(asciiEncode('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello'));
-    x.server.disconnectFromHost();
-    x.c.poll();
-    expect(latin1Decode(x.c.readResponseBodyChunk())).toBe('hello');
-    x.c.readResponseBodyChunk();
+    expect(x.cutShort('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello')).toBe('hello');
     expect(x.c.getStatus()).toBe(Status.CONNECTION_ERROR);
     expect(x.c.getConnection()).toBeNull();
     expect(x.c.getTlsError()).toBe(NO_CLOSE_NOTIFY);
@@ -148,13 +153,7 @@ describe('TLS close without close_notify', () => {
 
   it('ending an until-close body: CONNECTION_ERROR (a truncation cannot be told apart)', () => {
     const x = overTls();
-    expect(x.c.request(Method.GET, '/', [])).toBe(Err.OK);
-    x.c.poll();
-    x.server.putPartialData(asciiEncode('HTTP/1.1 200 OK\r\n\r\nall of it?'));
-    x.server.disconnectFromHost();
-    x.c.poll();
-    expect(latin1Decode(x.c.readResponseBodyChunk())).toBe('all of it?');
-    x.c.readResponseBodyChunk();
+    expect(x.cutShort('HTTP/1.1 200 OK\r\n\r\nall of it?')).toBe('all of it?');
     expect(x.c.getStatus()).toBe(Status.CONNECTION_ERROR);
   });
 
