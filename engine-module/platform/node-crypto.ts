@@ -26,17 +26,10 @@ import type {
   SignatureAlgorithm,
 } from '../tls/crypto/provider.js';
 import { isAllZero, isWellFormedPublic, privateKeyFromRandom } from '../tls/crypto/groups.js';
-import { HASH_LENGTH } from '../tls/crypto/hash-lengths.js';
-import { rsaKeyProblem } from '../tls/crypto/rsa.js';
+import { AEAD_KEY_LENGTH, NONCE_LENGTH, TAG_LENGTH } from '../tls/crypto/aead-sizes.js';
+import { pssSaltLength, rsaKeyProblem } from '../tls/crypto/rsa.js';
 import { concatBytes, fromHex } from '../bytes/bytes.js';
 
-const AEAD_KEY_LENGTH: Readonly<Record<AeadName, number>> = {
-  'aes-128-gcm': 16,
-  'aes-256-gcm': 32,
-  'chacha20-poly1305': 32,
-};
-const NONCE_LENGTH = 12;
-const TAG_LENGTH = 16;
 
 const NIST_CURVE_NAME = { secp256r1: 'prime256v1', secp384r1: 'secp384r1' } as const;
 const EC_POINT_LENGTH = { 'P-256': 65, 'P-384': 97 } as const;
@@ -205,11 +198,7 @@ function verify(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signa
         return nodeVerify(
           alg.hash,
           data,
-          {
-            key: object,
-            padding: constants.RSA_PKCS1_PSS_PADDING,
-            saltLength: alg.saltLength ?? HASH_LENGTH[alg.hash],
-          },
+          { key: object, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSaltLength(alg) },
           signature,
         );
       case 'ed25519':

@@ -18,20 +18,10 @@ import type {
   SignatureAlgorithm,
 } from './provider.js';
 import { isAllZero, isWellFormedPublic, privateKeyFromRandom } from './groups.js';
-import { HASH_LENGTH } from './hash-lengths.js';
-import { rsaVerifyPkcs1v15, rsaVerifyPss } from './rsa.js';
+import { AEAD_KEY_LENGTH, NONCE_LENGTH, TAG_LENGTH } from './aead-sizes.js';
+import { pssSaltLength, rsaVerifyPkcs1v15, rsaVerifyPss } from './rsa.js';
 
 const HASHES = { sha256, sha384, sha512 } as const;
-
-const AEAD_KEY_LENGTH: Readonly<Record<AeadName, number>> = {
-  'aes-128-gcm': 16,
-  'aes-256-gcm': 32,
-  'chacha20-poly1305': 32,
-};
-
-/** TLS nonces are always 12 bytes (RFC 8446 §5.3, RFC 5288, RFC 7905); anything else is refused. */
-const NONCE_LENGTH = 12;
-const TAG_LENGTH = 16;
 
 const NIST = { secp256r1: p256, secp384r1: p384 } as const;
 const EC_CURVE = { 'P-256': p256, 'P-384': p384 } as const;
@@ -108,13 +98,7 @@ function verify(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signa
         return rsaVerifyPkcs1v15(key, alg.hash, hash(alg.hash, data), signature);
       case 'rsa-pss':
         if (key.kind !== 'rsa') return false;
-        return rsaVerifyPss(
-          key,
-          (d) => hash(alg.hash, d),
-          hash(alg.hash, data),
-          signature,
-          alg.saltLength ?? HASH_LENGTH[alg.hash],
-        );
+        return rsaVerifyPss(key, (d) => hash(alg.hash, d), hash(alg.hash, data), signature, pssSaltLength(alg));
       case 'ed25519':
         if (key.kind !== 'ed25519') return false;
         return ed25519.verify(signature, data, key.key, { zip215: false });

@@ -4,7 +4,8 @@
 
 import { bigIntToBytes, bytesToBigInt } from './bigint-bytes.js';
 import { bytesEqual, concatBytes, fromHex } from '../../bytes/bytes.js';
-import type { HashName } from './provider.js';
+import { HASH_LENGTH } from './hash-lengths.js';
+import type { HashName, SignatureAlgorithm } from './provider.js';
 
 /** The public numbers of an RSA key, big-endian (leading zero bytes allowed). */
 export interface RsaPublicNumbers {
@@ -93,6 +94,11 @@ export function rsaVerifyPss(
   const salt = db.subarray(dbLen - saltLength);
   const mPrime = concatBytes(new Uint8Array(8), messageHash, salt);
   return bytesEqual(digest(mPrime), h);
+}
+
+/** The exact salt length a PSS signature must have: the algorithm's own, else the hash length (RFC 8446 §4.2.3). */
+export function pssSaltLength(alg: Extract<SignatureAlgorithm, { kind: 'rsa-pss' }>): number {
+  return alg.saltLength ?? HASH_LENGTH[alg.hash];
 }
 
 /**
