@@ -60,7 +60,7 @@ export function onClientRemoved(s: HttpState, eid: number): void {
  * One step of an attached client: on the first step of the tick poll it once and mirror its state; then read one
  * body chunk when the system collects bodies. Returns true when more body may be buffered.
  */
-export function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget: TickBudget, first: boolean): boolean {
+function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget: TickBudget, first: boolean): boolean {
   const { client } = rec;
   const { Client } = s.world;
   if (first) {

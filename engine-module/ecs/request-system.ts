@@ -78,7 +78,7 @@ export function runningRequests(s: HttpState): readonly RequestRecord[] {
 }
 
 /** One step of a request (see stepRequest); an exception from a host or custom API ends it as an outcome. */
-export function stepRequestRecord(s: HttpState, rec: RequestRecord, budget: TickBudget, first: boolean): boolean {
+function stepRequestRecord(s: HttpState, rec: RequestRecord, budget: TickBudget, first: boolean): boolean {
   try {
     return stepRequest(s.world.requester, rec.job, s.world.now, budget, first);
   } catch (e) {

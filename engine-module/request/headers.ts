@@ -12,13 +12,13 @@ export function headerLines(input: HeaderInput | undefined): string[] {
 }
 
 /** The lower-case name of a "Name: value" line. */
-export function headerName(line: string): string {
+function headerName(line: string): string {
   const colon = line.indexOf(':');
   return (colon >= 0 ? line.slice(0, colon) : line).trim().toLowerCase();
 }
 
 /** The value of a "Name: value" line, trimmed. */
-export function headerValue(line: string): string {
+function headerValue(line: string): string {
   const colon = line.indexOf(':');
   return colon >= 0 ? line.slice(colon + 1).trim() : '';
 }

@@ -5,7 +5,7 @@ import type { FileAccess } from '../platform/platform.js';
 import { findHeader } from './headers.js';
 
 /** The file holding the validator of a partial download. */
-export function validatorPath(path: string): string {
+function validatorPath(path: string): string {
   return `${path}.validator`;
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { addEntity, hasComponent } from 'bitecs';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
@@ -15,12 +16,8 @@ afterEach(async () => {
 const text = Buffer.from(pattern(50_000).map((b) => 97 + (b % 4))); // compressible
 const zeros = Buffer.alloc(1_000_000);
 
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return getResponse(tw.world, eid)!;
-}
+/** The response of a request run to its end. */
+const run = async (spec: RequestSpec) => (await tw.run(spec)).r;
 
 describe('content decoding and body limits', () => {
   let acceptEncoding: string | undefined;

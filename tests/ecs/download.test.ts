@@ -2,8 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addEntity, hasComponent } from 'bitecs';
-import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { createFileCache } from '../../engine-module/request/cache.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
@@ -22,13 +20,6 @@ afterEach(async () => {
 
 const asset = Buffer.from(pattern(700_000, 7));
 const ETAG = '"asset-v1"';
-
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return { eid, r: getResponse(tw.world, eid)! };
-}
 
 interface Seen {
   range?: string;
@@ -70,7 +61,7 @@ describe('downloads to a file', () => {
     await assetServer({ ranges: true });
     tw = testWorld();
     const path = join(dir, 'asset.bin');
-    const { eid, r } = await run({ url: server.url('/asset'), download: path });
+    const { eid, r } = await tw.run({ url: server.url('/asset'), download: path });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 200, body: null, path });
     expect(readFileSync(path).equals(asset)).toBe(true);
     expect(tw.http.Progress.received[eid]).toBe(asset.length);
@@ -80,12 +71,12 @@ describe('downloads to a file', () => {
     const seen = await assetServer({ ranges: true, cutAfter: 300_000 });
     tw = testWorld();
     const path = join(dir, 'asset.bin');
-    const first = await run({ url: server.url('/asset'), download: { path, resume: true } });
+    const first = await tw.run({ url: server.url('/asset'), download: { path, resume: true } });
     expect(first.r.result).toBe(Result.CONNECTION_ERROR);
     expect(readFileSync(path).length).toBe(300_000);
     expect(readFileSync(`${path}.validator`, 'utf8')).toBe(ETAG);
 
-    const { eid, r } = await run({ url: server.url('/asset'), download: { path, resume: true } });
+    const { eid, r } = await tw.run({ url: server.url('/asset'), download: { path, resume: true } });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 206, path });
     expect(seen[1]).toEqual({ range: 'bytes=300000-', ifRange: ETAG, ifNoneMatch: undefined });
     expect(readFileSync(path).equals(asset)).toBe(true);
@@ -97,7 +88,7 @@ describe('downloads to a file', () => {
     const seen = await assetServer({ ranges: true, cutAfter: 200_000 });
     tw = testWorld();
     const path = join(dir, 'asset.bin');
-    const { r } = await run({ url: server.url('/asset'), download: { path, resume: true }, retry: { retries: 1, baseDelayMs: 10 } });
+    const { r } = await tw.run({ url: server.url('/asset'), download: { path, resume: true }, retry: { retries: 1, baseDelayMs: 10 } });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 206, retries: 1 });
     expect(seen.map((s) => s.range)).toEqual([undefined, 'bytes=200000-']);
     expect(readFileSync(path).equals(asset)).toBe(true);
@@ -109,7 +100,7 @@ describe('downloads to a file', () => {
     const path = join(dir, 'asset.bin');
     writeFileSync(path, Buffer.alloc(123_456, 0xee));
     writeFileSync(`${path}.validator`, ETAG);
-    const { r } = await run({ url: server.url('/asset'), download: { path, resume: true } });
+    const { r } = await tw.run({ url: server.url('/asset'), download: { path, resume: true } });
     expect(seen[0].range).toBe('bytes=123456-');
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 200 });
     expect(readFileSync(path).equals(asset)).toBe(true);
@@ -121,10 +112,10 @@ describe('downloads to a file', () => {
     const path = join(dir, 'asset.bin');
     writeFileSync(path, Buffer.alloc(10));
     writeFileSync(`${path}.validator`, ETAG);
-    await run({ url: server.url('/asset'), download: path });
+    await tw.run({ url: server.url('/asset'), download: path });
     expect(seen[0].range).toBeUndefined();
     expect(readFileSync(path).equals(asset)).toBe(true);
-    const bad = await run({ url: server.url('/asset'), download: join(dir, 'no', 'such', 'dir.bin') });
+    const bad = await tw.run({ url: server.url('/asset'), download: join(dir, 'no', 'such', 'dir.bin') });
     expect(bad.r.result).toBe(Result.DOWNLOAD_FILE_CANT_OPEN);
   });
 });
@@ -133,9 +124,9 @@ describe('revalidation cache', () => {
   it('answers a 304 from the memory cache and reports it as from-cache', async () => {
     const seen = await assetServer({ ranges: true });
     tw = testWorld();
-    const first = await run({ url: server.url('/asset'), cache: true });
+    const first = await tw.run({ url: server.url('/asset'), cache: true });
     expect(first.r).toMatchObject({ result: Result.SUCCESS, code: 200, fromCache: false });
-    const again = await run({ url: server.url('/asset'), cache: true });
+    const again = await tw.run({ url: server.url('/asset'), cache: true });
     expect(seen[1].ifNoneMatch).toBe(ETAG);
     expect(again.r).toMatchObject({ result: Result.SUCCESS, code: 200, fromCache: true });
     expect(tw.http.Outcome.fromCache[again.eid]).toBe(1);
@@ -148,11 +139,11 @@ describe('revalidation cache', () => {
     const cacheDir = join(dir, 'cache');
     mkdirSync(cacheDir);
     tw = testWorld({ cache: createFileCache(platform.files!, cacheDir) });
-    await run({ url: server.url('/asset'), cache: true });
+    await tw.run({ url: server.url('/asset'), cache: true });
     tw.destroy();
     tw = testWorld({ cache: createFileCache(platform.files!, cacheDir) });
     const path = join(dir, 'copy.bin');
-    const { r } = await run({ url: server.url('/asset'), cache: true, download: path });
+    const { r } = await tw.run({ url: server.url('/asset'), cache: true, download: path });
     expect(r).toMatchObject({ result: Result.SUCCESS, fromCache: true, path, body: null });
     expect(readFileSync(path).equals(asset)).toBe(true);
   });

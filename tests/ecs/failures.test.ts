@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addEntity, hasComponent } from 'bitecs';
-import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import type { TlsWrapper } from '../../engine-module/http/client-options.js';
 import type { Platform } from '../../engine-module/platform/platform.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result } from '../../engine-module/request/result.js';
 import { platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
@@ -14,12 +13,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return getResponse(tw.world, eid)!;
-}
+/** The response of a request run to its end. */
+const run = async (spec: RequestSpec) => (await tw.run(spec)).r;
 
 describe('failures become outcomes', () => {
   it('https to a plain HTTP server is RESULT_SSL_HANDSHAKE_ERROR with a reason, and frees the connection', async () => {

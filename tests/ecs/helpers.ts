@@ -1,10 +1,13 @@
 // Frame-stepped test harness: real Node http servers on loopback, a world stepped tick by tick on a test clock.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createWorld, type World } from 'bitecs';
+import { addEntity, createWorld, hasComponent, type World } from 'bitecs';
+import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { createHttpSystem, destroyHttpSystem, updateHttp, type HttpSystemOptions } from '../../engine-module/ecs/http-system.js';
 import type { HttpWorld } from '../../engine-module/ecs/http-state.js';
+import type { RequestOutcome } from '../../engine-module/request/http-request.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 
 export const platform = createNodePlatform();
 
@@ -54,6 +57,8 @@ export interface TestWorld {
   tick(): Promise<void>;
   /** Tick until `done()` holds (or fail after `max` ticks); returns the number of ticks taken. */
   until(done: () => boolean, max?: number): Promise<number>;
+  /** Attach a request to a new entity and tick until it is done: the entity and its response. */
+  run(spec: RequestSpec): Promise<{ eid: number; r: RequestOutcome }>;
   destroy(): void;
 }
 
@@ -78,6 +83,12 @@ export function testWorld(options: HttpSystemOptions = {}, tickMs = 16): TestWor
         if (n % 50 === 0) await new Promise((r) => setTimeout(r, 1));
       }
       throw new Error(`condition not reached in ${max} ticks`);
+    },
+    async run(spec) {
+      const eid = addEntity(world);
+      addRequest(world, eid, spec);
+      await tw.until(() => hasComponent(world, eid, http.Done));
+      return { eid, r: getResponse(world, eid)! };
     },
     destroy: () => destroyHttpSystem(world),
   };

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addEntity, hasComponent } from 'bitecs';
-import { addRequest, getResponse, responseText } from '../../engine-module/ecs/request-system.js';
+import { responseText } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
 import { startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
@@ -35,13 +34,6 @@ async function recordingServer(route: (req: Seen, res: import('node:http').Serve
   return { server, seen };
 }
 
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return { eid, r: getResponse(tw.world, eid)! };
-}
-
 describe('redirects', () => {
   it('follows a relative chain, turning POST into GET on 303 and keeping it on 307', async () => {
     const { server, seen } = await recordingServer((req, res) => {
@@ -51,14 +43,14 @@ describe('redirects', () => {
       else res.end(`kept ${req.method} ${req.body}`);
     });
     tw = testWorld();
-    const { eid, r } = await run({ url: server.url('/a/start'), method: 'POST', body: 'score=1' });
+    const { eid, r } = await tw.run({ url: server.url('/a/start'), method: 'POST', body: 'score=1' });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 200, redirects: 1 });
     expect(responseText(tw.world, eid)).toBe('final');
     expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([
       ['POST', '/a/start', 'score=1'],
       ['GET', '/a/next?x=1', ''],
     ]);
-    const kept = await run({ url: server.url('/keep'), method: 'POST', body: 'b' });
+    const kept = await tw.run({ url: server.url('/keep'), method: 'POST', body: 'b' });
     expect(responseText(tw.world, kept.eid)).toBe('kept POST b');
     expect(server.accepted).toBe(1); // redirect bodies drained, connection kept
   });
@@ -71,7 +63,7 @@ describe('redirects', () => {
       else res.end();
     });
     tw = testWorld();
-    const { r } = await run({
+    const { r } = await tw.run({
       url: server.url('/moved'),
       method: 'POST',
       body: 'x',
@@ -90,17 +82,17 @@ describe('redirects', () => {
       res.writeHead(302, { Location: req.url === '/ping' ? '/pong' : '/ping' }).end();
     });
     tw = testWorld();
-    const { r } = await run({ url: server.url('/ping'), maxRedirects: 5 });
+    const { r } = await tw.run({ url: server.url('/ping'), maxRedirects: 5 });
     expect(r).toMatchObject({ result: Result.REDIRECT_LIMIT_REACHED, code: 302, redirects: 5 });
     expect(seen).toHaveLength(6);
-    const none = await run({ url: server.url('/ping'), maxRedirects: 0 });
+    const none = await tw.run({ url: server.url('/ping'), maxRedirects: 0 });
     expect(none.r).toMatchObject({ result: Result.REDIRECT_LIMIT_REACHED, redirects: 0 });
   });
 
   it('a redirect without Location is the final response', async () => {
     const { server } = await recordingServer((_req, res) => res.writeHead(302).end('no location'));
     tw = testWorld();
-    const { eid, r } = await run({ url: server.url('/') });
+    const { eid, r } = await tw.run({ url: server.url('/') });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 302 });
     expect(responseText(tw.world, eid)).toBe('no location');
   });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addEntity, hasComponent } from 'bitecs';
-import { addRequest, getResponse, responseText } from '../../engine-module/ecs/request-system.js';
+import { responseText } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
 import { startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
@@ -11,13 +10,6 @@ afterEach(async () => {
   await server?.close();
 });
 
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return { eid, r: getResponse(tw.world, eid)! };
-}
-
 describe('retries', () => {
   it('retries a 503 after its Retry-After, then succeeds', async () => {
     const arrivals: number[] = [];
@@ -27,7 +19,7 @@ describe('retries', () => {
       else res.end('ready');
     });
     tw = testWorld();
-    const { eid, r } = await run({ url: server.url('/'), retry: { retries: 2 } });
+    const { eid, r } = await tw.run({ url: server.url('/'), retry: { retries: 2 } });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 200, retries: 1 });
     expect(responseText(tw.world, eid)).toBe('ready');
     expect(arrivals).toHaveLength(2);
@@ -41,7 +33,7 @@ describe('retries', () => {
       else res.end('third time');
     });
     tw = testWorld();
-    const { r } = await run({ url: server.url('/'), retry: { retries: 3, baseDelayMs: 100 } });
+    const { r } = await tw.run({ url: server.url('/'), retry: { retries: 3, baseDelayMs: 100 } });
     expect(r).toMatchObject({ result: Result.SUCCESS, retries: 2 });
   });
 
@@ -49,7 +41,7 @@ describe('retries', () => {
     let n = 0;
     server = await startServer((_req, res) => (n++, res.writeHead(429).end()));
     tw = testWorld();
-    const { r } = await run({ url: server.url('/'), retry: { retries: 2, baseDelayMs: 10 } });
+    const { r } = await tw.run({ url: server.url('/'), retry: { retries: 2, baseDelayMs: 10 } });
     expect(r).toMatchObject({ result: Result.SUCCESS, code: 429, retries: 2 });
     expect(n).toBe(3);
   });
@@ -58,9 +50,9 @@ describe('retries', () => {
     let n = 0;
     server = await startServer((_req, res) => (n++, res.writeHead(503, { 'Retry-After': '120' }).end()));
     tw = testWorld();
-    expect((await run({ url: server.url('/') })).r).toMatchObject({ code: 503, retries: 0 });
-    expect((await run({ url: server.url('/'), method: 'POST', retry: { retries: 3 } })).r).toMatchObject({ code: 503, retries: 0 });
-    expect((await run({ url: server.url('/'), retry: { retries: 3 } })).r).toMatchObject({ code: 503, retries: 0 });
+    expect((await tw.run({ url: server.url('/') })).r).toMatchObject({ code: 503, retries: 0 });
+    expect((await tw.run({ url: server.url('/'), method: 'POST', retry: { retries: 3 } })).r).toMatchObject({ code: 503, retries: 0 });
+    expect((await tw.run({ url: server.url('/'), retry: { retries: 3 } })).r).toMatchObject({ code: 503, retries: 0 });
     expect(n).toBe(3);
   });
 });

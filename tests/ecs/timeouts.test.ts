@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addEntity, hasComponent } from 'bitecs';
-import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result, TimeoutKind } from '../../engine-module/request/result.js';
 import type { Platform } from '../../engine-module/platform/platform.js';
 import { platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
@@ -13,12 +12,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function run(spec: Parameters<typeof addRequest>[2]) {
-  const eid = addEntity(tw.world);
+/** Run a request, also measuring the tick-clock time it took. */
+async function run(spec: RequestSpec) {
   const start = tw.clock.now;
-  addRequest(tw.world, eid, spec);
-  await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
-  return { eid, r: getResponse(tw.world, eid)!, elapsed: tw.clock.now - start };
+  const done = await tw.run(spec);
+  return { ...done, elapsed: tw.clock.now - start };
 }
 
 describe('timeouts on the tick clock', () => {
