@@ -4,21 +4,16 @@ import { nodeHttpClient } from '../peers/node-http.mjs';
 import { compareThroughput } from '../measure.mjs';
 import { ratio } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
-import { tryLoad } from './tickhttp.mjs';
+import { polledPair, tryLoad } from './tickhttp.mjs';
 
 export async function run(ctx) {
   const { settings, ports, results } = ctx;
   const polled = await tryLoad(ctx, 'polled');
   const clients = [undiciClient(`http://127.0.0.1:${ports.http}`), nodeHttpClient(ports.http)];
-  if (polled) {
-    // The headline figure reads with Godot's default chunk size (64 KiB); the large-chunk figure is shown beside it.
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536 }));
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk, name: 'tickhttp polled 4m' }));
-  }
+  if (polled) clients.push(...polledPair(polled, ports.http, settings.readChunk));
   try {
     const size = settings.bodyBytes;
-    const by = await compareThroughput(clients, `/chunked?size=${size}`, size, settings.runs,
-      `/chunked?size=${size >> 3}`);
+    const by = await compareThroughput(clients, '/chunked', size, settings.runs);
     putSummary(results, 'chunked_undici_mbps', by.get('undici'));
     putSummary(results, 'chunked_node_http_mbps', by.get('node http'));
     putSummary(results, 'chunked_mbps', by.get('tickhttp polled') ?? null);

@@ -14,7 +14,7 @@ async function pureAesGcm(ctx, polled) {
     tls: { rootPem: chains.rsa.root, provider: 'pure-aes128gcm' } });
   try {
     const size = settings.bodyBytes >> 2;
-    const by = await compareThroughput([client], `/body?size=${size}`, size, 3, `/body?size=${size >> 3}`);
+    const by = await compareThroughput([client], '/body', size, 3);
     putSummary(results, 'https_pure_aes128gcm_mbps', by.get(client.name));
   } finally {
     client.close();
@@ -34,7 +34,7 @@ export async function run(ctx) {
   }
   try {
     const size = settings.bodyBytes;
-    const by = await compareThroughput(clients, `/body?size=${size}`, size, settings.runs, `/body?size=${size >> 3}`);
+    const by = await compareThroughput(clients, '/body', size, settings.runs);
     putSummary(results, 'https_native_mbps', by.get('node https'));
     putSummary(results, 'https_node_mbps', by.get('tickhttp polled tls node') ?? null);
     putSummary(results, 'https_pure_mbps', by.get('tickhttp polled tls pure') ?? null);

@@ -5,22 +5,18 @@ import { nodeHttpClient } from '../peers/node-http.mjs';
 import { compareThroughput } from '../measure.mjs';
 import { ratio } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
-import { tryLoad } from './tickhttp.mjs';
+import { polledPair, tryLoad } from './tickhttp.mjs';
 
 export async function run(ctx) {
   const { settings, ports, results } = ctx;
   const polled = await tryLoad(ctx, 'polled');
   const ecs = await tryLoad(ctx, 'ecs');
   const clients = [undiciClient(`http://127.0.0.1:${ports.http}`), nodeHttpClient(ports.http)];
-  if (polled) {
-    // The headline figure reads with Godot's default chunk size (64 KiB); the large-chunk figure is shown beside it.
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: 65536 }));
-    clients.push(polled.polledClient({ port: ports.http, readChunkSize: settings.readChunk, name: 'tickhttp polled 4m' }));
-  }
+  if (polled) clients.push(...polledPair(polled, ports.http, settings.readChunk));
   if (ecs) clients.push(ecs.ecsClient({ port: ports.http }));
   try {
     const size = settings.bodyBytes;
-    const by = await compareThroughput(clients, `/body?size=${size}`, size, settings.runs, `/body?size=${size >> 3}`);
+    const by = await compareThroughput(clients, '/body', size, settings.runs);
     putSummary(results, 'undici_mbps', by.get('undici'));
     putSummary(results, 'node_http_mbps', by.get('node http'));
     putSummary(results, 'plain_mbps', by.get('tickhttp polled') ?? null);

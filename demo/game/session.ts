@@ -90,8 +90,8 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     return false;
   };
 
-  const startAssets = (text: string | null): boolean => {
-    const manifest = parseManifest(text ?? '');
+  const startAssets = (text: string): boolean => {
+    const manifest = parseManifest(text);
     if (!manifest.ok) return fail(manifest.reason);
     const total = manifest.value.reduce((sum, a) => sum + a.size, 0);
     config.log(`manifest: ${manifest.value.length} assets, ${formatBytes(total)}`);
@@ -163,13 +163,21 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     step = 'post';
   };
 
-  const receivePosted = (): boolean => {
-    const done = finished(replyEid);
+  /**
+   * Wait for the reply on `eid`: true while it runs; once it has ended, the flow fails unless it succeeded with
+   * `code`, and otherwise goes on with `next` and the reply's text.
+   */
+  const settled = (eid: number, what: string, code: number, next: (text: string) => boolean): boolean => {
+    const done = finished(eid);
     if (!done) return true;
-    if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== 201) {
-      return fail(describeFailure('POST /scores', done.outcome, done.text));
+    if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== code) {
+      return fail(describeFailure(what, done.outcome, done.text));
     }
-    const posted = parsePosted(done.text ?? '');
+    return next(done.text ?? '');
+  };
+
+  const receivePosted = (text: string): boolean => {
+    const posted = parsePosted(text);
     if (!posted.ok) return fail(posted.reason);
     scene.posted = posted.value;
     config.log(`score posted: player "${posted.value.player}", score ${posted.value.score}, rank ${posted.value.rank}, ` +
@@ -180,13 +188,8 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     return true;
   };
 
-  const receiveLeaderboard = (): boolean => {
-    const done = finished(replyEid);
-    if (!done) return true;
-    if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== 200) {
-      return fail(describeFailure('GET /leaderboard', done.outcome, done.text));
-    }
-    const board = parseLeaderboard(done.text ?? '');
+  const receiveLeaderboard = (text: string): boolean => {
+    const board = parseLeaderboard(text);
     if (!board.ok) return fail(board.reason);
     const mine = board.value.find((e) => e.id === scene.posted!.id);
     if (!mine) return fail(`the posted score (id ${scene.posted!.id}) is missing from the leaderboard`);
@@ -211,19 +214,13 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
           manifestEid = request({ url: `${config.baseUrl}/manifest` });
           break;
         }
-        const done = finished(manifestEid);
-        if (!done) break;
-        if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== 200) {
-          more = fail(describeFailure('GET /manifest', done.outcome, done.text));
-        } else {
-          more = startAssets(done.text);
-        }
+        more = settled(manifestEid, 'GET /manifest', 200, startAssets);
         break;
       }
       case 'assets': more = advanceAssets(tick); break;
       case 'game': playGame(); break;
-      case 'post': more = receivePosted(); break;
-      case 'leaderboard': more = receiveLeaderboard(); break;
+      case 'post': more = settled(replyEid, 'POST /scores', 201, receivePosted); break;
+      case 'leaderboard': more = settled(replyEid, 'GET /leaderboard', 200, receiveLeaderboard); break;
       case 'finished': more = false;
     }
     let running = 0;

@@ -81,9 +81,9 @@ export class HostStreamPeer implements StreamPeer {
     if (this.handle >= 0) this.guard(() => this.bridge.tcpClose(this.handle), undefined);
   }
 
-  /** True while the host may still hand out bytes for this handle. */
+  /** True while the host may still hand out bytes for this handle (a handle that never started is broken). */
   private readable(): boolean {
-    return !this.closed && !this.broken && this.handle >= 0;
+    return !this.closed && !this.broken;
   }
 
   /** Pull up to `want` bytes from the host into the pending queue. */
