@@ -1,4 +1,4 @@
-// Seed inputs: every raw response of the shared corpora, and well-formed responses generated from a seed.
+// Seed inputs: every raw response of the corpora in tests/fixtures, and well-formed responses generated from a seed.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +13,9 @@ export interface Seed {
   bytes: Uint8Array;
 }
 
-/** The corpora directory beside the checkout (../shared/corpora from the repository root). */
+/** The response corpora kept in the repository. */
 export function corporaDir(repoRoot: string): string {
-  return path.resolve(repoRoot, '../shared/corpora');
+  return path.resolve(repoRoot, 'tests/fixtures/corpora');
 }
 
 /** Every case of the response corpora that carries raw bytes. */

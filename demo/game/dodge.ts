@@ -7,7 +7,7 @@
  * and a game on the client never share entity data even when they run in one process.
  */
 import { addComponent, addEntity, createWorld, query, removeEntity, type World } from 'bitecs';
-import { createRandom, type Random } from '../shared/random.js';
+import { createRandom, type Random } from '../common/random.js';
 
 export const FIELD_WIDTH = 30;
 export const FIELD_HEIGHT = 14;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { createRandom, fillSeeded } from '../shared/random.js';
+import { createRandom, fillSeeded } from '../common/random.js';
 
 /** What an asset is for (shown on the loading screen). */
 export type AssetKind = 'texture' | 'font' | 'level' | 'dialogue' | 'audio';

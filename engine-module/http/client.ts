@@ -51,7 +51,7 @@ interface Dial {
 /**
  * Godot's HTTPClient: a poll-driven HTTP/1.1 client. Nothing blocks and nothing throws: `connectToHost()` and
  * `request()` only validate and queue, every `poll()` advances the connection one step, and failures show up as a
- * status. Responses are parsed per RFC 9112 with the policy of DESIGN.md (1xx skipped, truncation is an error, ...).
+ * status. Responses are parsed per RFC 9112 with the policy of docs/DESIGN.md (1xx skipped, truncation is an error, ...).
  *
  * Typical frame loop: `poll()` until the status leaves RESOLVING/CONNECTING; `request()`; `poll()` while REQUESTING;
  * then while the status is BODY, `readResponseBodyChunk()` (an empty chunk means "nothing yet, try next frame").

@@ -1,4 +1,4 @@
-// Loading Wycheproof files from ../shared/vectors/wycheproof and keeping score, so a group that is skipped or a
+// Loading Wycheproof files from tests/fixtures/wycheproof and keeping score, so a group that is skipped or a
 // file that shrinks cannot pass unnoticed: every test asserts how many vectors it checked and skipped.
 
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fromHex } from '../../engine-module/bytes/bytes.js';
 import type { HashName } from '../../engine-module/tls/crypto/provider.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const VECTORS_DIR = path.resolve(repoRoot, '../shared/vectors/wycheproof');
+const VECTORS_DIR = path.resolve(repoRoot, 'tests/fixtures/wycheproof');
 
 export type Result = 'valid' | 'invalid' | 'acceptable';
 

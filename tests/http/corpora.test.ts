@@ -1,4 +1,4 @@
-// Replays the shared response corpora (../shared/corpora) through HTTPClient: each case whole, split at every byte,
+// Replays the response corpora (tests/fixtures/corpora) through HTTPClient: each case whole, split at every byte,
 // byte by byte, and after a good keep-alive response on the same connection. A case either behaves as its source
 // expects, or OVERRIDES names the DESIGN.md policy row (or design note) that decides otherwise, with our outcome.
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { Method, Status } from '../../engine-module/http/constants.js';
 import { replay, splitVariants, type ReplayedResponse, type ReplayOptions, type ReplayOutcome } from './replay.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpora = path.resolve(repoRoot, '../shared/corpora');
+const corpora = path.resolve(repoRoot, 'tests/fixtures/corpora');
 const load = (file: string) => JSON.parse(readFileSync(path.join(corpora, file), 'utf8'));
 const fromBase64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 

@@ -11,7 +11,7 @@ import { verifyHeaders } from '../../engine-module/http/request-writer.js';
 import { memoryPlatform, passThroughTls } from './fake-platform.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const load = (file: string) => JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/corpora', file), 'utf8'));
+const load = (file: string) => JSON.parse(readFileSync(path.resolve(repoRoot, 'tests/fixtures/corpora', file), 'utf8'));
 
 interface Sent {
   err: Err;

@@ -1,4 +1,4 @@
-// Access to the RFC 8448 traces in ../shared/vectors/rfc8448/rfc8448.json by section, actor, action and label.
+// Access to the RFC 8448 traces in tests/fixtures/rfc8448/rfc8448.json by section, actor, action and label.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../../engine-module/bytes/bytes.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const json = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/vectors/rfc8448/rfc8448.json'), 'utf8'));
+const json = JSON.parse(readFileSync(path.resolve(repoRoot, 'tests/fixtures/rfc8448/rfc8448.json'), 'utf8'));
 
 interface Step {
   actor: string;
