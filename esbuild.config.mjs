@@ -1,29 +1,46 @@
-// Builds dist/: the Node entry (Node platform preselected), the embedded entry (platform neutral, ESM and IIFE with
-// the global `tickhttp`), and the demo. `node esbuild.config.mjs` builds everything.
+// Builds the library into dist/ (what the package ships, emptied first so nothing stale ships) and the demo and the
+// size-measured minified bundle into build/ (never shipped).
+// `node esbuild.config.mjs` builds everything; the declarations come from `tsc -p tsconfig.build.json`.
+//
+// Each entry is built as ESM and as CommonJS (the package's `require` condition, so `require('tickhttp')` works on
+// Node 20). No source maps ship: they would point at sources the package does not contain.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
-const common = { bundle: true, sourcemap: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
+const library = { bundle: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
 
 // The embedded bundle takes nothing from its host but ES2020 + BigInt. Dependencies feature-test a few Web globals
 // at load time: @noble/curves probes crypto.getRandomValues (for optional scalar blinding), fflate builds a
 // TextDecoder. Defining them away makes the bundle behave the same on every host, whether or not that host happens
 // to offer them; all randomness comes from the platform's randomBytes, all text coding from engine-module/bytes.
-const embedded = { ...common, platform: 'neutral', mainFields: ['module', 'main'],
+const embedded = { ...library, platform: 'neutral', mainFields: ['module', 'main'],
   define: { 'globalThis.crypto': 'undefined', TextDecoder: 'undefined', TextEncoder: 'undefined' } };
 
-const builds = [
-  { ...common, entryPoints: ['engine-module/node.ts'], outfile: 'dist/node.js', platform: 'node', format: 'esm',
-    packages: 'external' },
-  { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.js', format: 'esm' },
-  { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.iife.js', format: 'iife',
-    globalName: 'tickhttp' },
-  { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.min.js', format: 'esm',
-    minify: true, sourcemap: false },
-];
-if (existsSync('demo/main.ts')) {
-  builds.push({ ...common, entryPoints: ['demo/main.ts'], outfile: 'dist/demo.js', platform: 'node', format: 'esm',
-    packages: 'external' });
+// Node resolves the dependencies (bitecs among them, a peer) from the consumer's node_modules.
+const node = { ...library, platform: 'node', packages: 'external' };
+
+/** The ESM and CommonJS builds of one entry: dist/<name>.js and dist/<name>.cjs. */
+function esmAndCjs(options, name) {
+  const entryPoints = [`engine-module/${name}.ts`];
+  return [
+    { ...options, entryPoints, outfile: `dist/${name}.js`, format: 'esm' },
+    { ...options, entryPoints, outfile: `dist/${name}.cjs`, format: 'cjs' },
+  ];
 }
 
+const builds = [
+  ...esmAndCjs(node, 'node'),
+  ...esmAndCjs(embedded, 'embedded'),
+  // For script hosts without a module loader: defines the global `tickhttp`.
+  { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.iife.js', format: 'iife',
+    globalName: 'tickhttp' },
+  // What `npm run bench` weighs as the embedded bundle's size.
+  { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'build/embedded.min.js', format: 'esm',
+    minify: true },
+];
+if (existsSync('demo/main.ts')) {
+  builds.push({ ...node, entryPoints: ['demo/main.ts'], outfile: 'build/demo.js', format: 'esm', sourcemap: true });
+}
+
+rmSync('dist', { recursive: true, force: true });
 await Promise.all(builds.map((b) => build(b)));

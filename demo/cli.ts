@@ -19,7 +19,7 @@ export interface DemoOptions {
 
 export type ParsedOptions = { ok: true; options: DemoOptions } | { ok: false; error: string };
 
-export const USAGE = `Usage: npm run demo -- [options]      (or: node dist/demo.js [options])
+export const USAGE = `Usage: npm run demo -- [options]      (or: node build/demo.js [options])
 
 Starts a small game backend on 127.0.0.1 (HTTPS, with a CA made for this run), downloads the game's assets
 through tickhttp inside a 60 Hz bitecs game loop, checks every asset's SHA-256, plays a short seeded game,

@@ -4,6 +4,7 @@ import { shareTick, startBudget, type BudgetOptions } from '../request/budget.js
 import { cancelRequest } from '../request/http-request.js';
 import { closeIdle, grant, sweepIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
+import { assertBitecsWorld } from './bitecs-world.js';
 import { onClientRemoved } from './client-system.js';
 import { createComponents } from './components.js';
 import type { HttpEvent } from './events.js';
@@ -12,7 +13,7 @@ import { onRequestRemoved, publish, runningRequests } from './request-system.js'
 
 /** Options of a world's HTTP systems. */
 export interface HttpSystemOptions extends RequesterOptions {
-  /** Work per tick for all clients and requests together (default: read whatever has arrived; see budget.ts). */
+  /** Work per tick for all clients and requests together (default: read whatever has arrived). */
   budget?: BudgetOptions;
   /** The tick clock in milliseconds, read once per tick; timeouts, backoff and idle times use it (default platform.now). */
   clock?: () => number;
@@ -22,9 +23,11 @@ export interface HttpSystemOptions extends RequesterOptions {
 
 /**
  * Set up HTTP for a world: its components, connection pool and observers. Call once per world; read the returned
- * components (also available with getHttp(world)) to query entities.
+ * components (also available with getHttp(world)) to query entities. Throws when `world` was not made by
+ * bitecs 0.4.
  */
 export function createHttpSystem(world: World, options: HttpSystemOptions = {}): HttpWorld {
+  assertBitecsWorld(world);
   const requester = createRequester(options);
   const platform = requester.platform;
   const clock = options.clock ?? (() => platform.now());
@@ -59,8 +62,8 @@ export function getHttp(world: World): HttpWorld {
 /**
  * One tick: clear last tick's events, read the clock, then give every attached client and running request one step
  * (poll, connect, send, one unit of body work: a chunk read or a slice decoded), then more units, round-robin, to
- * those with work ready while the tick's budget lasts (see budget.ts for the units and the worst case without a
- * budget). Outcomes land in Outcome/Done and events in this same tick. Never throws.
+ * those with work ready while the tick's budget lasts; without one, a request does at most
+ * {@link BudgetOptions.perRequestBytes} of work per tick. Outcomes land in Outcome/Done and events in this same tick. Never throws.
  */
 export function updateHttp(world: World): void {
   const s = stateOf(world);

@@ -31,7 +31,7 @@ export interface FileAccess {
 
 /**
  * Everything tickhttp needs from the runtime it runs in. The core never touches a runtime directly:
- * Node gets {@link ../platform/node.ts}, embedded hosts build one with {@link ../platform/host.ts}.
+ * Node gets `createNodePlatform()`, embedded hosts build one with `createHostPlatform(bridge)`.
  */
 export interface Platform {
   /** Start resolving a host name. Literal IPv4/IPv6 addresses may be returned as already done. */

@@ -1,4 +1,4 @@
-// The built demo (dist/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
+// The built demo (build/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
 // test starts, and against broken backends.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playDodge } from '../../demo/game/dodge.js';
 import { startDemoServer } from '../../demo/server/server.js';
 
-const DEMO = 'dist/demo.js';
+const DEMO = 'build/demo.js';
 
 interface Run {
   code: number | null;

@@ -35,7 +35,7 @@ export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
 
 /**
  * A GeneralName. dNSName and iPAddress carry their values; the subject's directoryName is compared only by form
- * (see name-constraints.ts); any other form keeps just its tag number so constraints on it can be refused.
+ * (see `checkNameConstraints`); any other form keeps just its tag number so constraints on it can be refused.
  */
 export type GeneralName =
   | { kind: 'dns'; name: string }
