@@ -18,6 +18,8 @@ const embedded = { ...library, platform: 'neutral', mainFields: ['module', 'main
 
 // Node resolves the dependencies (bitecs among them, a peer) from the consumer's node_modules.
 const node = { ...library, platform: 'node', packages: 'external' };
+// The browser entry leaves them to the page's bundler too, so the game's bitecs and the HTTP systems' are one copy.
+const web = { ...library, platform: 'browser', packages: 'external' };
 
 /** The ESM and CommonJS builds of one entry: dist/<name>.js and dist/<name>.cjs. */
 function esmAndCjs(options, name) {
@@ -31,6 +33,7 @@ function esmAndCjs(options, name) {
 const builds = [
   ...esmAndCjs(node, 'node'),
   ...esmAndCjs(embedded, 'embedded'),
+  { ...web, entryPoints: ['engine-module/web.ts'], outfile: 'dist/web.js', format: 'esm' },
   // For script hosts without a module loader: defines the global `tickhttp`.
   { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.iife.js', format: 'iife',
     globalName: 'tickhttp' },

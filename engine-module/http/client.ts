@@ -3,6 +3,7 @@ import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { tryGetPlatform, type PendingResolve, type Platform } from '../platform/platform.js';
 import { bodyReaderFor, type BodyReader } from './body-readers.js';
+import { CarriedSession, type CarriedResponse } from './carried-session.js';
 import type { HTTPClientOptions, TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
 import { parseConnectTarget } from './connect-target.js';
 import { ConnectTunnel } from './connect-tunnel.js';
@@ -172,6 +173,8 @@ export class HTTPClient {
   /** Pieces of the body chunk being read (views of received chunks), kept between calls to allocate nothing. */
   private readonly pieces: Uint8Array[] = [];
   private blocking = false;
+  /** The exchange carried by the platform's own HTTP (a browser's fetch) instead of a socket; null otherwise. */
+  private carried: CarriedSession | null = null;
 
   constructor(private readonly options: HTTPClientOptions = {}) {
     this.limits = {
@@ -195,6 +198,22 @@ export class HTTPClient {
     const platform = this.options.platform ?? tryGetPlatform();
     if (!platform) return Err.ERR_UNCONFIGURED;
     const proxy = target.tls ? this.httpsProxy : this.httpProxy;
+    if (platform.http) {
+      const session = CarriedSession.open(platform.http, `${target.tls ? 'https' : 'http'}://${target.authority}`, {
+        tls: target.tls,
+        verifyHost,
+        trustedChain: !!tlsOptions.trustedChain,
+        commonNameOverride: !!tlsOptions.commonNameOverride,
+        proxy: !!proxy,
+        blocking: this.blocking,
+      });
+      if (typeof session === 'string') {
+        this.lastError = session;
+        return Err.ERR_UNAVAILABLE;
+      }
+      this.carried = session;
+      return Err.OK;
+    }
     const dialHost = proxy ? proxy.host : target.host;
     this.hostHeader = target.hostHeader;
     this.absolutePrefix = proxy && !target.tls ? `http://${target.authority}` : undefined;
@@ -235,6 +254,8 @@ export class HTTPClient {
 
   /** Close the connection and forget the response; the client can connect again. */
   close(): void {
+    this.carried?.close();
+    this.carried = null;
     this.dropConnection();
     this.dial = null;
     this.tlsError = null;
@@ -248,7 +269,7 @@ export class HTTPClient {
 
   /** Current {@link Status}; only `poll()` (and reading the body) changes it. */
   getStatus(): Status {
-    return this.status;
+    return this.carried ? this.carried.status : this.status;
   }
 
   /**
@@ -256,6 +277,10 @@ export class HTTPClient {
    * blocks and never throws. Returns OK, or the Err matching a failed status (ERR_UNCONFIGURED when disconnected).
    */
   poll(): Err {
+    if (this.carried) {
+      this.carried.poll();
+      return this.errFor(this.carried.status);
+    }
     try {
       return this.step();
     } catch (e) {
@@ -278,6 +303,7 @@ export class HTTPClient {
    * headers contradict the body; ERR_BUSY while a response is pending; ERR_INVALID_PARAMETER when not connected.
    */
   requestRaw(method: Method, url: string, headers: readonly string[], body: Uint8Array): Err {
+    if (this.carried) return this.carried.request(method, url, headers, body);
     if (this.status === Status.REQUESTING || this.status === Status.BODY) return Err.ERR_BUSY;
     if (this.status !== Status.CONNECTED || !this.peer) return Err.ERR_INVALID_PARAMETER;
     let request;
@@ -299,23 +325,23 @@ export class HTTPClient {
 
   /** True once a final response head has been received (until the next request or close()). */
   hasResponse(): boolean {
-    return this.response !== null;
+    return this.shown !== null;
   }
 
   /** The final response's status code (0 before one arrived). */
   getResponseCode(): number {
-    return this.response ? this.response.head.status : 0;
+    return this.shown ? this.shown.head.status : 0;
   }
 
   /** Response header lines, "Name: value", in arrival order. */
   getResponseHeaders(): string[] {
-    return this.response ? this.response.head.headers.map(([n, v]) => `${n}: ${v}`) : [];
+    return this.shown ? this.shown.head.headers.map(([n, v]) => `${n}: ${v}`) : [];
   }
 
   /** Response headers by name as the server wrote it; repeated names have their values joined with "; ". */
   getResponseHeadersAsDictionary(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [n, v] of this.response ? this.response.head.headers : []) {
+    for (const [n, v] of this.shown ? this.shown.head.headers : []) {
       out[n] = Object.prototype.hasOwnProperty.call(out, n) ? `${out[n]}; ${v}` : v;
     }
     return out;
@@ -323,12 +349,25 @@ export class HTTPClient {
 
   /** Body length from Content-Length, 0 for a response without body, -1 when unknown (chunked, until close). */
   getResponseBodyLength(): number {
-    return this.response ? bodyLength(this.response.plan) : -1;
+    return this.shown ? bodyLength(this.shown.plan) : -1;
   }
 
   /** True when the response body uses chunked transfer coding. */
   isResponseChunked(): boolean {
-    return this.response?.plan.framing.kind === 'chunked';
+    return this.shown?.plan.framing.kind === 'chunked';
+  }
+
+  /**
+   * URL of the final response when the platform's own HTTP followed redirects on the way (in a browser: fetch's
+   * `response.url`); null otherwise (this client never follows redirects itself).
+   */
+  getResponseUrl(): string | null {
+    return this.carried?.response ? this.carried.finalUrl : null;
+  }
+
+  /** The response on show: the carried exchange's or this client's own. */
+  private get shown(): CarriedResponse | null {
+    return this.carried ? this.carried.response : this.response;
   }
 
   /**
@@ -339,6 +378,7 @@ export class HTTPClient {
    * else a single copy joining them.
    */
   readResponseBodyChunk(): Uint8Array {
+    if (this.carried) return this.carried.read(this.chunkSize);
     if (this.status !== Status.BODY || !this.body) return NO_BYTES;
     const parts = this.pieces;
     try {
@@ -371,6 +411,7 @@ export class HTTPClient {
 
   /** Kept for Godot's API; see the class comment: reads take what is available now in either mode, never wait. */
   setBlockingMode(enabled: boolean): void {
+    if (enabled && this.carried?.refusesBlocking()) return;
     this.blocking = enabled;
   }
 
@@ -383,7 +424,7 @@ export class HTTPClient {
   }
 
   set blockingModeEnabled(enabled: boolean) {
-    this.blocking = enabled;
+    this.setBlockingMode(enabled);
   }
 
   /** Send plain-HTTP requests through this proxy (absolute-form targets). Empty host or port -1 unsets it. */
@@ -419,7 +460,7 @@ export class HTTPClient {
    * failure). Null while the status is not an error; close(), connectToHost() and setConnection() clear it.
    */
   getLastError(): string | null {
-    return this.lastError;
+    return this.carried?.error ?? this.lastError;
   }
 
   /**
@@ -428,6 +469,7 @@ export class HTTPClient {
    * buffers are not included.
    */
   getBufferedBytes(): number {
+    if (this.carried) return this.carried.bufferedBytes();
     return this.buffer.length + (this.outgoing ? this.outgoing.length - this.outgoingSent : 0);
   }
 

@@ -1,5 +1,6 @@
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider } from '../tls/crypto/provider.js';
+import type { HttpTransport } from './http-transport.js';
 
 /** A host-name lookup in progress. Polled, never awaited, so a frame never waits on DNS. */
 export interface PendingResolve {
@@ -50,6 +51,11 @@ export interface Platform {
   files?: FileAccess;
   /** The crypto provider TLS uses by default on this platform; the pure JavaScript one when absent. */
   crypto?: CryptoProvider;
+  /**
+   * The runtime's own HTTP (a browser's fetch). When present, HTTPClient carries every exchange over it and never
+   * calls resolveHost or connectTcp; what it cannot honour is refused with ERR_UNAVAILABLE and a reason.
+   */
+  http?: HttpTransport;
 }
 
 let current: Platform | null = null;
