@@ -33,7 +33,7 @@ function esmAndCjs(options, name) {
 const builds = [
   ...esmAndCjs(node, 'node'),
   ...esmAndCjs(embedded, 'embedded'),
-  { ...web, entryPoints: ['engine-module/web.ts'], outfile: 'dist/web.js', format: 'esm' },
+  ...esmAndCjs(web, 'web'),
   // For script hosts without a module loader: defines the global `tickhttp`.
   { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.iife.js', format: 'iife',
     globalName: 'tickhttp' },

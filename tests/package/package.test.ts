@@ -15,9 +15,13 @@ const BUILDS = {
     has: ['HTTPClient', 'createHttpSystem', 'createHostPlatform', 'setPlatform', 'bitecs'],
     lacks: ['createNodePlatform', 'nodeCrypto', 'NodePlatformOptions'],
   },
+  web: {
+    has: ['HTTPClient', 'createHttpSystem', 'createWebPlatform', 'setPlatform'],
+    lacks: ['createNodePlatform', 'nodeCrypto', 'NodePlatformOptions', 'createHostPlatform'],
+  },
 } satisfies Record<string, { has: string[]; lacks: string[] }>;
 
-type TsResolution = 'node16' | 'bundler' | 'bundler+node';
+type TsResolution = 'node16' | 'bundler' | 'bundler+node' | 'bundler+browser';
 
 /**
  * How a consumer reaches a build: the specifier, whether Node itself resolves to it (Node always sets the `node`
@@ -27,6 +31,9 @@ const ENTRIES: { specifier: string; build: keyof typeof BUILDS; onNode: boolean;
   { specifier: 'tickhttp', build: 'node', onNode: true, ts: ['node16', 'bundler+node'] },
   { specifier: 'tickhttp', build: 'embedded', onNode: false, ts: ['bundler'] },
   { specifier: 'tickhttp/embedded', build: 'embedded', onNode: true, ts: ['node16', 'bundler', 'bundler+node'] },
+  { specifier: 'tickhttp', build: 'web', onNode: false, ts: ['bundler+browser'] },
+  // Node 20 has fetch and the other page APIs the web platform uses, so the web build loads there too.
+  { specifier: 'tickhttp/web', build: 'web', onNode: true, ts: ['node16', 'bundler', 'bundler+browser'] },
 ];
 
 const RESOLUTIONS: Record<TsResolution, ts.CompilerOptions> = {
@@ -36,6 +43,11 @@ const RESOLUTIONS: Record<TsResolution, ts.CompilerOptions> = {
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     customConditions: ['node'],
+  },
+  'bundler+browser': {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    customConditions: ['browser'],
   },
 };
 
