@@ -6,9 +6,10 @@ import type { HostBridge } from './host-bridge.js';
 import { hostBytes, wholeBuffer } from './host-bytes.js';
 import { HostStreamPeer } from './host-stream-peer.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
+import { hostCryptoProvider } from './host-crypto.js';
 import { pemToDer } from '../bytes/pem.js';
 
-export type { HostBridge, HostBytes } from './host-bridge.js';
+export type { HostBridge, HostBytes, HostCrypto, HostSignatureName } from './host-bridge.js';
 
 const REQUIRED = ['tcpConnect', 'tcpSend', 'tcpReceive', 'tcpStatus', 'tcpClose', 'now'] as const;
 const FILE_SINK = ['fileOpen', 'fileWrite', 'fileClose', 'fileSize'] as const;
@@ -18,9 +19,9 @@ export const NO_RANDOM_SOURCE = 'tickhttp: the host provides no secure random so
 
 /**
  * Build the {@link Platform} for an embedded runtime from the host's native functions. Install it with
- * `setPlatform(createHostPlatform(bridge))`. Throws at once when a required function is missing or the file sink is
- * only partly given, and reads the trusted roots once here, so a wiring mistake shows at start-up rather than on the
- * first request.
+ * `setPlatform(createHostPlatform(bridge))`. Throws at once when a required function is missing, or the file sink or
+ * a pair of crypto functions is only partly given, and reads the trusted roots once here, so a wiring mistake shows
+ * at start-up rather than on the first request.
  */
 export function createHostPlatform(bridge: HostBridge): Platform {
   const missing = REQUIRED.filter((name) => typeof bridge[name] !== 'function');
@@ -29,6 +30,7 @@ export function createHostPlatform(bridge: HostBridge): Platform {
   if (fileFns.length !== 0 && fileFns.length !== FILE_SINK.length) {
     throw new Error(`tickhttp: the host bridge's file sink needs all of ${FILE_SINK.join(', ')}`);
   }
+  const crypto = bridge.crypto ? hostCryptoProvider(bridge.crypto) : pureCrypto;
   const roots = hostRoots(bridge);
   const files = hostFiles(bridge);
   return {
@@ -38,7 +40,7 @@ export function createHostPlatform(bridge: HostBridge): Platform {
     now: () => bridge.now(),
     wallClock: () => new Date(bridge.wallClock ? bridge.wallClock() : Date.now()),
     trustedRoots: () => roots,
-    crypto: bridge.crypto ?? pureCrypto,
+    crypto,
     ...(files ? { files } : {}),
   };
 }

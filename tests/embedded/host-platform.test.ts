@@ -21,6 +21,7 @@ import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { NO_BYTES } from '../../engine-module/net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { NodeSocketHost } from './node-socket-host.js';
+import { nodeHostCrypto } from './node-host-crypto.js';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -110,11 +111,11 @@ describe('createHostPlatform', () => {
     expect(fallback).toBeGreaterThanOrEqual(before);
   });
 
-  it('uses the host crypto provider when given, the pure provider otherwise', () => {
+  it('runs TLS on the host crypto primitives when given, on the pure provider otherwise', () => {
     host = new NodeSocketHost();
-    const native = { ...pureCrypto, name: 'host' };
-    expect(createHostPlatform(host.bridge({ crypto: native })).crypto).toBe(native);
-    expect(createHostPlatform(host.bridge()).crypto?.name).toBe('pure');
+    const native = nodeHostCrypto('aead');
+    expect(createHostPlatform(host.bridge({ crypto: native })).crypto?.name).toBe('host(aead)');
+    expect(createHostPlatform(host.bridge()).crypto).toBe(pureCrypto);
   });
 
   it('reads trusted roots as DER arrays or one PEM string', () => {

@@ -2,7 +2,8 @@
 // The bridge functions are native functions on a global `__host` object, implemented by NodeSocketHost. Bytes cross
 // the boundary as ArrayBuffers: quickjs-emscripten moves an ArrayBuffer in or out with one copy and has no accessor
 // for typed arrays (tcpSend reads the Uint8Array's `.buffer`, which the bridge contract makes exactly the bytes).
-// Frames are stepped from the Node side.
+// Frames are stepped from the Node side. Two runtimes: QuickJS and QuickJS-ng (the maintained fork), both as the
+// WebAssembly builds quickjs-emscripten publishes.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as turn } from 'node:timers/promises';
 import {
   getQuickJS,
+  newQuickJSWASMModuleFromVariant,
   shouldInterruptAfterDeadline,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
+  type QuickJSWASMModule,
 } from 'quickjs-emscripten';
 import type { NodeSocketHost } from './node-socket-host.js';
+import type { HostCrypto } from '../../engine-module/platform/host-bridge.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const IIFE = join(ROOT, 'dist/embedded.iife.js');
@@ -58,7 +62,34 @@ export function embeddedBundle(): string {
   return readFileSync(IIFE, 'utf8');
 }
 
+/** The embedded runtimes the tests run in. */
+export type RuntimeName = 'quickjs' | 'quickjs-ng';
+export const RUNTIMES: readonly RuntimeName[] = ['quickjs', 'quickjs-ng'];
+
+let quickjsNg: Promise<QuickJSWASMModule> | null = null;
+
+function loadRuntime(name: RuntimeName): Promise<QuickJSWASMModule> {
+  if (name === 'quickjs') return getQuickJS();
+  quickjsNg ??= newQuickJSWASMModuleFromVariant(import('@jitl/quickjs-ng-wasmfile-release-sync'));
+  return quickjsNg;
+}
+
+/** What the script inside the runtime handed to the host's crypto functions, as the host saw it. */
+export interface CryptoTraffic {
+  /** Calls per HostCrypto function. */
+  calls: Record<string, number>;
+  /** Every string argument (only algorithm names may ever cross as strings). */
+  strings: Set<string>;
+  /** Bytes handed to the host and handed back, in all. */
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface QuickJsHostOptions {
+  /** The runtime (default QuickJS). */
+  runtime?: RuntimeName;
+  /** Native crypto for the bridge's `crypto` member: these functions, called from inside the runtime. */
+  crypto?: HostCrypto;
   /** PEM returned by the bridge's trustedRoots(); omitted from the bridge when undefined. */
   trustedRootsPem?: string;
   /** Leave randomBytes out of the bridge (a host without a secure random source). */
@@ -67,6 +98,11 @@ export interface QuickJsHostOptions {
 
 /** One QuickJS runtime + context with the bundle loaded and the host platform installed. */
 export class QuickJsHost {
+  /** What crossed into the host's crypto functions so far. */
+  readonly cryptoTraffic: CryptoTraffic = { calls: {}, strings: new Set(), bytesIn: 0, bytesOut: 0 };
+  /** Milliseconds the bundle's source took to evaluate (its load time in this runtime). */
+  bundleLoadMs = 0;
+
   private constructor(
     private readonly runtime: QuickJSRuntime,
     readonly vm: QuickJSContext,
@@ -74,12 +110,14 @@ export class QuickJsHost {
 
   static async create(host: NodeSocketHost, options: QuickJsHostOptions = {}): Promise<QuickJsHost> {
     const bundle = embeddedBundle();
-    const runtime = (await getQuickJS()).newRuntime();
+    const runtime = (await loadRuntime(options.runtime ?? 'quickjs')).newRuntime();
     runtime.setMemoryLimit(MEMORY_LIMIT);
     const qjs = new QuickJsHost(runtime, runtime.newContext());
     qjs.installTraps();
     qjs.installBridge(host, options);
+    const t0 = performance.now();
     qjs.eval(bundle, 'embedded.iife.js');
+    qjs.bundleLoadMs = performance.now() - t0;
     qjs.eval('tickhttp.setPlatform(tickhttp.createHostPlatform(__host)); true');
     return qjs;
   }
@@ -182,7 +220,65 @@ export class QuickJsHost {
       vm.setProp(bridge, name, handle);
       handle.dispose();
     }
+    if (options.crypto) this.installCrypto(bridge, options.crypto);
     vm.setProp(vm.global, '__host', bridge);
     bridge.dispose();
+  }
+
+  /**
+   * The bridge's `crypto` member: each HostCrypto function of `crypto` as a native function. Arguments are read as
+   * a native engine reads them (strings as strings, byte arrays through their ArrayBuffer) and recorded in
+   * {@link cryptoTraffic}; results go back as ArrayBuffers, null or booleans.
+   */
+  private installCrypto(bridge: QuickJSHandle, crypto: HostCrypto): void {
+    const vm = this.vm;
+    const traffic = this.cryptoTraffic;
+    const argument = (h: QuickJSHandle): string | Uint8Array => {
+      if (vm.typeof(h) === 'string') {
+        const name = vm.getString(h);
+        traffic.strings.add(name);
+        return name;
+      }
+      const buffer = vm.getProp(h, 'buffer');
+      const bytes = vm.getArrayBuffer(buffer);
+      try {
+        // A copy: the view into the runtime's memory is invalid once anything is allocated there.
+        const copy = new Uint8Array(bytes.value);
+        traffic.bytesIn += copy.length;
+        return copy;
+      } finally {
+        bytes.dispose();
+        buffer.dispose();
+      }
+    };
+    const result = (value: unknown): QuickJSHandle => {
+      if (value === null) return vm.null;
+      if (typeof value === 'boolean') return value ? vm.true : vm.false;
+      const b = value as Uint8Array;
+      traffic.bytesOut += b.length;
+      return vm.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    };
+    const object = vm.newObject();
+    for (const [name, value] of Object.entries(crypto)) {
+      if (typeof value === 'function') {
+        const fn = vm.newFunction(name, (...args: QuickJSHandle[]) => {
+          traffic.calls[name] = (traffic.calls[name] ?? 0) + 1;
+          return result((value as (...a: unknown[]) => unknown).apply(crypto, args.map(argument)));
+        });
+        vm.setProp(object, name, fn);
+        fn.dispose();
+      } else {
+        const list = vm.newArray();
+        (value as string[]).forEach((item, i) => {
+          const h = vm.newString(item);
+          vm.setProp(list, i, h);
+          h.dispose();
+        });
+        vm.setProp(object, name, list);
+        list.dispose();
+      }
+    }
+    vm.setProp(bridge, 'crypto', object);
+    object.dispose();
   }
 }
