@@ -1,5 +1,6 @@
-// Builds the library into dist/ (what the package ships, emptied first so nothing stale ships) and the demo and the
-// size-measured minified bundle into build/ (never shipped).
+// Builds the library into dist/ (what the package ships) and the demo and the size-measured minified bundle into
+// build/ (never shipped). `--clean` empties dist/ first, as `npm run build` (and so `npm pack`) does, so nothing stale
+// ships; without it the declarations already in dist/ stay.
 // `node esbuild.config.mjs` builds everything; the declarations come from `tsc -p tsconfig.build.json`.
 //
 // Each entry is built as ESM and as CommonJS (the package's `require` condition, so `require('tickhttp')` works on
@@ -45,5 +46,5 @@ if (existsSync('demo/main.ts')) {
   builds.push({ ...node, entryPoints: ['demo/main.ts'], outfile: 'build/demo.js', format: 'esm', sourcemap: true });
 }
 
-rmSync('dist', { recursive: true, force: true });
+if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });
 await Promise.all(builds.map((b) => build(b)));

@@ -1,4 +1,6 @@
 /** The demo's command line: options, their checks and the help text. */
+import { readFileSync } from 'node:fs';
+import { pemToDer } from '../engine-module/node.js';
 
 export type ProviderName = 'pure' | 'node';
 
@@ -19,6 +21,12 @@ export interface DemoOptions {
 
 export type ParsedOptions = { ok: true; options: DemoOptions } | { ok: false; error: string };
 
+/** The exit codes, as --help and the README state them. */
+export const EXIT_CODES = `Exit codes:
+  0  every asset arrived intact and the score reached the leaderboard
+  1  something failed on the way; the last line says what
+  2  a usage error: a bad option, or a --ca file that cannot be read`;
+
 export const USAGE = `Usage: npm run demo -- [options]      (or: node build/demo.js [options])
 
 Starts a small game backend on 127.0.0.1 (HTTPS, with a CA made for this run), downloads the game's assets
@@ -36,7 +44,7 @@ Options:
   --ci              no animation: plain log lines, same checks, same exit code
   --help            show this text
 
-Exit code 0 when every asset arrived intact and the score reached the leaderboard; 1 otherwise, with the reason.`;
+${EXIT_CODES}`;
 
 const DEFAULTS: DemoOptions = {
   server: null, ca: null, plain: false, tickRate: 60, provider: 'node', ci: false, player: 'you', seed: null, help: false,
@@ -106,4 +114,28 @@ function apply(options: DemoOptions, name: string, value: string): string | null
     }
     default: return `unknown option "${name}" (see --help)`;
   }
+}
+
+/** A mistake in the command line (exit code 2), as opposed to a failure of the run (exit code 1). */
+export class UsageError extends Error {}
+
+/** The PEM text of a --ca file; a UsageError saying why when it cannot be read or holds no certificate. */
+export function readCaFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a PEM file'
+      : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${code ?? String(error)})`;
+    throw new UsageError(`--ca ${path}: ${why}`);
+  }
+  let certificates: number;
+  try {
+    certificates = pemToDer(pem).length;
+  } catch (error) {
+    throw new UsageError(`--ca ${path}: ${(error as Error).message}`);
+  }
+  if (certificates === 0) throw new UsageError(`--ca ${path}: no "BEGIN CERTIFICATE" block in it`);
+  return pem;
 }

@@ -1,6 +1,6 @@
 // `npm run demo`: tickhttp in a game loop. See demo/cli.ts for the options (`npm run demo -- --help`).
 // The same bundle also runs the demo backend when started as its worker thread (demo/server/thread.ts).
-import { parseOptions, USAGE } from './cli.js';
+import { parseOptions, USAGE, UsageError } from './cli.js';
 import { runDemo } from './run.js';
 import { isServerThread, serveInThisThread } from './server/thread.js';
 
@@ -38,7 +38,7 @@ function main(argv: string[]): void {
   }, (error: unknown) => {
     cleanup?.();
     process.stderr.write(`tickhttp demo: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   });
 }
 

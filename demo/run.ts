@@ -3,18 +3,17 @@
  * session at a fixed tick rate while drawing it, and report. Resolves with the process exit code.
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createWorld } from 'bitecs';
 import {
   createHttpSystem, createNodePlatform, destroyHttpSystem, nodeCrypto, pureCrypto, type Platform,
 } from '../engine-module/node.js';
-import type { DemoOptions } from './cli.js';
+import { readCaFile, type DemoOptions } from './cli.js';
 import type { Scene } from './game/scene.js';
 import { createSession } from './game/session.js';
 import { emptyStats, meanTickMs, runTicks } from './game/tick-loop.js';
 import { startServerThread, type ServerHandle } from './server/thread.js';
 import { formatBytes, formatMs, formatRate } from './terminal/format.js';
-import { drawFrame, FRAME_ROWS } from './terminal/frame.js';
+import { COMPACT_FRAME_ROWS, drawFrame, FRAME_ROWS } from './terminal/frame.js';
 import { COLOURS, NO_COLOURS, wantsColour } from './terminal/palette.js';
 import { liveScreen, logScreen, type Screen } from './terminal/screen.js';
 
@@ -32,12 +31,29 @@ function platformWith(provider: DemoOptions['provider']): Platform {
   return createNodePlatform({ crypto: provider === 'pure' ? pureCrypto : nodeCrypto });
 }
 
+/** How the connection is secured, for the header line. */
+function describeTransport(options: DemoOptions, secure: boolean, ownServer: boolean): string {
+  if (!secure) return 'plain HTTP';
+  const trust = ownServer ? 'trusting the demo CA only' : options.ca ? `trusting ${options.ca} only` : 'system roots';
+  return `HTTPS, ${options.provider} crypto, ${trust}`;
+}
+
+/** What to try when the handshake with a --server fails. */
+function handshakeHint(options: DemoOptions): string | null {
+  if (!options.server) return null;
+  return options.ca
+    ? `check that ${options.ca} holds the CA that issued the server's certificate`
+    : "if the server's certificate comes from your own CA, pass it with --ca FILE";
+}
+
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number> {
+  const caPem = options.ca === null ? null : readCaFile(options.ca);
   const terminal = !options.ci && io.stdout.isTTY === true;
-  const live = terminal && (io.stdout.rows ?? 0) > FRAME_ROWS;
+  const rows = () => io.stdout.rows ?? 0;
+  const live = terminal && rows() > COMPACT_FRAME_ROWS;
   const palette = live && wantsColour(true, io.env) ? COLOURS : NO_COLOURS;
   const screen: Screen = live ? liveScreen(io.stdout) : logScreen(io.stdout);
-  if (terminal && !live) screen.log(`(a terminal of ${FRAME_ROWS + 1} rows or more shows the animated view)`);
+  if (terminal && !live) screen.log(`(a terminal of ${COMPACT_FRAME_ROWS + 1} rows or more shows the animated view)`);
   let server: ServerHandle | null = null;
   io.onInterrupt(() => {
     screen.close();
@@ -48,10 +64,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     const started = performance.now();
     server = options.server ? null : await startServerThread(new URL(import.meta.url), secure);
     const baseUrl = options.server ?? server!.url;
-    const trustedChain = server?.caPem ?? (options.ca ? readFileSync(options.ca, 'utf8') : null);
-    const transport = secure
-      ? `HTTPS, ${options.provider} crypto, ${trustedChain ? 'trusting the demo CA only' : 'system roots'}`
-      : 'plain HTTP';
+    const trustedChain = server?.caPem ?? caPem;
+    const transport = describeTransport(options, secure, server !== null);
     screen.log(`tickhttp demo: ${baseUrl} (${server ? `started here in ${formatMs(performance.now() - started)}` : 'given'}), ` +
       `${transport}, ${options.tickRate} Hz`);
 
@@ -66,12 +80,13 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     };
     const session = createSession(world, scene, {
       baseUrl, tls: secure && trustedChain ? { trustedChain } : null, player: options.player, seed,
-      now: () => performance.now(), log: (line) => screen.log(line),
+      handshakeHint: handshakeHint(options), now: () => performance.now(), log: (line) => screen.log(line),
     });
     try {
       await runTicks(options.tickRate, (tick) => {
         const more = session(tick);
-        if (live) screen.frame(drawFrame(scene, palette));
+        // The compact view while the terminal is too short for the full one (read each frame: it may be resized).
+        if (live) screen.frame(drawFrame(scene, palette, rows() <= FRAME_ROWS));
         return more;
       }, scene.stats);
     } finally {

@@ -21,6 +21,8 @@ export interface SessionConfig {
   tls: RequestTlsOptions | null;
   player: string;
   seed: number;
+  /** Added to a failed TLS handshake's message: what the user can do about it (null for nothing). */
+  handshakeHint: string | null;
   /** Milliseconds on the performance clock, for the download rate. */
   now(): number;
   /** A plain log line (shown in --ci mode). */
@@ -46,9 +48,11 @@ interface AssetJob {
 
 type Step = 'manifest' | 'assets' | 'game' | 'post' | 'leaderboard' | 'finished';
 
-function describeFailure(what: string, outcome: RequestOutcome, body: string | null): string {
+function describeFailure(what: string, outcome: RequestOutcome, body: string | null, hint: string | null): string {
   if (outcome.result !== Result.SUCCESS) {
-    return `${what} failed: RESULT_${Result[outcome.result] ?? outcome.result}${outcome.error ? ` (${outcome.error})` : ''}`;
+    const advice = outcome.result === Result.SSL_HANDSHAKE_ERROR && hint ? `; ${hint}` : '';
+    return `${what} failed: RESULT_${Result[outcome.result] ?? outcome.result}${outcome.error ? ` (${outcome.error})` : ''}` +
+      advice;
   }
   const reason = errorReason(body);
   return `${what} answered ${outcome.code}${reason ? `: ${reason}` : ''}`;
@@ -117,7 +121,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
         if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== 200 || !done.outcome.body) {
           p.state = 'failed';
           p.problem = done.outcome.result === Result.SUCCESS ? `HTTP ${done.outcome.code}` : `RESULT_${Result[done.outcome.result]}`;
-          return fail(describeFailure(`GET /assets/${p.entry.name}`, done.outcome, done.text));
+          return fail(describeFailure(`GET /assets/${p.entry.name}`, done.outcome, done.text, config.handshakeHint));
         }
         p.state = 'checking';
         job.check = startVerification(done.outcome.body, p.entry.sha256);
@@ -171,7 +175,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     const done = finished(eid);
     if (!done) return true;
     if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== code) {
-      return fail(describeFailure(what, done.outcome, done.text));
+      return fail(describeFailure(what, done.outcome, done.text, config.handshakeHint));
     }
     return next(done.text ?? '');
   };

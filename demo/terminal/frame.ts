@@ -1,6 +1,7 @@
 /**
  * The live screen, drawn from the scene: a header, the assets (a progress bar each while loading, one summary line
- * after), the playing field with the leaderboard beside it, and the frame statistics.
+ * after), the playing field with the leaderboard beside it, and the frame statistics. The compact view fits an 80×24
+ * terminal: no blank lines, and the field only once there is a game to show.
  */
 import { FIELD_HEIGHT, FIELD_WIDTH, fallingObjects, GAME_TICKS, Item } from '../game/dodge.js';
 import type { AssetProgress, Scene } from '../game/scene.js';
@@ -43,7 +44,8 @@ function assetLines(scene: Scene, c: Palette): string[] {
   const done = scene.assets.filter((a) => a.state === 'verified').length;
   const bytes = scene.assets.reduce((sum, a) => sum + a.entry.size, 0);
   if (scene.phase === 'connecting') return [` ${c.bold('Assets')}  ${c.dim('fetching the manifest…')}`];
-  if (scene.phase === 'loading' || scene.assets.some((a) => a.state === 'failed')) {
+  if (scene.assets.length === 0) return [` ${c.bold('Assets')}  ${c.red('✗ no manifest')}`];
+  if (done < scene.assets.length) {
     return [` ${c.bold('Assets')}  ${done} of ${scene.assets.length}`, ...scene.assets.map((a) => assetLine(a, c))];
   }
   return [` ${c.bold('Assets')}  ${c.green(`${done} of ${scene.assets.length} sha256 ✓`)}  ${formatBytes(bytes)} ` +
@@ -120,15 +122,21 @@ function statusLine(scene: Scene, c: Palette): string {
   }
 }
 
-/** Rows the screen needs at most (with five assets listed while loading). */
+/** Rows the full screen needs at most (with five assets listed while loading). */
 export const FRAME_ROWS = 33;
+/** Rows the compact screen needs at most: an 80×24 terminal, less the line the cursor rests on. */
+export const COMPACT_FRAME_ROWS = 23;
 
-/** The whole screen for `scene`. */
-export function drawFrame(scene: Scene, c: Palette): string[] {
-  const header = [` ${c.bold(c.cyan('tickhttp demo'))}  ${c.dim(`tick ${scene.tick} @ ${scene.tickRate} Hz`)}`,
-    ` ${scene.serverUrl}  ${c.dim(scene.transport)}`];
+/** The whole screen for `scene`; `compact` for a terminal shorter than FRAME_ROWS + 1. */
+export function drawFrame(scene: Scene, c: Palette, compact = false): string[] {
+  const title = ` ${c.bold(c.cyan('tickhttp demo'))}  ${c.dim(`tick ${scene.tick} @ ${scene.tickRate} Hz`)}`;
+  const server = ` ${scene.serverUrl}  ${c.dim(scene.transport)}`;
   const field = fieldLines(scene, c);
   const side = sidePanel(scene, c);
   const body = field.map((line, i) => padVisible(line, FIELD_PANEL_WIDTH) + (side[i] ?? ''));
-  return [...header, '', ...assetLines(scene, c), '', ...body, '', ...statsLines(scene, c), '', statusLine(scene, c)];
+  if (compact) {
+    return [`${title}  ${scene.serverUrl}`, ...assetLines(scene, c), ...(scene.game ? body : []), ...statsLines(scene, c),
+      statusLine(scene, c)];
+  }
+  return [title, server, '', ...assetLines(scene, c), '', ...body, '', ...statsLines(scene, c), '', statusLine(scene, c)];
 }

@@ -2,12 +2,13 @@
 // test starts, and against broken backends.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../demo/cli.js';
 import { playDodge } from '../../demo/game/dodge.js';
 import { startDemoServer } from '../../demo/server/server.js';
 
@@ -74,6 +75,8 @@ describe('npm run demo -- --ci', () => {
       const run = await runDemo(['--ci', '--server', server.url, '--ca', ca, '--provider', 'pure',
         '--player', 'ci bot', '--seed', '11', '--tick-rate', '120']);
       expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^tickhttp demo: .*HTTPS, pure crypto, trusting \S+ca\.pem only/m);
+      expect(run.stdout).not.toContain('demo CA');
       const result = resultLine(run.stdout);
       const row = server.leaderboard.top(100).find((e) => e.id === result.id);
       expect(row).toMatchObject({ player: 'ci bot', seed: 11, score: playDodge(11).score, rank: result.rank });
@@ -88,7 +91,7 @@ describe('npm run demo -- --ci', () => {
     try {
       const run = await runDemo(['--ci', '--server', server.url, '--tick-rate', '120']);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_SSL_HANDSHAKE_ERROR/m);
+      expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_SSL_HANDSHAKE_ERROR .*pass it with --ca FILE$/m);
     } finally {
       await server.close();
     }
@@ -134,12 +137,35 @@ describe('the demo against broken backends', () => {
 });
 
 describe('demo command line', () => {
-  it('explains itself with --help and refuses a bad option with exit code 2', async () => {
+  it('explains itself with --help, refuses a bad option with exit code 2, and states the codes as the README does', async () => {
     const help = await runDemo(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--tick-rate N');
     const bad = await runDemo(['--tick-rate', 'fast']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tick-rate wants an integer/);
+    expect(help.stdout).toContain(EXIT_CODES);
+    expect(readFileSync('README.md', 'utf8')).toContain(EXIT_CODES);
+  });
+
+  it('refuses a --ca file it cannot use with exit code 2 and a line naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickhttp-demo-'));
+    try {
+      const notPem = join(dir, 'notes.txt');
+      writeFileSync(notPem, 'not a certificate\n');
+      const cases = [
+        [join(dir, 'missing.pem'), 'no such file'],
+        [dir, 'a folder, not a PEM file'],
+        [notPem, 'no "BEGIN CERTIFICATE" block in it'],
+      ];
+      for (const [file, why] of cases) {
+        const run = await runDemo(['--ci', '--server', 'https://127.0.0.1:1', '--ca', file]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe(`tickhttp demo: --ca ${file}: ${why}\n`);
+        expect(run.stdout).toBe('');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

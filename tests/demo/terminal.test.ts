@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDodge, stepDodge } from '../../demo/game/dodge.js';
 import type { Scene } from '../../demo/game/scene.js';
 import { emptyStats } from '../../demo/game/tick-loop.js';
-import { drawFrame, FRAME_ROWS, progressBar } from '../../demo/terminal/frame.js';
+import { COMPACT_FRAME_ROWS, drawFrame, FRAME_ROWS, progressBar } from '../../demo/terminal/frame.js';
 import { COLOURS, NO_COLOURS, padVisible, truncateVisible, visibleWidth, wantsColour } from '../../demo/terminal/palette.js';
 import { liveScreen, logScreen } from '../../demo/terminal/screen.js';
 
@@ -65,6 +65,38 @@ describe('frame', () => {
       const lines = drawFrame(s, NO_COLOURS);
       expect(lines.length).toBeLessThanOrEqual(FRAME_ROWS);
       for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('shows a run that failed before the manifest as failed, with no checksum summary', () => {
+    const failed = scene({ phase: 'failed', assets: [], error: 'GET /manifest failed: RESULT_CANT_CONNECT' });
+    for (const compact of [false, true]) {
+      const text = drawFrame(failed, NO_COLOURS, compact).join('\n');
+      expect(text).not.toMatch(/sha256|✓/);
+      expect(text).toContain('✗ no manifest');
+      expect(text).toContain('✗ GET /manifest failed: RESULT_CANT_CONNECT');
+    }
+  });
+
+  it('has a compact view that fits an 80×24 terminal in every phase and shows the field once there is a game', () => {
+    const asset = scene().assets[0];
+    const five = Array.from({ length: 5 }, () => ({ ...asset, state: 'loading' as const }));
+    const verified = five.map((a) => ({ ...a, state: 'verified' as const }));
+    const game = createDodge(1);
+    const posted = { id: 1, rank: 14, player: 'you', score: 1, seed: 1, ticks: 1 };
+    const phases = [
+      scene({ phase: 'connecting', assets: [] }),
+      scene({ assets: five }),
+      scene({ phase: 'playing', assets: verified, game }),
+      scene({ phase: 'posting', assets: verified, game }),
+      scene({ phase: 'done', assets: verified, game, posted, leaderboard: Array.from({ length: 10 }, () => posted) }),
+      scene({ phase: 'failed', assets: [{ ...asset, state: 'failed', problem: 'HTTP 404' }], error: 'x'.repeat(70) }),
+    ];
+    for (const s of phases) {
+      const lines = drawFrame(s, NO_COLOURS, true);
+      expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(COMPACT_FRAME_ROWS);
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+      expect(lines.some((l) => l.startsWith('┌'))).toBe(s.game !== null);
     }
   });
 
