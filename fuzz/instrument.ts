@@ -1,10 +1,10 @@
-// HTTPClient.poll() and TlsClientEngine.pump() catch everything at their boundary, which is right for a game loop
+// The HTTP exchange's poll() and TlsClientEngine.pump() catch everything at their boundary, which is right for a game loop
 // but would also hide a programming error (a TypeError, an out-of-range read) behind an ordinary error status. The
 // hardening checks wrap the methods behind those boundaries to tell the two apart: protocol errors are expected,
 // anything else is a finding. Wrapping throws at once if a wrapped method is renamed, so the check cannot go quiet.
 
 import { DecodeError } from '../engine-module/bytes/byte-reader.js';
-import { HTTPClient } from '../engine-module/http/client.js';
+import { Http11Exchange } from '../engine-module/http/http11-exchange.js';
 import { ProtocolError } from '../engine-module/http/protocol-error.js';
 import { TlsError } from '../engine-module/tls/alerts.js';
 import { TlsClientEngine } from '../engine-module/tls/engine.js';
@@ -18,8 +18,8 @@ let installed = false;
 export function instrument(): void {
   if (installed) return;
   installed = true;
-  const httpProto = HTTPClient.prototype as unknown as Record<string, unknown>;
-  for (const name of ['step', 'readBody']) wrapThrowing(httpProto, name, isHttpProtocolError);
+  const httpProto = Http11Exchange.prototype as unknown as Record<string, unknown>;
+  for (const name of ['step', 'readInto']) wrapThrowing(httpProto, name, isHttpProtocolError);
   wrapFailure(TlsClientEngine.prototype as unknown as Record<string, unknown>, 'fail');
 }
 

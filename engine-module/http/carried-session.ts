@@ -1,64 +1,71 @@
-// HTTPClient's status machine over a platform's own HTTP (a browser's fetch): the same Godot statuses and calls as
-// over a socket, with the exchange done by the runtime. The connection is the runtime's business, so the session is
-// CONNECTED after one poll and stays so between requests (the runtime pools its connections).
+// The exchange over a platform's own HTTP (a browser's fetch): the same Godot statuses, moved by the same table, with
+// the request and response done by the runtime. The connection is the runtime's business, so the session is CONNECTED
+// after one poll and stays so between requests (the runtime pools its connections).
 import { NO_BYTES } from '../net/chunk-queue.js';
-import type { CarriedConnect, HttpExchange, HttpTransport } from '../platform/http-transport.js';
+import type { HttpExchange, HttpTransport } from '../platform/http-transport.js';
 import { Err, METHOD_NAMES, Method, Status } from './constants.js';
+import type { Exchange, ExchangeOpen, OutgoingRequest, ReadSettings } from './exchange.js';
+import type { ConnectionFailure } from './failures.js';
 import type { ResponsePlan } from './framing.js';
-import { verifyHeaders } from './request-writer.js';
+import { refuse, type Refusal } from './refusal.js';
+import { checkHeaderLines } from './request-writer.js';
 import type { ResponseHead } from './response-head.js';
+import { failureEvent, nextStatus, type ExchangeEvent } from './states.js';
 
-/** A response as HTTPClient keeps it. */
-export interface CarriedResponse {
-  head: ResponseHead;
-  plan: ResponsePlan;
+/** Opens a session over the runtime's HTTP, or says which connection setting the runtime cannot honour. */
+export function openCarried(transport: HttpTransport, open: ExchangeOpen): Exchange | Refusal {
+  const { target, tls } = open;
+  const refusal = transport.refuseConnect({
+    tls: target.tls,
+    verifyHost: tls ? tls.verifyHost : true,
+    trustedChain: !!tls?.trustedChain,
+    commonNameOverride: !!tls?.commonNameOverride,
+    proxy: !!open.proxy,
+    blocking: open.blocking,
+  });
+  if (refusal) return refuse(refusal, Err.ERR_UNAVAILABLE);
+  return new CarriedSession(transport, `${target.tls ? 'https' : 'http'}://${target.authority}`, open.settings);
 }
 
-export class CarriedSession {
-  status: Status = Status.CONNECTING;
-  response: CarriedResponse | null = null;
-  /** Why the last call was refused or the exchange failed; null otherwise. */
-  error: string | null = null;
-  /** URL of the last final response (after the runtime's redirects), "" before one. */
-  finalUrl = '';
-  redirected = false;
+class CarriedSession implements Exchange {
+  status: Status = Status.DISCONNECTED;
+  private response: { head: ResponseHead; plan: ResponsePlan } | null = null;
+  private lastFailure: ConnectionFailure | null = null;
+  /** URL of the last final response (after the runtime's redirects). */
+  private finalUrl = '';
   private exchange: HttpExchange | null = null;
 
-  private constructor(
-    private readonly transport: HttpTransport,
+  constructor(
+    private readonly runtime: HttpTransport,
     /** "http://host:port" or "https://host:port". */
     private readonly origin: string,
-  ) {}
-
-  /** A session to `origin`, or the reason the transport cannot honour these settings. */
-  static open(transport: HttpTransport, origin: string, settings: CarriedConnect): CarriedSession | string {
-    return transport.refuseConnect(settings) ?? new CarriedSession(transport, origin);
+    private readonly settings: ReadSettings,
+  ) {
+    this.move('dial');
+    this.move('resolved');
   }
 
-  request(method: Method, url: string, headers: readonly string[], body: Uint8Array): Err {
-    if (this.status === Status.REQUESTING || this.status === Status.BODY) return Err.ERR_BUSY;
-    if (this.status !== Status.CONNECTED) return Err.ERR_INVALID_PARAMETER;
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return Err.ERR_INVALID_PARAMETER;
+  send({ method, url, headers, body }: OutgoingRequest): Refusal | null {
+    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return refuse(`unknown method ${String(method)}`);
     // Origin-form only: there is no proxy to send absolute targets to, and fetch has no "*" or authority form.
-    if (typeof url !== 'string' || !url.startsWith('/') || /[\x00-\x20\x7f]/.test(url)) return Err.ERR_INVALID_PARAMETER;
-    if (verifyHeaders(headers) !== Err.OK) return Err.ERR_INVALID_PARAMETER;
+    if (typeof url !== 'string' || !url.startsWith('/') || /[\x00-\x20\x7f]/.test(url)) {
+      return refuse(`request target ${JSON.stringify(String(url))} must be a path starting with "/", without spaces`);
+    }
+    const bad = checkHeaderLines(headers);
+    if (bad) return bad;
     const fields = headers.map(splitField);
     const name = METHOD_NAMES[method];
-    const refusal = this.transport.refuseRequest(name, fields, body.length > 0);
-    if (refusal) {
-      this.error = refusal;
-      return Err.ERR_UNAVAILABLE;
-    }
+    const refusal = this.runtime.refuseRequest(name, fields, body.length > 0);
+    if (refusal) return refuse(refusal, Err.ERR_UNAVAILABLE);
     this.exchange?.abort();
     this.response = null;
-    this.error = null;
-    this.exchange = this.transport.start({ method: name, url: this.origin + url, headers: fields, body: body.length ? body : null });
-    this.status = Status.REQUESTING;
-    return Err.OK;
+    this.exchange = this.runtime.start({ method: name, url: this.origin + url, headers: fields, body: body.length ? body : null });
+    this.move('send');
+    return null;
   }
 
   poll(): void {
-    if (this.status === Status.CONNECTING) this.status = Status.CONNECTED;
+    if (this.status === Status.CONNECTING) this.move('connected');
     const exchange = this.exchange;
     if (!exchange || (this.status !== Status.REQUESTING && this.status !== Status.BODY)) return;
     exchange.poll();
@@ -66,21 +73,46 @@ export class CarriedSession {
     if (this.status === Status.BODY) this.checkEnd(exchange);
   }
 
-  /** Up to `max` body bytes received so far. */
-  read(max: number): Uint8Array {
+  readBody(): Uint8Array {
     const exchange = this.exchange;
     if (this.status !== Status.BODY || !exchange) return NO_BYTES;
-    const out = exchange.read(max);
+    const out = exchange.read(this.settings.readChunkSize);
     this.checkEnd(exchange);
     return out;
   }
 
-  /** True (with the reason kept) when the transport cannot block; blocking mode then stays off. */
-  refusesBlocking(): boolean {
+  head(): ResponseHead | null {
+    return this.response ? this.response.head : null;
+  }
+
+  bodyLength(): number {
+    const framing = this.response?.plan.framing;
+    return framing ? (framing.kind === 'length' ? framing.length : -1) : -1;
+  }
+
+  isChunked(): boolean {
+    return false;
+  }
+
+  responseUrl(): string | null {
+    return this.response ? this.finalUrl : null;
+  }
+
+  blockingRefusal(): string | null {
     const none = { tls: false, verifyHost: true, trustedChain: false, commonNameOverride: false, proxy: false };
-    const refusal = this.transport.refuseConnect({ ...none, blocking: true });
-    if (refusal) this.error = refusal;
-    return refusal !== null;
+    return this.runtime.refuseConnect({ ...none, blocking: true });
+  }
+
+  failure(): ConnectionFailure | null {
+    return this.lastFailure;
+  }
+
+  tlsError(): null {
+    return null;
+  }
+
+  transport(): null {
+    return null;
   }
 
   bufferedBytes(): number {
@@ -91,39 +123,42 @@ export class CarriedSession {
     this.exchange?.abort();
     this.exchange = null;
     this.response = null;
+    this.lastFailure = null;
     this.status = Status.DISCONNECTED;
   }
 
+  private move(event: ExchangeEvent): void {
+    this.status = nextStatus(this.status, event);
+  }
+
   private takeHead(exchange: HttpExchange): void {
-    const state = exchange.state();
-    if (state === 'waiting') return;
+    if (exchange.state() === 'waiting') return;
     const head = exchange.head();
-    if (!head) return this.fail(Status.CANT_CONNECT, exchange.error() ?? 'fetch failed');
+    if (!head) return this.fail('before-head', exchange.error());
     const length = exchange.bodyLength();
     this.response = {
       head: { minorVersion: 1, status: head.status, reason: head.statusText, headers: head.headers },
       plan: { framing: length >= 0 ? { kind: 'length', length } : { kind: 'until-close' }, keepAlive: true },
     };
     this.finalUrl = head.url;
-    this.redirected = head.redirected;
-    this.status = Status.BODY;
+    this.move('head');
   }
 
-  /** Leave BODY once everything received was read: CONNECTED when the body arrived whole, else the error. */
+  /** Leave BODY once everything received was read: CONNECTED when the body arrived whole, else the failure. */
   private checkEnd(exchange: HttpExchange): void {
     if (exchange.available() > 0) return;
     const state = exchange.state();
     if (state === 'done') {
       this.exchange = null;
-      this.status = Status.CONNECTED;
-    } else if (state === 'failed') this.fail(Status.CONNECTION_ERROR, exchange.error() ?? 'fetch failed');
+      this.move('complete');
+    } else if (state === 'failed') this.fail('body', exchange.error());
   }
 
-  private fail(status: Status, reason: string): void {
+  private fail(stage: 'before-head' | 'body', detail: string | null): void {
     this.exchange?.abort();
     this.exchange = null;
-    this.error = reason;
-    this.status = status;
+    this.lastFailure = { code: 'runtime-http', stage, detail: detail ?? 'fetch failed' };
+    this.status = nextStatus(this.status, failureEvent(this.lastFailure));
   }
 }
 

@@ -1,12 +1,9 @@
-import { concatBytes, utf8Encode } from '../bytes/bytes.js';
+import { utf8Encode } from '../bytes/bytes.js';
 import { NO_BYTES } from '../net/chunk-queue.js';
-import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
-import { tryGetPlatform, type PendingResolve, type Platform } from '../platform/platform.js';
-import { bodyReaderFor, type BodyReader } from './body-readers.js';
-import { CarriedSession, type CarriedResponse } from './carried-session.js';
-import type { HTTPClientOptions, TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
+import type { StreamPeer } from '../net/stream-peer.js';
+import { tryGetPlatform } from '../platform/platform.js';
+import type { HTTPClientOptions, TlsOptions } from './client-options.js';
 import { parseConnectTarget } from './connect-target.js';
-import { ConnectTunnel } from './connect-tunnel.js';
 import {
   DEFAULT_MAX_HEAD_BYTES,
   DEFAULT_MAX_HEADER_COUNT,
@@ -18,35 +15,20 @@ import {
   ResponseCode,
   Status,
 } from './constants.js';
-import { planResponse, type BodyFraming, type ResponsePlan } from './framing.js';
+import { openCarried } from './carried-session.js';
+import type { Exchange, ExchangeOpen, ReadSettings } from './exchange.js';
+import { describeConnectionFailure, type ConnectionFailure } from './failures.js';
+import { http11Over, openHttp11 } from './http11-exchange.js';
+import type { Refusal } from './refusal.js';
 import { queryStringFromDict, type QueryValue } from './query-string.js';
-import { ReceiveBuffer } from './receive-buffer.js';
-import { writeRequest } from './request-writer.js';
-import { FinalHeadReader } from './final-head.js';
 import type { HeadLimits, ResponseHead } from './response-head.js';
+import { pollResult } from './states.js';
 import { startTls, tlsOptionsProblem } from './tls-layer.js';
-
-const CR = 0x0d;
-const LF = 0x0a;
 
 /** A proxy endpoint set with setHttpProxy / setHttpsProxy. */
 interface ProxyEndpoint {
   host: string;
   port: number;
-}
-
-/** The connection being set up by connectToHost. */
-interface Dial {
-  /** The name or address being resolved (the proxy's when one is used). */
-  host: string;
-  port: number;
-  resolve: PendingResolve;
-  platform: Platform;
-  /** CONNECT authority when the connection goes through an HTTPS proxy tunnel. */
-  tunnel: string | null;
-  /** TLS parameters when the origin speaks TLS. */
-  tls: TlsConnectParams | null;
-  stage: 'tcp' | 'tunnel' | 'tls';
 }
 
 /**
@@ -150,31 +132,13 @@ export class HTTPClient {
   static readonly RESPONSE_NETWORK_AUTH_REQUIRED = ResponseCode.NETWORK_AUTH_REQUIRED;
 
   private readonly limits: HeadLimits;
-  private status: Status = Status.DISCONNECTED;
-  private peer: StreamPeer | null = null;
-  private dial: Dial | null = null;
-  /** The TLS layer's reason for the last failure, kept once its peer is dropped. */
-  private tlsError: string | null = null;
-  private lastError: string | null = null;
-  private hostHeader = '';
-  private absolutePrefix: string | undefined;
+  private readonly settings: ReadSettings = { readChunkSize: DEFAULT_READ_CHUNK_SIZE };
+  private exchange: Exchange | null = null;
+  /** Why the last call returned an error, until the next accepted call or close(). */
+  private refusal: string | null = null;
   private httpProxy: ProxyEndpoint | null = null;
   private httpsProxy: ProxyEndpoint | null = null;
-  private readonly buffer = new ReceiveBuffer();
-  /** Request bytes not yet accepted by the transport. */
-  private outgoing: Uint8Array | null = null;
-  private outgoingSent = 0;
-  private requestMethod: Method = Method.GET;
-  private requestAsksClose = false;
-  private headReader: FinalHeadReader | null = null;
-  private response: { head: ResponseHead; plan: ResponsePlan } | null = null;
-  private body: BodyReader | null = null;
-  private chunkSize = DEFAULT_READ_CHUNK_SIZE;
-  /** Pieces of the body chunk being read (views of received chunks), kept between calls to allocate nothing. */
-  private readonly pieces: Uint8Array[] = [];
   private blocking = false;
-  /** The exchange carried by the platform's own HTTP (a browser's fetch) instead of a socket; null otherwise. */
-  private carried: CarriedSession | null = null;
 
   constructor(private readonly options: HTTPClientOptions = {}) {
     this.limits = {
@@ -197,51 +161,31 @@ export class HTTPClient {
     if (target.tls && tlsOptionsProblem(tlsOptions)) return Err.ERR_INVALID_PARAMETER;
     const platform = this.options.platform ?? tryGetPlatform();
     if (!platform) return Err.ERR_UNCONFIGURED;
-    const proxy = target.tls ? this.httpsProxy : this.httpProxy;
-    if (platform.http) {
-      const session = CarriedSession.open(platform.http, `${target.tls ? 'https' : 'http'}://${target.authority}`, {
-        tls: target.tls,
-        verifyHost,
-        trustedChain: !!tlsOptions.trustedChain,
-        commonNameOverride: !!tlsOptions.commonNameOverride,
-        proxy: !!proxy,
-        blocking: this.blocking,
-      });
-      if (typeof session === 'string') {
-        this.lastError = session;
-        return Err.ERR_UNAVAILABLE;
-      }
-      this.carried = session;
-      return Err.OK;
-    }
-    const dialHost = proxy ? proxy.host : target.host;
-    this.hostHeader = target.hostHeader;
-    this.absolutePrefix = proxy && !target.tls ? `http://${target.authority}` : undefined;
-    this.dial = {
-      host: dialHost,
-      port: proxy ? proxy.port : target.port,
-      resolve: platform.resolveHost(dialHost),
+    const open: ExchangeOpen = {
+      target,
       platform,
-      tunnel: proxy && target.tls ? target.authority : null,
       tls: target.tls ? { ...tlsOptions, host: target.host, verifyHost, platform } : null,
-      stage: 'tcp',
+      proxy: target.tls ? this.httpsProxy : this.httpProxy,
+      limits: this.limits,
+      settings: this.settings,
+      startTls: this.options.tls ?? startTls,
+      blocking: this.blocking,
     };
-    this.status = Status.RESOLVING;
-    if (this.dial.resolve.status() === 'done') this.startTcp();
+    const opened = platform.http ? openCarried(platform.http, open) : openHttp11(open);
+    if ('err' in opened) return this.refuse(opened);
+    this.exchange = opened;
     return Err.OK;
   }
 
   /** Use an already open transport (tests, custom transports): the client is CONNECTED over it at once. */
   setConnection(connection: StreamPeer | null): void {
     this.close();
-    if (!connection) return;
-    this.peer = connection;
-    this.status = Status.CONNECTED;
+    if (connection) this.exchange = http11Over(connection, this.limits, this.settings);
   }
 
   /** The transport in use (after TLS and tunnels: the peer requests are written to), or null. */
   getConnection(): StreamPeer | null {
-    return this.peer;
+    return this.exchange ? this.exchange.transport() : null;
   }
 
   get connection(): StreamPeer | null {
@@ -254,22 +198,14 @@ export class HTTPClient {
 
   /** Close the connection and forget the response; the client can connect again. */
   close(): void {
-    this.carried?.close();
-    this.carried = null;
-    this.dropConnection();
-    this.dial = null;
-    this.tlsError = null;
-    this.lastError = null;
-    this.hostHeader = '';
-    this.absolutePrefix = undefined;
-    this.resetExchange();
-    this.response = null;
-    this.status = Status.DISCONNECTED;
+    this.exchange?.close();
+    this.exchange = null;
+    this.refusal = null;
   }
 
   /** Current {@link Status}; only `poll()` (and reading the body) changes it. */
   getStatus(): Status {
-    return this.carried ? this.carried.status : this.status;
+    return this.exchange ? this.exchange.status : Status.DISCONNECTED;
   }
 
   /**
@@ -277,16 +213,10 @@ export class HTTPClient {
    * blocks and never throws. Returns OK, or the Err matching a failed status (ERR_UNCONFIGURED when disconnected).
    */
   poll(): Err {
-    if (this.carried) {
-      this.carried.poll();
-      return this.errFor(this.carried.status);
-    }
-    try {
-      return this.step();
-    } catch (e) {
-      this.fail(Status.CONNECTION_ERROR, reasonOf(e));
-      return Err.ERR_CONNECTION_ERROR;
-    }
+    const exchange = this.exchange;
+    if (!exchange || exchange.status === Status.DISCONNECTED) return Err.ERR_UNCONFIGURED;
+    exchange.poll();
+    return pollResult(exchange.status);
   }
 
   /** Send a request with a text body (UTF-8). See {@link requestRaw}. */
@@ -303,45 +233,34 @@ export class HTTPClient {
    * headers contradict the body; ERR_BUSY while a response is pending; ERR_INVALID_PARAMETER when not connected.
    */
   requestRaw(method: Method, url: string, headers: readonly string[], body: Uint8Array): Err {
-    if (this.carried) return this.carried.request(method, url, headers, body);
-    if (this.status === Status.REQUESTING || this.status === Status.BODY) return Err.ERR_BUSY;
-    if (this.status !== Status.CONNECTED || !this.peer) return Err.ERR_INVALID_PARAMETER;
-    let request;
-    try {
-      request = writeRequest({ method, url, headers, body, host: this.hostHeader, absolutePrefix: this.absolutePrefix });
-    } catch {
-      return Err.ERR_INVALID_PARAMETER;
-    }
-    if (typeof request === 'number') return request;
-    this.resetExchange();
-    this.response = null;
-    this.outgoing = request.bytes;
-    this.requestMethod = method;
-    this.requestAsksClose = request.asksClose;
-    this.headReader = new FinalHeadReader(this.limits);
-    this.status = Status.REQUESTING;
+    const status = this.getStatus();
+    if (status === Status.REQUESTING || status === Status.BODY) return Err.ERR_BUSY;
+    if (status !== Status.CONNECTED) return Err.ERR_INVALID_PARAMETER;
+    const refused = this.exchange!.send({ method, url, headers, body });
+    if (refused) return this.refuse(refused);
+    this.refusal = null;
     return Err.OK;
   }
 
   /** True once a final response head has been received (until the next request or close()). */
   hasResponse(): boolean {
-    return this.shown !== null;
+    return this.head() !== null;
   }
 
   /** The final response's status code (0 before one arrived). */
   getResponseCode(): number {
-    return this.shown ? this.shown.head.status : 0;
+    return this.head()?.status ?? 0;
   }
 
   /** Response header lines, "Name: value", in arrival order. */
   getResponseHeaders(): string[] {
-    return this.shown ? this.shown.head.headers.map(([n, v]) => `${n}: ${v}`) : [];
+    return this.head()?.headers.map(([n, v]) => `${n}: ${v}`) ?? [];
   }
 
   /** Response headers by name as the server wrote it; repeated names have their values joined with "; ". */
   getResponseHeadersAsDictionary(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [n, v] of this.shown ? this.shown.head.headers : []) {
+    for (const [n, v] of this.head()?.headers ?? []) {
       out[n] = Object.prototype.hasOwnProperty.call(out, n) ? `${out[n]}; ${v}` : v;
     }
     return out;
@@ -349,12 +268,12 @@ export class HTTPClient {
 
   /** Body length from Content-Length, 0 for a response without body, -1 when unknown (chunked, until close). */
   getResponseBodyLength(): number {
-    return this.shown ? bodyLength(this.shown.plan) : -1;
+    return this.exchange ? this.exchange.bodyLength() : -1;
   }
 
   /** True when the response body uses chunked transfer coding. */
   isResponseChunked(): boolean {
-    return this.shown?.plan.framing.kind === 'chunked';
+    return this.exchange ? this.exchange.isChunked() : false;
   }
 
   /**
@@ -362,12 +281,7 @@ export class HTTPClient {
    * `response.url`); null otherwise (this client never follows redirects itself).
    */
   getResponseUrl(): string | null {
-    return this.carried?.response ? this.carried.finalUrl : null;
-  }
-
-  /** The response on show: the carried exchange's or this client's own. */
-  private get shown(): CarriedResponse | null {
-    return this.carried ? this.carried.response : this.response;
+    return this.exchange ? this.exchange.responseUrl() : null;
   }
 
   /**
@@ -378,41 +292,32 @@ export class HTTPClient {
    * else a single copy joining them.
    */
   readResponseBodyChunk(): Uint8Array {
-    if (this.carried) return this.carried.read(this.chunkSize);
-    if (this.status !== Status.BODY || !this.body) return NO_BYTES;
-    const parts = this.pieces;
-    try {
-      this.readBody(this.body, parts);
-    } catch (e) {
-      // What was decoded before the error is still handed out; the status tells the body is incomplete.
-      this.fail(Status.CONNECTION_ERROR, reasonOf(e));
-    }
-    const out = joinParts(parts);
-    parts.length = 0;
-    return out;
+    return this.exchange ? this.exchange.readBody() : NO_BYTES;
   }
 
   /** Most bytes one readResponseBodyChunk() returns (256 .. 16 MiB; other values are ignored, as in Godot). */
   setReadChunkSize(bytes: number): void {
-    if (Number.isInteger(bytes) && bytes >= MIN_READ_CHUNK_SIZE && bytes <= MAX_READ_CHUNK_SIZE) this.chunkSize = bytes;
+    if (Number.isInteger(bytes) && bytes >= MIN_READ_CHUNK_SIZE && bytes <= MAX_READ_CHUNK_SIZE) {
+      this.settings.readChunkSize = bytes;
+    }
   }
 
   getReadChunkSize(): number {
-    return this.chunkSize;
+    return this.settings.readChunkSize;
   }
 
   get readChunkSize(): number {
-    return this.chunkSize;
+    return this.settings.readChunkSize;
   }
-
   set readChunkSize(bytes: number) {
     this.setReadChunkSize(bytes);
   }
 
   /** Kept for Godot's API; see the class comment: reads take what is available now in either mode, never wait. */
   setBlockingMode(enabled: boolean): void {
-    if (enabled && this.carried?.refusesBlocking()) return;
-    this.blocking = enabled;
+    const refusal = enabled ? (this.exchange?.blockingRefusal() ?? null) : null;
+    if (refusal) this.refusal = refusal;
+    else this.blocking = enabled;
   }
 
   isBlockingModeEnabled(): boolean {
@@ -449,7 +354,7 @@ export class HTTPClient {
    * not fail or was not used; close(), connectToHost() and setConnection() clear it.
    */
   getTlsError(): string | null {
-    return (this.peer ? peerTlsError(this.peer) : null) ?? this.tlsError;
+    return this.exchange ? this.exchange.tlsError() : null;
   }
 
   /**
@@ -460,7 +365,13 @@ export class HTTPClient {
    * failure). Null while the status is not an error; close(), connectToHost() and setConnection() clear it.
    */
   getLastError(): string | null {
-    return this.carried?.error ?? this.lastError;
+    const failure = this.getLastFailure();
+    return failure ? describeConnectionFailure(failure) : this.refusal;
+  }
+
+  /** Why the client is in its error status, as a value scripts can branch on (see {@link getLastError}); or null. */
+  getLastFailure(): ConnectionFailure | null {
+    return this.exchange ? this.exchange.failure() : null;
   }
 
   /**
@@ -469,341 +380,15 @@ export class HTTPClient {
    * buffers are not included.
    */
   getBufferedBytes(): number {
-    if (this.carried) return this.carried.bufferedBytes();
-    return this.buffer.length + (this.outgoing ? this.outgoing.length - this.outgoingSent : 0);
+    return this.exchange ? this.exchange.bufferedBytes() : 0;
   }
 
-  private step(): Err {
-    switch (this.status) {
-      case Status.DISCONNECTED:
-        return Err.ERR_UNCONFIGURED;
-      case Status.RESOLVING:
-        return this.pollResolving();
-      case Status.CONNECTING:
-        return this.pollConnecting();
-      case Status.CONNECTED:
-        return this.pollIdle();
-      case Status.REQUESTING:
-        return this.pollRequesting();
-      case Status.BODY:
-        this.peer!.poll?.();
-        this.checkBodyEnd(false);
-        return this.errFor(this.status);
-      default:
-        return this.errFor(this.status);
-    }
+  private refuse(refusal: Refusal): Err {
+    this.refusal = refusal.reason;
+    return refusal.err;
   }
 
-  private errFor(status: Status): Err {
-    switch (status) {
-      case Status.CANT_RESOLVE:
-        return Err.ERR_CANT_RESOLVE;
-      case Status.CANT_CONNECT:
-      case Status.SSL_HANDSHAKE_ERROR:
-        return Err.ERR_CANT_CONNECT;
-      case Status.CONNECTION_ERROR:
-        return Err.ERR_CONNECTION_ERROR;
-      default:
-        return Err.OK;
-    }
-  }
-
-  private pollResolving(): Err {
-    const state = this.dial!.resolve.status();
-    if (state === 'pending') return Err.OK;
-    if (state === 'failed') {
-      this.fail(Status.CANT_RESOLVE, `could not resolve "${this.dial!.host}"`);
-      return Err.ERR_CANT_RESOLVE;
-    }
-    this.startTcp();
-    return this.status === Status.CONNECTING ? this.pollConnecting() : this.errFor(this.status);
-  }
-
-  private startTcp(): void {
-    const dial = this.dial!;
-    try {
-      this.peer = dial.platform.connectTcp(dial.resolve.address()!, dial.port);
-      this.status = Status.CONNECTING;
-    } catch (e) {
-      this.fail(Status.CANT_CONNECT, `could not connect to ${dialTarget(dial)}: ${reasonOf(e)}`);
-    }
-  }
-
-  /**
-   * Connection stages, each a StreamPeer wrapping the one below: TCP, then the CONNECT tunnel when an HTTPS proxy is
-   * set, then TLS when the origin speaks it. One poll passes through as many stages as are ready.
-   */
-  private pollConnecting(): Err {
-    const dial = this.dial!;
-    for (;;) {
-      const peer = this.peer!;
-      peer.poll?.();
-      const s = peer.getStatus();
-      if (s === PeerStatus.CONNECTING) return Err.OK;
-      if (s !== PeerStatus.CONNECTED) {
-        if (dial.stage === 'tls') {
-          const why = peerTlsError(peer) ?? 'TLS handshake failed';
-          this.fail(Status.SSL_HANDSHAKE_ERROR, why);
-          this.tlsError = why;
-        } else if (dial.stage === 'tunnel') {
-          this.fail(Status.CANT_CONNECT, `proxy tunnel to ${dial.tunnel} failed: ${(peer as ConnectTunnel).failure ?? 'closed'}`);
-        } else this.fail(Status.CANT_CONNECT, `could not connect to ${dialTarget(dial)}`);
-        return Err.ERR_CANT_CONNECT;
-      }
-      if (dial.stage === 'tcp' && dial.tunnel) {
-        this.peer = new ConnectTunnel(peer, dial.tunnel, this.limits);
-        dial.stage = 'tunnel';
-      } else if (dial.stage !== 'tls' && dial.tls) {
-        this.peer = (this.options.tls ?? startTls)(peer, dial.tls);
-        dial.stage = 'tls';
-      } else {
-        this.dial = null;
-        this.status = Status.CONNECTED;
-        return Err.OK;
-      }
-    }
-  }
-
-  /**
-   * Idle keep-alive connection. A close by the server is DISCONNECTED, including a TLS close without close_notify:
-   * with no response outstanding nothing can have been truncated (RFC 9112 §9.8). Bytes nobody asked for (other than
-   * blank lines) mean the connection is out of step, so it is closed (RFC 9112 §9.3), never read as a later response.
-   */
-  private pollIdle(): Err {
-    const peer = this.peer!;
-    peer.poll?.();
-    // The usual tick of an idle connection: nothing arrived and it is still open. Nothing else is looked at (the
-    // receive buffer is always empty while CONNECTED: whatever is left after a response drops the connection).
-    if (peer.getAvailableBytes() === 0 && peer.getStatus() === PeerStatus.CONNECTED) return Err.OK;
-    const unasked = this.receivedUnasked();
-    const s = peer.getStatus();
-    if (unasked || s === PeerStatus.NONE || (s === PeerStatus.ERROR && closedWithoutCloseNotify(peer))) {
-      this.dropConnection();
-      this.status = Status.DISCONNECTED;
-      return Err.OK;
-    }
-    if (s === PeerStatus.ERROR) {
-      this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} while idle`);
-      return Err.ERR_CONNECTION_ERROR;
-    }
-    return Err.OK;
-  }
-
-  private pollRequesting(): Err {
-    const peer = this.peer!;
-    peer.poll?.();
-    // No server can answer a request it has not received: bytes already there belong to no request of ours.
-    if (this.outgoingSent === 0 && this.receivedUnasked()) {
-      this.fail(Status.CONNECTION_ERROR, OUT_OF_STEP);
-      return Err.ERR_CONNECTION_ERROR;
-    }
-    this.flush(peer);
-    const head = this.readHead();
-    if (head) {
-      this.startResponse(head);
-      return this.errFor(this.status);
-    }
-    const s = peer.getStatus();
-    if (s === PeerStatus.ERROR || (s === PeerStatus.NONE && peer.getAvailableBytes() === 0)) {
-      const when = this.outgoingSent === 0 ? 'before the request was sent' : 'before the response head arrived';
-      this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} ${when}`);
-      return Err.ERR_CONNECTION_ERROR;
-    }
-    return Err.OK;
-  }
-
-  /**
-   * Pull what the transport holds while no response is due, dropping blank lines (allowed between messages); true
-   * when anything else arrived. The buffer grows by at most one read chunk.
-   */
-  private receivedUnasked(): boolean {
-    do {
-      while (this.buffer.length > 0 && isLineEnd(this.buffer.peek(0))) this.buffer.takeAtMost(1);
-      if (this.buffer.length > 0) return true;
-    } while (this.pull(this.chunkSize));
-    return false;
-  }
-
-  /** How the transport ended, for a reason: the TLS layer's own words when it has them. */
-  private transportEnd(s: number): string {
-    const tls = this.peer ? peerTlsError(this.peer) : null;
-    if (tls) return `TLS failure (${tls})`;
-    return s === PeerStatus.ERROR ? 'connection reset' : 'connection closed';
-  }
-
-  /** Write queued request bytes until the transport takes no more. */
-  private flush(peer: StreamPeer): void {
-    const out = this.outgoing;
-    if (!out || peer.getStatus() !== PeerStatus.CONNECTED) return;
-    while (this.outgoingSent < out.length) {
-      const n = peer.putPartialData(out.subarray(this.outgoingSent));
-      if (n <= 0) break;
-      this.outgoingSent += n;
-    }
-    if (this.outgoingSent === out.length) this.outgoing = null;
-  }
-
-  /** Parse the final head from buffered and newly pulled bytes. */
-  private readHead(): ResponseHead | null {
-    return this.headReader!.read(this.buffer, this.pullChunk);
-  }
-
-  private startResponse(head: ResponseHead): void {
-    const plan = planResponse(head, this.requestMethod, this.requestAsksClose);
-    // The server answered before taking the whole request: the rest is dropped, so the connection cannot be reused.
-    if (this.outgoing) plan.keepAlive = false;
-    this.outgoing = null;
-    this.headReader = null;
-    this.response = { head, plan };
-    this.body = bodyReaderFor(plan.framing, this.limits.maxHeadBytes);
-    if (this.body.done) this.finishResponse();
-    else this.status = Status.BODY;
-  }
-
-  /**
-   * Decode into `parts` up to readChunkSize bytes of what is available now, from the receive buffer and then the
-   * transport: pieces are views of the chunks received, so the only copy is the one joining them into the result.
-   */
-  private readBody(body: BodyReader, parts: Uint8Array[]): void {
-    for (let size = 0; size < this.chunkSize; ) {
-      const room = this.chunkSize - size;
-      let piece = body.read(this.buffer, room);
-      // What is buffered may be only framing (a partial chunk-size line): fetch more while there is more.
-      while (piece.length === 0 && !body.done && this.pull(this.chunkSize)) piece = body.read(this.buffer, room);
-      if (piece.length > 0) {
-        parts.push(piece);
-        size += piece.length;
-      }
-      if (body.done) {
-        this.finishResponse();
-        return;
-      }
-      if (piece.length === 0) {
-        this.checkBodyEnd(true);
-        return;
-      }
-    }
-  }
-
-  /**
-   * With the transport closed and drained: an until-close body ends cleanly, any other body was cut short. `stuck`
-   * says the body reader could not use what is buffered; otherwise buffered bytes are still to be read.
-   */
-  private checkBodyEnd(stuck: boolean): void {
-    const peer = this.peer;
-    if (!peer || !this.body || (!stuck && this.buffer.length > 0)) return;
-    const s = peer.getStatus();
-    if (s === PeerStatus.CONNECTED || s === PeerStatus.CONNECTING || peer.getAvailableBytes() > 0) return;
-    if (s === PeerStatus.NONE && this.buffer.length === 0 && this.body.endsAtClose()) this.finishResponse();
-    else this.fail(Status.CONNECTION_ERROR, `${this.transportEnd(s)} ${unfinished(this.response!.plan.framing)}`);
-  }
-
-  /**
-   * The response is complete. The connection stays for the next request only when it may be reused and holds nothing
-   * more: bytes past the response came before any next request, so they cannot answer it (RFC 9112 §9.3).
-   */
-  private finishResponse(): void {
-    const keepAlive = this.response!.plan.keepAlive;
-    this.resetExchange();
-    if (keepAlive && !this.receivedUnasked()) this.status = Status.CONNECTED;
-    else {
-      this.dropConnection();
-      this.status = Status.DISCONNECTED;
-    }
-  }
-
-  /** Move up to `max` bytes from the transport into the receive buffer; false when none came. */
-  private pull(max: number): boolean {
-    const data = this.peer!.getPartialData(max);
-    this.buffer.append(data);
-    return data.length > 0;
-  }
-
-  /** {@link pull} of one read chunk, made once (it runs on every poll while a head is due). */
-  private readonly pullChunk = (): boolean => this.pull(this.chunkSize);
-
-  private resetExchange(): void {
-    this.outgoing = null;
-    this.outgoingSent = 0;
-    this.headReader = null;
-    this.body = null;
-    this.requestAsksClose = false;
-  }
-
-  /** Drop the connection into an error status, keeping the reason (and the TLS layer's, if it had one). */
-  private fail(status: Status, reason: string): void {
-    const tls = this.peer ? peerTlsError(this.peer) : null;
-    if (tls) this.tlsError = tls;
-    this.lastError = reason;
-    this.dropConnection();
-    this.resetExchange();
-    this.dial = null;
-    this.status = status;
-  }
-
-  private dropConnection(): void {
-    const peer = this.peer;
-    this.peer = null;
-    this.buffer.clear();
-    if (peer) {
-      try {
-        peer.disconnectFromHost();
-      } catch {
-        // A transport that fails to close is closed as far as this client is concerned.
-      }
-    }
-  }
-}
-
-const OUT_OF_STEP = 'response bytes arrived before the request was sent: the connection is out of step';
-
-function isLineEnd(c: number): boolean {
-  return c === CR || c === LF;
-}
-
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function dialTarget(dial: Dial): string {
-  return `${dial.host}:${dial.port}`;
-}
-
-function peerTlsError(peer: StreamPeer): string | null {
-  const tls = peer as Partial<TlsStreamPeer>;
-  return typeof tls.getTlsError === 'function' ? tls.getTlsError() : null;
-}
-
-/** A TLS transport that ended with a clean TCP close but no close_notify (see {@link TlsStreamPeer}). */
-function closedWithoutCloseNotify(peer: StreamPeer): boolean {
-  const tls = peer as Partial<TlsStreamPeer>;
-  return typeof tls.closedWithoutCloseNotify === 'function' && tls.closedWithoutCloseNotify();
-}
-
-/** Where a body stopped short, for a reason. */
-function unfinished(framing: BodyFraming): string {
-  switch (framing.kind) {
-    case 'length':
-      return `before the ${framing.length}-byte body was complete`;
-    case 'chunked':
-      return 'before the last chunk of the body';
-    default:
-      return 'in the body';
-  }
-}
-
-function joinParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length <= 1) return parts.length ? parts[0] : NO_BYTES;
-  return concatBytes(...parts);
-}
-
-function bodyLength(plan: ResponsePlan): number {
-  switch (plan.framing.kind) {
-    case 'none':
-      return 0;
-    case 'length':
-      return plan.framing.length;
-    default:
-      return -1;
+  private head(): ResponseHead | null {
+    return this.exchange ? this.exchange.head() : null;
   }
 }

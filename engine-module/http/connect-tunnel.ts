@@ -1,6 +1,6 @@
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { NO_BYTES } from '../net/chunk-queue.js';
-import { Err, Method } from './constants.js';
+import { Method } from './constants.js';
 import { FinalHeadReader } from './final-head.js';
 import { ProtocolError } from './protocol-error.js';
 import { ReceiveBuffer } from './receive-buffer.js';
@@ -28,7 +28,7 @@ export class ConnectTunnel implements StreamPeer {
     limits: HeadLimits,
   ) {
     const r = writeRequest({ method: Method.CONNECT, url: authority, headers: [], body: NO_BYTES, host: authority });
-    if (typeof r === 'number') throw new Error(`invalid CONNECT authority "${authority}" (${Err[r]})`);
+    if ('err' in r) throw new Error(r.reason);
     this.request = r.bytes;
     this.head = new FinalHeadReader(limits);
   }

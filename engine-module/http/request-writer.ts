@@ -1,6 +1,7 @@
 import { concatBytes, utf8Encode } from '../bytes/bytes.js';
-import { Err, METHOD_NAMES, Method, TICKHTTP_VERSION } from './constants.js';
+import { METHOD_NAMES, Method, TICKHTTP_VERSION } from './constants.js';
 import { equalsLower, isForbiddenInValue, isTokenString, skipOws, trimOwsEnd } from './field-syntax.js';
+import { quoted, refuse, type Refusal } from './refusal.js';
 
 /** What the caller asked for, plus what the connection knows. */
 export interface RequestInput {
@@ -31,12 +32,15 @@ const USER_AGENT_LINE = `User-Agent: tickhttp/${TICKHTTP_VERSION}\r\n`;
  * Validate and serialise a request. Any CR, LF or NUL (or other control character) in the method, target, a header
  * name or value, a malformed header line, a second Host or Content-Length, a Content-Length that is not the body's
  * length, Transfer-Encoding or Upgrade (this client frames bodies itself and never switches protocols), or Expect
- * without a body gives ERR_INVALID_PARAMETER, and nothing is produced.
+ * without a body is refused (ERR_INVALID_PARAMETER, with the reason), and nothing is produced.
  */
-export function writeRequest(input: RequestInput): SerializedRequest | Err {
-  if (!Number.isInteger(input.method) || input.method < 0 || input.method >= Method.MAX) return Err.ERR_INVALID_PARAMETER;
-  if (!isValidTarget(input.method, input.url)) return Err.ERR_INVALID_PARAMETER;
-  if (!isValidValue(input.host, 0, input.host.length)) return Err.ERR_INVALID_PARAMETER;
+export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
+  if (!Number.isInteger(input.method) || input.method < 0 || input.method >= Method.MAX) {
+    return refuse(`unknown method ${quoted(input.method)} (a Method value, 0..${Method.MAX - 1})`);
+  }
+  const targetProblem = targetRefusal(input.method, input.url);
+  if (targetProblem) return refuse(targetProblem);
+  if (!isValidValue(input.host, 0, input.host.length)) return refuse(`control character in the Host ${quoted(input.host)}`);
 
   // One pass over the caller's lines, with no per-field arrays: they are checked, classified and copied into the head.
   let fieldLines = '';
@@ -48,23 +52,23 @@ export function writeRequest(input: RequestInput): SerializedRequest | Err {
   let asksClose = false;
   for (const line of input.headers) {
     const colon = nameEnd(line);
-    if (colon < 0) return Err.ERR_INVALID_PARAMETER;
+    if (colon < 0) return checkHeaderLines([line])!;
     const from = skipOws(line, colon + 1, line.length);
     const to = trimOwsEnd(line, from, line.length);
-    if (!isValidValue(line, from, to)) return Err.ERR_INVALID_PARAMETER;
+    if (!isValidValue(line, from, to)) return checkHeaderLines([line])!;
     if (equalsLower(line, 0, colon, 'host')) {
-      if (host !== null) return Err.ERR_INVALID_PARAMETER;
+      if (host !== null) return refuse('more than one Host header');
       host = line.slice(from, to);
       continue;
     }
     if (equalsLower(line, 0, colon, 'content-length')) {
-      if (length !== null) return Err.ERR_INVALID_PARAMETER;
+      if (length !== null) return refuse('more than one Content-Length header');
       length = line.slice(from, to);
     } else if (equalsLower(line, 0, colon, 'transfer-encoding') || equalsLower(line, 0, colon, 'upgrade')) {
-      return Err.ERR_INVALID_PARAMETER;
+      return refuse(`header ${line.slice(0, colon)} is not allowed: the client frames the body itself and never switches protocols`);
     } else if (equalsLower(line, 0, colon, 'connection')) {
       const close = connectionAsksClose(line, from, to);
-      if (close === null) return Err.ERR_INVALID_PARAMETER;
+      if (close === null) return refuse(`Connection header ${quoted(line)} is not a list of tokens`);
       asksClose ||= close;
     } else if (equalsLower(line, 0, colon, 'user-agent')) userAgent = true;
     else if (equalsLower(line, 0, colon, 'accept')) accept = true;
@@ -73,9 +77,11 @@ export function writeRequest(input: RequestInput): SerializedRequest | Err {
     fieldLines += canonical ? `${line}\r\n` : `${line.slice(0, colon)}: ${line.slice(from, to)}\r\n`;
   }
   const body = input.body;
-  if (length !== null && length !== String(body.length)) return Err.ERR_INVALID_PARAMETER;
+  if (length !== null && length !== String(body.length)) {
+    return refuse(`Content-Length ${quoted(length)} is not the body's length (${body.length} bytes)`);
+  }
   // RFC 9110 §10.1.1: no 100-continue expectation on a request without content.
-  if (expect && body.length === 0) return Err.ERR_INVALID_PARAMETER;
+  if (expect && body.length === 0) return refuse('Expect header on a request without a body');
 
   const target = input.absolutePrefix && input.url.startsWith('/') ? input.absolutePrefix + input.url : input.url;
   let head = `${METHOD_NAMES[input.method]} ${target} HTTP/1.1\r\nHost: ${host ?? input.host}\r\n${fieldLines}`;
@@ -87,14 +93,15 @@ export function writeRequest(input: RequestInput): SerializedRequest | Err {
 
 /**
  * Godot's header check, tightened to RFC 9110 field syntax: every line is "token: value" with no whitespace before the
- * colon and no control characters in the value. OK or ERR_INVALID_PARAMETER.
+ * colon and no control characters in the value. Null, or the refusal of the first line that is not.
  */
-export function verifyHeaders(headers: readonly string[]): Err {
+export function checkHeaderLines(headers: readonly string[]): Refusal | null {
   for (const line of headers) {
     const colon = nameEnd(line);
-    if (colon < 0 || !isValidValue(line, colon + 1, line.length)) return Err.ERR_INVALID_PARAMETER;
+    if (colon < 0) return refuse(`header line ${quoted(line)} is not "Name: value" with a token name`);
+    if (!isValidValue(line, colon + 1, line.length)) return refuse(`control character in the value of header line ${quoted(line)}`);
   }
-  return Err.OK;
+  return null;
 }
 
 /** Index of the colon ending a header line's name, or -1 when the line is not a string or its name not a token. */
@@ -139,19 +146,20 @@ function encodeRequest(head: string, body: Uint8Array): Uint8Array {
 const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):([0-9]{1,5})$/;
 
 /**
- * Godot's target forms: origin-form ("/..."), absolute-form ("http://", "https://"), "*" for OPTIONS, and
- * "host:port" for CONNECT. No spaces or control characters anywhere.
+ * Why a target is not one of Godot's forms, or null when it is: origin-form ("/..."), absolute-form ("http://",
+ * "https://"), "*" for OPTIONS, and "host:port" for CONNECT. No spaces or control characters anywhere.
  */
-function isValidTarget(method: Method, url: string): boolean {
-  if (typeof url !== 'string' || url.length === 0) return false;
+function targetRefusal(method: Method, url: string): string | null {
+  if (typeof url !== 'string' || url.length === 0) return 'the request target is empty';
   for (let i = 0; i < url.length; i++) {
     const c = url.charCodeAt(i);
-    if (c <= 0x20 || c === 0x7f) return false;
+    if (c <= 0x20 || c === 0x7f) return `space or control character in the request target ${quoted(url)}`;
   }
   if (method === Method.CONNECT) {
     const m = AUTHORITY.exec(url);
-    return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+    return m && Number(m[2]) >= 1 && Number(m[2]) <= 65535 ? null : `CONNECT target ${quoted(url)} is not host:port`;
   }
-  if (method === Method.OPTIONS && url === '*') return true;
-  return url.startsWith('/') || url.startsWith('http://') || url.startsWith('https://');
+  if (method === Method.OPTIONS && url === '*') return null;
+  if (url.startsWith('/') || url.startsWith('http://') || url.startsWith('https://')) return null;
+  return `request target ${quoted(url)} must start with "/" (or be an absolute http:// or https:// URL)`;
 }

@@ -46,3 +46,11 @@ export function tlsOptionsProblem(options: TlsOptions): string | null {
     return `trustedChain is not valid PEM: ${(e as Error).message}`;
   }
 }
+
+/**
+ * The TLS layer of a transport handed to setConnection, when it is one (it reports its failures in words): the one
+ * place a transport is probed for what it is.
+ */
+export function tlsPeerOf(peer: StreamPeer): TlsStreamPeer | null {
+  return typeof (peer as Partial<TlsStreamPeer>).getTlsError === 'function' ? (peer as TlsStreamPeer) : null;
+}

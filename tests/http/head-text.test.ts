@@ -70,7 +70,7 @@ describe('request heads', () => {
   it('head and body go out in one buffer, in the usual order', () => {
     const r = write(['X-A:  1  ', 'host: h.example'], asciiEncode('hi'));
     expect(typeof r).toBe('object');
-    expect(latin1Decode((r as Exclude<typeof r, number>).bytes)).toBe(
+    expect(latin1Decode((r as Extract<typeof r, { bytes: Uint8Array }>).bytes)).toBe(
       `POST /p HTTP/1.1\r\nHost: h.example\r\nX-A: 1\r\nUser-Agent: tickhttp/${TICKHTTP_VERSION}\r\nAccept: */*\r\n` +
         'Content-Length: 2\r\n\r\nhi',
     );
@@ -78,7 +78,7 @@ describe('request heads', () => {
 
   it('non-ASCII header values and targets are sent as UTF-8', () => {
     const r = write(['X-N: é'], new Uint8Array([1, 2]), Method.PUT);
-    const sent = (r as Exclude<typeof r, number>).bytes;
+    const sent = (r as Extract<typeof r, { bytes: Uint8Array }>).bytes;
     const expected = utf8Encode('X-N: é\r\n');
     expect(latin1Decode(sent)).toContain(latin1Decode(expected));
     expect(Array.from(sent.subarray(sent.length - 2))).toEqual([1, 2]);
@@ -87,11 +87,15 @@ describe('request heads', () => {
   it('Connection members must be tokens; "close" in any case marks the request', () => {
     const asks = (v: string) => {
       const r = write([`Connection: ${v}`], new Uint8Array(0), Method.GET);
-      return typeof r === 'number' ? r : r.asksClose;
+      return 'err' in r ? r.err : r.asksClose;
     };
     expect(asks('keep-alive')).toBe(false);
     expect(asks('foo, CLOSE')).toBe(true);
     expect(asks('close,')).toBe(Err.ERR_INVALID_PARAMETER);
     expect(asks('clo se')).toBe(Err.ERR_INVALID_PARAMETER);
+    expect(write(['Connection: close,'], new Uint8Array(0), Method.GET)).toEqual({
+      err: Err.ERR_INVALID_PARAMETER,
+      reason: 'Connection header "Connection: close," is not a list of tokens',
+    });
   });
 });
