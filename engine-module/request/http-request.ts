@@ -50,6 +50,8 @@ export interface RequestOutcome {
   path: string | null;
   /** True when a 304 was answered from the revalidation cache. */
   fromCache: boolean;
+  /** URL of the final response (in a browser, after the redirects fetch followed), else of the last request. */
+  url: string;
   redirects: number;
   retries: number;
   /** Why it failed, in words; empty on success. */
@@ -58,6 +60,7 @@ export interface RequestOutcome {
 
 interface ResponseState {
   code: number;
+  url: string;
   headers: string[];
   decoder: BodyDecoder | null;
   sink: BodySink;
@@ -219,7 +222,8 @@ function takeLease(r: Requester, job: RequestJob, now: number): void {
   job.lease = lease;
   job.fresh = false;
   if (lease.conn.connectErr !== Err.OK) {
-    return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `cannot connect: ${Err[lease.conn.connectErr]}`);
+    const why = lease.conn.client.getLastError() ?? Err[lease.conn.connectErr];
+    return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `cannot connect: ${why}`);
   }
   if (lease.conn.client.getStatus() === Status.CONNECTED) return send(r, job, now);
   job.connectStart = now;
@@ -251,10 +255,13 @@ function pollConnecting(r: Requester, job: RequestJob, now: number): void {
   }
 }
 
-/** The hop's headers plus what this layer adds: Accept-Encoding, Range/If-Range, cache validators. */
-function hopHeaders(job: RequestJob): string[] {
+/**
+ * The hop's headers plus what this layer adds: Accept-Encoding, Range/If-Range, cache validators. A transport that
+ * decodes bodies itself (a browser) chooses the encodings it accepts: no Accept-Encoding is added.
+ */
+function hopHeaders(r: Requester, job: RequestJob): string[] {
   const headers = [...job.hop.headers];
-  const hasAcceptEncoding = hasHeader(headers, 'accept-encoding');
+  const hasAcceptEncoding = hasHeader(headers, 'accept-encoding') || !!r.platform.http?.decodes;
   if (job.resume) {
     // Ranges count bytes of the encoded representation: ask for none, so offsets are file offsets.
     if (!hasAcceptEncoding) headers.push('Accept-Encoding: identity');
@@ -267,8 +274,14 @@ function hopHeaders(job: RequestJob): string[] {
 function send(r: Requester, job: RequestJob, now: number): void {
   const { conn } = job.lease!;
   const method = METHOD_NAMES.indexOf(job.hop.method) as Method;
-  const err = conn.client.requestRaw(method, job.hop.url.target, hopHeaders(job), job.hop.body ?? EMPTY);
-  if (err !== Err.OK) return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `request refused: ${Err[err]}`);
+  const body = job.hop.body ?? EMPTY;
+  const err = conn.client.requestRaw(method, job.hop.url.target, hopHeaders(r, job), body);
+  if (err !== Err.OK) {
+    const why = err === Err.ERR_UNAVAILABLE ? (conn.client.getLastError() ?? Err[err]) : Err[err];
+    return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `request refused: ${why}`);
+  }
+  // The runtime's own HTTP reports no upload progress: its body counts as sent once handed over.
+  if (r.platform.http) conn.written += body.length;
   job.writtenAtSend = conn.written;
   job.lastProgress = now;
   job.phase = 'waiting';
@@ -300,6 +313,10 @@ function pollWaiting(r: Requester, job: RequestJob, now: number): void {
     return;
   }
   if (client.hasResponse()) return onHead(r, job, now);
+  // Carried by the runtime's HTTP (fetch): it connects per request, and says only that no response came.
+  if (status === Status.CANT_CONNECT) {
+    return fail(r, job, now, Result.CANT_CONNECT, TimeoutKind.NONE, client.getLastError() ?? `cannot connect to ${job.hop.url.host}`);
+  }
   // The connection failed before any response byte. On a reused connection that is the server having closed it
   // while idle: safe to repeat on a fresh connection when the method is idempotent.
   if (job.lease!.reused && !job.staleRetried && isIdempotent(job.hop.method)) {
@@ -317,7 +334,8 @@ function onHead(r: Requester, job: RequestJob, now: number): void {
   const code = client.getResponseCode();
   const headers = client.getResponseHeaders();
   job.lastProgress = now;
-  job.response = { code, headers, decoder: null, sink: memorySink(), memory: null, path: null, cacheWriter: null, decoded: 0 };
+  const url = client.getResponseUrl() ?? formatUrl(job.hop.url);
+  job.response = { code, url, headers, decoder: null, sink: memorySink(), memory: null, path: null, cacheWriter: null, decoded: 0 };
 
   if (isRedirect(code)) {
     const next = redirectHop(job.hop, code, findHeader(headers, 'location'));
@@ -374,15 +392,21 @@ function beginBody(r: Requester, job: RequestJob, now: number, offset: number): 
   const resp = job.response!;
   const { client } = job.lease!.conn;
   const length = client.getResponseBodyLength();
-  resp.decoder = spec.decompress ? createDecoder(findHeader(resp.headers, 'content-encoding')) : null;
+  // A runtime that decodes bodies itself (a browser) hands over decoded bytes, whatever Content-Encoding says.
+  const decodes = spec.decompress && !r.platform.http?.decodes;
+  resp.decoder = decodes ? createDecoder(findHeader(resp.headers, 'content-encoding')) : null;
   if (spec.bodySizeLimit >= 0 && !resp.decoder && length > spec.bodySizeLimit) {
     return end(r, job, now, Result.BODY_SIZE_LIMIT_EXCEEDED, TimeoutKind.NONE, `body of ${length} bytes is over the limit`);
   }
   const download = spec.download;
   if (download && resp.code >= 200 && resp.code < 300) {
     const files = r.platform.files;
-    const sink = files && fileSink(files, download.path, offset > 0);
-    if (!files || !sink) {
+    if (!files) {
+      const why = `cannot download to ${download.path}: this platform has no file access (download to memory instead)`;
+      return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, why);
+    }
+    const sink = fileSink(files, download.path, offset > 0);
+    if (!sink) {
       return end(r, job, now, Result.DOWNLOAD_FILE_CANT_OPEN, TimeoutKind.NONE, `cannot open ${download.path}`);
     }
     resp.sink = sink;
@@ -466,7 +490,8 @@ function bodyGoesOn(r: Requester, job: RequestJob, now: number, progressed: bool
 function bodyEnded(r: Requester, job: RequestJob, now: number): void {
   const status = job.lease!.conn.client.getStatus();
   if (status !== Status.CONNECTED && status !== Status.DISCONNECTED) {
-    fail(r, job, now, Result.CONNECTION_ERROR, TimeoutKind.NONE, 'connection lost during the body');
+    const why = job.lease!.conn.client.getLastError();
+    fail(r, job, now, Result.CONNECTION_ERROR, TimeoutKind.NONE, `connection lost during the body${why ? `: ${why}` : ''}`);
   } else if (job.phase === 'draining') finishDrain(r, job, now, status === Status.CONNECTED);
   else completeBody(r, job, now);
 }
@@ -518,6 +543,7 @@ function completeBody(r: Requester, job: RequestJob, now: number): void {
   job.phase = 'done';
   job.outcome = outcome(job, Result.SUCCESS, TimeoutKind.NONE, '', {
     code: resp.code,
+    url: resp.url,
     headers: resp.headers,
     body: resp.memory ? resp.memory.bytes() : null,
     path: resp.path,
@@ -540,6 +566,7 @@ function answerFromCache(r: Requester, job: RequestJob, now: number, entry: Cach
   job.phase = 'done';
   job.outcome = outcome(job, Result.SUCCESS, TimeoutKind.NONE, '', {
     code: entry.code,
+    url: entry.url,
     headers: entry.headers,
     body: download ? null : body,
     path,
@@ -587,7 +614,8 @@ function end(r: Requester, job: RequestJob, now: number, result: Result, timeout
   const resp = job.response;
   abortResponse(job);
   job.phase = 'done';
-  job.outcome = outcome(job, result, timeout, error, { code: resp?.code ?? 0, headers: resp?.headers ?? [], body: null, path: null });
+  const url = resp?.url ?? formatUrl(job.hop.url);
+  job.outcome = outcome(job, result, timeout, error, { code: resp?.code ?? 0, url, headers: resp?.headers ?? [], body: null, path: null });
 }
 
 function outcome(
@@ -595,7 +623,7 @@ function outcome(
   result: Result,
   timeout: TimeoutKind,
   error: string,
-  rest: Pick<RequestOutcome, 'code' | 'headers' | 'body' | 'path'> & { fromCache?: boolean },
+  rest: Pick<RequestOutcome, 'code' | 'url' | 'headers' | 'body' | 'path'> & { fromCache?: boolean },
 ): RequestOutcome {
   return { result, timeout, error, fromCache: false, redirects: job.redirects, retries: job.retries, ...rest };
 }

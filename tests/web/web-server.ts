@@ -1,6 +1,7 @@
 // The peers of the browser tests, on 127.0.0.1: a page server (the test page and its bundle) and, on another port
 // (another origin, so every call is a CORS request), the API the page talks to.
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { build } from 'esbuild';
@@ -34,6 +35,9 @@ const CORS = {
   'Access-Control-Expose-Headers': 'X-Sha256, X-Method, Content-Length, Content-Encoding, ETag',
 };
 
+/** What /gzip sends, compressed. */
+export const GZIP_TEXT = 'a body the browser decodes itself '.repeat(1000);
+
 function cors(res: ServerResponse): void {
   for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
 }
@@ -56,6 +60,7 @@ function writeInPieces(res: ServerResponse, body: Buffer, done: () => void): voi
 function api(server: WebTestServer, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   const url = new URL(req.url ?? '/', 'http://x');
   const q = (name: string): string => url.searchParams.get(name) ?? '';
+  if (req.method !== 'OPTIONS') server.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
   if (url.pathname === '/nocors') {
     res.end('no CORS headers here');
     return;
@@ -70,7 +75,6 @@ function api(server: WebTestServer, req: IncomingMessage, res: ServerResponse, b
     res.end();
     return;
   }
-  server.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
   switch (url.pathname) {
     case '/echo': {
       const sha = createHash('sha256').update(body).digest('hex');
@@ -92,6 +96,17 @@ function api(server: WebTestServer, req: IncomingMessage, res: ServerResponse, b
     case '/status':
       res.statusCode = Number(q('code'));
       res.end(`status ${q('code')}`);
+      return;
+    case '/etag':
+      // Revalidation: the same ETag every time; a matching If-None-Match gets 304 without a body.
+      res.setHeader('ETag', '"v1"');
+      res.setHeader('Cache-Control', 'no-cache');
+      if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
+      else res.end(`cached body ${q('id')}`);
+      return;
+    case '/gzip':
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'text/plain' });
+      res.end(gzipSync(Buffer.from(GZIP_TEXT)));
       return;
     case '/redirect':
       res.writeHead(302, { Location: q('to') });
