@@ -30,6 +30,8 @@ const ROWS = [
   { value: 'idle_tick_ms_10k_unconnected', unit: 'ms' },
   { value: 'rss_growth_mb_1gib', unit: 'MB', target: ['<', 64] },
   { value: 'bundle_kb_gz', unit: 'KB', target: ['<=', 150] },
+  { value: 'browser_tick_mbps', unit: 'MB/s', peer: 'browser_fetch_mbps', peerName: 'page fetch', ratio: 'browser_tick_vs_fetch', target: ['>=', 0.9] },
+  { value: 'browser_max_tick_ms', unit: 'ms' },
 ];
 
 /** Every key results.json always carries (null until its layer exists). */

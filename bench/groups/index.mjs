@@ -8,6 +8,7 @@ import * as handshake from './handshake.mjs';
 import * as idleTick from './idle-tick.mjs';
 import * as rss from './rss.mjs';
 import * as bundle from './bundle.mjs';
+import * as browser from './browser.mjs';
 
 export const GROUPS = [
   { name: 'plain', run: plain.run },
@@ -19,4 +20,5 @@ export const GROUPS = [
   { name: 'idle', run: idleTick.run },
   { name: 'rss', run: rss.run },
   { name: 'bundle', run: bundle.run },
+  { name: 'browser', run: browser.run },
 ];
