@@ -70,4 +70,4 @@ export type { TlsClientOptions } from './tls/stream-peer-tls.js';
 export { TlsClientEngine } from './tls/engine.js';
 export type { TlsEngineConfig, TlsEngineStatus } from './tls/engine.js';
 export type { NegotiatedParameters } from './tls/handshake-context.js';
-export { PER_REQUEST_BYTES } from './request/budget.js';
+export { DEFAULT_TICK_MS, PER_REQUEST_BYTES } from './request/budget.js';

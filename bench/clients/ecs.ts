@@ -9,7 +9,9 @@ import { attachClient } from '../../engine-module/ecs/client-system.js';
 import { createHttpSystem, destroyHttpSystem, getHttp, updateHttp } from '../../engine-module/ecs/http-system.js';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
-import type { BenchClient } from './polled.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import type { RequestSpec } from '../../engine-module/request/request-spec.js';
+import { PROVIDERS, type BenchClient, type ProviderName } from './polled.js';
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -18,9 +20,9 @@ function origin(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
-function start(world: World, eid: number, url: string, download?: string): void {
-  const err = addRequest(world, eid, { url, decompress: false, download });
-  if (err !== 0) throw new Error(`addRequest refused ${url}: Err ${err}`);
+function start(world: World, eid: number, spec: RequestSpec): void {
+  const err = addRequest(world, eid, spec);
+  if (err !== 0) throw new Error(`addRequest refused ${spec.url}: Err ${err}`);
 }
 
 /** The outcome of the entity's request once it ended; throws unless it succeeded. */
@@ -41,7 +43,7 @@ export function ecsClient(opts: { port: number }): BenchClient {
   return {
     name: 'tickhttp ecs',
     async get(path) {
-      start(world, eid, origin(opts.port) + path);
+      start(world, eid, { url: origin(opts.port) + path, decompress: false });
       for (;;) {
         updateHttp(world);
         const done = finished(world, eid);
@@ -57,51 +59,82 @@ export interface PacedOptions {
   port: number;
   path: string;
   hz: number;
-  /** Stop after this long even if the body is not complete (the figure is bytes over elapsed time). */
+  /** Stop after this long even if the bodies are not complete (the figure is bytes over elapsed time). */
   capMs: number;
+  /** Downloads started together (default 1); the pool runs six at a time per origin, the rest wait in its queue. */
+  count?: number;
+  /** HTTPS: trust `rootPem` only, with the named crypto provider. */
+  tls?: { rootPem: string; provider: ProviderName };
+}
+
+/** What a paced run measured: the body rate and the distribution of tick durations. */
+export interface PacedResult {
+  mbps: number;
+  ticks: number;
+  maxTickMs: number;
+  /** CPU time of the process during the longest-CPU tick: wall time above it is time spent waiting for a core. */
+  maxTickCpuMs: number;
+  p99TickMs: number;
+  ticksOver8Ms: number;
+  /** Median body bytes read per tick, in MiB, between the first tick and the last. */
+  mibPerTick: number;
+}
+
+/** The value at quantile `q` (0..1) of a list of numbers. */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;
 }
 
 /**
- * One download ticked by a timer at `hz` (ticks scheduled on an absolute grid, so late ticks do not drift the rate).
- * `mbps` is body bytes over the time from the first tick to the end of the tick that completed the request (or the
- * cap); `maxTickMs` the longest tick; `mibPerTick` the median body read per tick between the first and the last.
+ * Downloads ticked by a timer at `hz` (ticks scheduled on an absolute grid, so late ticks do not drift the rate),
+ * with the system's default budget. `mbps` is body bytes over the time from the first tick to the end of the tick
+ * that completed the last request (or the cap).
  */
-export async function pacedDownload(
-  opts: PacedOptions,
-): Promise<{ mbps: number; maxTickMs: number; ticks: number; mibPerTick: number }> {
+export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const world = createWorld();
-  createHttpSystem(world);
-  const eid = addEntity(world);
+  const tls = opts.tls;
+  createHttpSystem(world, tls ? { platform: createNodePlatform({ crypto: PROVIDERS[tls.provider] }) } : {});
+  const base = `${tls ? 'https' : 'http'}://127.0.0.1:${opts.port}`;
+  const spec = (path: string): RequestSpec => ({ url: base + path, decompress: false,
+    tls: tls ? { trustedChain: tls.rootPem } : undefined });
   const period = 1000 / opts.hz;
-  // Connect first, so the figure is the body rate and not the connection setup.
-  const warm = addEntity(world);
-  start(world, warm, `${origin(opts.port)}/small`);
-  while (!finished(world, warm)) {
+  // Connect first (six connections, as many as the pool keeps per origin), so the figure is the body rate and not
+  // the connection setup.
+  const warm = Array.from({ length: Math.min(6, opts.count ?? 1) }, () => addEntity(world));
+  for (const eid of warm) start(world, eid, spec('/small'));
+  while (!warm.every((eid) => finished(world, eid))) {
     updateHttp(world);
     await yieldToIo();
   }
-  start(world, eid, origin(opts.port) + opts.path);
+  const eids = Array.from({ length: opts.count ?? 1 }, () => addEntity(world));
+  for (const eid of eids) start(world, eid, spec(opts.path));
+  const received = () => eids.reduce((sum, eid) => sum + getHttp(world).Progress.received[eid], 0);
   const t0 = performance.now();
-  let maxTickMs = 0;
+  const tickMs: number[] = [];
+  let maxTickCpuMs = 0;
   const perTick: number[] = [];
   let seen = 0;
   try {
     for (;;) {
+      const cpuStart = process.cpuUsage();
       const tickStart = performance.now();
       updateHttp(world);
       const tickEnd = performance.now();
-      maxTickMs = Math.max(maxTickMs, tickEnd - tickStart);
-      const received = getHttp(world).Progress.received[eid];
-      perTick.push(received - seen);
-      seen = received;
+      const cpu = process.cpuUsage(cpuStart);
+      tickMs.push(tickEnd - tickStart);
+      maxTickCpuMs = Math.max(maxTickCpuMs, (cpu.user + cpu.system) / 1000);
+      const now = received();
+      perTick.push(now - seen);
+      seen = now;
       const elapsed = tickEnd - t0;
-      const bytes = finished(world, eid)?.bytes ?? (elapsed >= opts.capMs ? received : -1);
-      if (bytes >= 0) {
-        const middle = perTick.slice(1, -1).sort((a, b) => a - b);
-        const mibPerTick = middle.length ? middle[middle.length >> 1] / (1 << 20) : 0;
-        return { mbps: bytes / 1e6 / (elapsed / 1000), maxTickMs, ticks: perTick.length, mibPerTick };
+      const done = eids.every((eid) => finished(world, eid));
+      if (done || elapsed >= opts.capMs) {
+        return { mbps: now / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: Math.max(...tickMs), maxTickCpuMs,
+          p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
+          mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20) };
       }
-      await sleep(t0 + perTick.length * period - performance.now());
+      await sleep(t0 + tickMs.length * period - performance.now());
     }
   } finally {
     destroyHttpSystem(world);
@@ -162,7 +195,7 @@ export async function downloadToFile(opts: { port: number; path: string; file: s
   const world = createWorld();
   createHttpSystem(world);
   const eid = addEntity(world);
-  start(world, eid, origin(opts.port) + opts.path, opts.file);
+  start(world, eid, { url: origin(opts.port) + opts.path, decompress: false, download: opts.file });
   try {
     while (!finished(world, eid)) {
       updateHttp(world);

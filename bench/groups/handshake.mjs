@@ -4,9 +4,24 @@
 // - handshake_ms_*_client: the same through HTTPClient from connectToHost() to STATUS_CONNECTED (adds the TCP
 //   socket setup and HTTPClient's own polling).
 // - max_poll_ms_handshake*: the longest single HTTPClient.poll() of each handshake (what a frame would feel).
+// - first_handshake_max_poll_ms*: the same longest poll for the first handshake of a fresh process (median over a
+//   few processes), where whatever is built or compiled lazily lands.
 import { summarize } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
+import { buildClient } from '../build-clients.mjs';
+import { runChild } from '../child.mjs';
 import { tryLoad } from './tickhttp.mjs';
+
+/** Longest poll of the first handshake in each of `processes` fresh processes. */
+async function firstHandshakes(script, port, provider, rootPem, processes) {
+  const maxPoll = [];
+  for (let i = 0; i < processes; i++) {
+    const r = await runChild(script, [String(port), provider, rootPem]);
+    if (r.error) throw new Error(`first handshake (${provider}): ${r.error}`);
+    maxPoll.push(r.maxPollMs);
+  }
+  return summarize(maxPoll);
+}
 
 async function measure(polled, settings, opts) {
   for (let i = 0; i < settings.handshakeWarmup; i++) {
@@ -39,5 +54,14 @@ export async function run(ctx) {
     putSummary(results, `handshake_ms_ecdsa${suffix}_client`, ecdsa.client);
     putSummary(results, `max_poll_ms_handshake${suffix}`,
       summarize([...rsa.maxPoll.runs, ...ecdsa.maxPoll.runs]));
+  }
+  const script = await buildClient('first-handshake');
+  for (const provider of ['node', 'pure']) {
+    const suffix = provider === 'node' ? '' : '_pure';
+    const n = settings.firstHandshakes;
+    putSummary(results, `first_handshake_max_poll_ms${suffix}`,
+      await firstHandshakes(script, ports.httpsRsa, provider, chains.rsa.root, n));
+    putSummary(results, `first_handshake_max_poll_ms_ecdsa${suffix}`,
+      await firstHandshakes(script, ports.httpsEcdsa, provider, chains.ecdsa.root, n));
   }
 }

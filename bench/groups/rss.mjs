@@ -1,20 +1,10 @@
 // A 1 GiB download (256 MiB with --quick) to a file through the request layer's file sink, in a fresh child
 // process whose resident set is sampled while it runs: growth = peak RSS - RSS before the download.
-import { fork } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClient } from '../build-clients.mjs';
-
-function runChild(script, args) {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let answer = null;
-    child.on('message', (m) => { answer = m; });
-    child.once('error', reject);
-    child.once('exit', (code) => (answer ? resolve(answer) : reject(new Error(`download child exited ${code}`))));
-  });
-}
+import { runChild } from '../child.mjs';
 
 export async function run(ctx) {
   const { settings, ports, results } = ctx;

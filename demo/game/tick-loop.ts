@@ -4,11 +4,20 @@
  * networking ever stalled a frame.
  */
 
+/** A tick that takes this long has used half of a 60 Hz frame: such ticks are counted. */
+export const SLOW_TICK_MS = 8;
+
 /** What the loop measured. */
 export interface TickStats {
   ticks: number;
   /** The longest single tick's work, in milliseconds. */
   longestMs: number;
+  /** Index of that tick. */
+  longestAt: number;
+  /** Ticks whose work took longer than {@link SLOW_TICK_MS}. */
+  slow: number;
+  /** Every tick's work, in milliseconds, in order. */
+  durations: number[];
   /** All ticks' work added up, in milliseconds. */
   busyMs: number;
   /** Ticks that started more than one period late (the machine, not the tick, was busy). */
@@ -16,7 +25,13 @@ export interface TickStats {
 }
 
 export function emptyStats(): TickStats {
-  return { ticks: 0, longestMs: 0, busyMs: 0, late: 0 };
+  return { ticks: 0, longestMs: 0, longestAt: 0, slow: 0, durations: [], busyMs: 0, late: 0 };
+}
+
+/** The tick work at quantile `q` (0..1, e.g. 0.99) of the ticks so far, in milliseconds. */
+export function tickQuantileMs(stats: TickStats, q: number): number {
+  const sorted = [...stats.durations].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** Mean work per tick in milliseconds. */
@@ -50,7 +65,12 @@ export function runTicks(rate: number, tick: (index: number) => boolean, stats: 
       const took = now() - started;
       stats.ticks++;
       stats.busyMs += took;
-      if (took > stats.longestMs) stats.longestMs = took;
+      stats.durations.push(took);
+      if (took > SLOW_TICK_MS) stats.slow++;
+      if (took > stats.longestMs) {
+        stats.longestMs = took;
+        stats.longestAt = index;
+      }
       index++;
       if (!more) {
         resolve(stats);

@@ -1,21 +1,24 @@
 // The per-tick work budget of the HTTP systems, and how a tick shares it. Work comes in units small enough that the
-// budget can be checked between them: one body chunk read (at most the client's readChunkSize), or one slice of
-// decompression (about STEP_OUTPUT decoded bytes), with what that unit writes to its sink. Every active request and
-// client gets one unit per tick whatever the budget; the budget only limits the extra units that let a download run
-// faster than one chunk per frame.
+// budget can be checked between them: one body chunk read (at most the client's readChunkSize, 64 KiB by default),
+// or one slice of decompression (about STEP_OUTPUT decoded bytes), with what that unit writes to its sink. Every
+// active request and client gets one unit per tick whatever the budget; the budget only limits the extra units that
+// let a download run faster than one chunk per frame.
 //
-// Without a budget a tick reads whatever has arrived, so downloads are not capped by the frame rate in practice: what
-// can arrive between two ticks is bounded by the transport (the Node platform pauses a socket past its 8 MiB
-// high-water mark; the TLS layer keeps at most 1 MiB decrypted), and one request's work in a tick stops once it
-// passes `perRequestBytes` (bytes read plus bytes decoded, 8 MiB by default). The worst case for one request in one
-// tick is then copying about 8 MiB (milliseconds), or decoding about 8 MiB of output: some 30 ms once fflate is warm,
-// far more while it is cold. A game that must hold its frame time sets `ms`.
+// By default a tick does extra units for DEFAULT_TICK_MS of real time: at 60 Hz that is about an eighth of the frame,
+// and on a 2-core machine enough for a few MiB per tick, so a download still runs at hundreds of MB/s while no tick
+// takes more than a few milliseconds. One request's work in a tick also stops once it passes `perRequestBytes`
+// (bytes read plus bytes decoded, 8 MiB by default). `ms: Infinity` lifts the time limit: a tick then reads whatever
+// has arrived, which is bounded only by the transport (the Node platform pauses a socket past its 8 MiB high-water
+// mark; the TLS layer keeps at most 1 MiB decrypted) and by the per-request share.
 
-/** Per-tick limits; without `bytes` and `ms` a tick is limited only by the per-request share. */
+/** Per-tick limits; each one left out takes its default. */
 export interface BudgetOptions {
   /** Work per tick across all requests and clients, in bytes: body bytes read plus bytes decoded from them. */
   bytes?: number;
-  /** Milliseconds of body work per tick, measured with the platform's monotonic clock between units of work. */
+  /**
+   * Milliseconds of body work per tick, measured with the platform's monotonic clock between units of work (default
+   * {@link DEFAULT_TICK_MS}; Infinity for no time limit).
+   */
   ms?: number;
   /**
    * Work one request or client may do per tick, in the same bytes as `bytes` (default {@link PER_REQUEST_BYTES};
@@ -23,6 +26,12 @@ export interface BudgetOptions {
    */
   perRequestBytes?: number;
 }
+
+/**
+ * Default time a tick spends on extra units of body work. A unit starts only while the tick is under it, so a tick
+ * ends at most one unit (tens of microseconds) past it, plus every participant's guaranteed first unit.
+ */
+export const DEFAULT_TICK_MS = 3;
 
 /** Default per-request work per tick: the Node socket's high-water mark, so what a socket buffered is read whole. */
 export const PER_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -40,11 +49,11 @@ export interface TickBudget {
 
 /** This tick's budget, starting now. */
 export function startBudget(options: BudgetOptions | undefined, clock: () => number): TickBudget {
-  const ms = options?.ms;
+  const ms = options?.ms ?? DEFAULT_TICK_MS;
   return {
     bytesLeft: options?.bytes ?? Infinity,
     spent: 0,
-    deadline: ms === undefined ? Infinity : clock() + ms,
+    deadline: ms === Infinity ? Infinity : clock() + ms,
     perRequestBytes: options?.perRequestBytes ?? PER_REQUEST_BYTES,
     clock,
   };
@@ -67,23 +76,37 @@ export function hasBudget(budget: TickBudget): boolean {
  */
 export type WorkUnit = (first: boolean) => boolean;
 
+// The participants still asking for units this tick and the work each did, kept between ticks so that sharing a
+// tick allocates nothing (a tick never runs inside another).
+const active: (WorkUnit | null)[] = [];
+const used: number[] = [];
+
 /**
  * Run one tick's work: every participant's first unit, in order, then further units round-robin, one each per round,
  * while the budget lasts and each participant stays under its per-request share.
  */
 export function shareTick(budget: TickBudget, units: readonly WorkUnit[]): void {
-  let round: { unit: WorkUnit; used: number }[] = [];
+  let n = 0;
   for (const unit of units) {
     const before = budget.spent;
-    if (unit(true)) round.push({ unit, used: budget.spent - before });
+    if (unit(true)) {
+      active[n] = unit;
+      used[n++] = budget.spent - before;
+    }
   }
-  while (round.length > 0 && hasBudget(budget)) {
-    round = round.filter((p) => {
-      if (p.used >= budget.perRequestBytes || !hasBudget(budget)) return false;
+  const filled = n;
+  while (n > 0 && hasBudget(budget)) {
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (used[i] >= budget.perRequestBytes || !hasBudget(budget)) continue;
       const before = budget.spent;
-      const more = p.unit(false);
-      p.used += budget.spent - before;
-      return more;
-    });
+      const unit = active[i]!;
+      if (unit(false)) {
+        active[kept] = unit;
+        used[kept++] = used[i] + budget.spent - before;
+      }
+    }
+    n = kept;
   }
+  active.fill(null, 0, filled);
 }

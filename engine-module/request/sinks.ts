@@ -25,34 +25,58 @@ export const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
 /** First storage of a body of unknown length. */
 const INITIAL_CAPACITY = 64 * 1024;
 
+/** Least of the earlier storage a write carries over into grown storage, besides twice its own length. */
+const MOVE_STEP = 256 * 1024;
+
 /**
  * A body held in memory, written in place as it arrives so that reading it at the end costs nothing. `expected` is
  * the announced length (-1 when unknown): storage for it is taken on the first write, up to PREALLOCATE_LIMIT.
- * Otherwise storage doubles as needed (amortised linear; the one write that doubles copies what came before), never
- * beyond `limit` bytes when `limit` >= 0 (the caller refuses bodies over it before writing them).
+ * Otherwise storage doubles as needed, never beyond `limit` bytes when `limit` >= 0 (the caller refuses bodies over
+ * it before writing them). What came before a growth is carried over a slice per write (at least twice the bytes
+ * written), so no single write copies MiBs: the move is done long before the grown storage fills, and bytes() only
+ * copies what is left of it when the body ends soon after growing.
  */
 export function memorySink(expected = -1, limit = -1): MemorySink {
   let buffer = new Uint8Array(0);
   let size = 0;
+  // Storage before the last growth, whose first `toMove` bytes still go to `buffer` from offset `moved` on.
+  let earlier: Uint8Array | null = null;
+  let moved = 0;
+  let toMove = 0;
   const ceiling = limit >= 0 ? limit : Infinity;
+  const move = (bytes: number): void => {
+    const end = Math.min(toMove, moved + bytes);
+    buffer.set(earlier!.subarray(moved, end), moved);
+    moved = end;
+    if (moved === toMove) earlier = null;
+  };
   const reserve = (needed: number): void => {
+    if (earlier) move(toMove);
     const first = expected >= 0 ? Math.min(expected, PREALLOCATE_LIMIT) : INITIAL_CAPACITY;
     const capacity = Math.max(needed, Math.min(ceiling, buffer.length === 0 ? first : buffer.length * 2));
-    const grown = new Uint8Array(capacity);
-    grown.set(buffer.subarray(0, size));
-    buffer = grown;
+    if (size > 0) {
+      earlier = buffer;
+      moved = 0;
+      toMove = size;
+    }
+    buffer = new Uint8Array(capacity);
   };
   return {
     write(data) {
       if (size + data.length > buffer.length) reserve(size + data.length);
       buffer.set(data, size);
       size += data.length;
+      if (earlier) move(Math.max(MOVE_STEP, 2 * data.length));
       return true;
     },
-    bytes: () => (size === buffer.length ? buffer : buffer.subarray(0, size)),
+    bytes() {
+      if (earlier) move(toMove);
+      return size === buffer.length ? buffer : buffer.subarray(0, size);
+    },
     finish: () => true,
     abort() {
       buffer = new Uint8Array(0);
+      earlier = null;
       size = 0;
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyStats, meanTickMs, runTicks } from '../../demo/game/tick-loop.js';
+import { emptyStats, meanTickMs, runTicks, tickQuantileMs } from '../../demo/game/tick-loop.js';
 
 describe('fixed tick loop', () => {
   it('runs ticks in order until told to stop and measures each tick\'s work', async () => {
@@ -14,6 +14,22 @@ describe('fixed tick loop', () => {
     expect(stats.ticks).toBe(10);
     expect(stats.longestMs).toBe(1);
     expect(meanTickMs(stats)).toBe(1);
+  });
+
+  it('counts slow ticks, finds the longest and the 99th percentile', async () => {
+    // Each tick's work reads as its index in ms: tick 11 (11 ms) is the longest, ticks 9..11 are over 8 ms.
+    let clock = 0;
+    let work = 0;
+    const stats = await runTicks(1000, (i) => {
+      work = i;
+      return i < 11;
+    }, emptyStats(), () => (clock += work));
+    expect(stats.ticks).toBe(12);
+    expect(stats.longestMs).toBe(11);
+    expect(stats.longestAt).toBe(11);
+    expect(stats.slow).toBe(3);
+    expect(tickQuantileMs(stats, 0.99)).toBe(11);
+    expect(tickQuantileMs(stats, 0.5)).toBe(6);
   });
 
   it('updates the stats it was given as it goes', async () => {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addEntity, hasComponent } from 'bitecs';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
-import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { DEFAULT_TICK_MS } from '../../engine-module/request/budget.js';
+import { pattern, platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -32,9 +33,31 @@ async function buffered(n: number) {
   return eids;
 }
 
+/**
+ * Tick until every request is done, checking each tick that every unfinished request advanced and that the tick read
+ * at most one chunk per request plus `extraChunks`; the ticks taken, and how many read more than one chunk each.
+ */
+async function tickBounded(eids: number[], extraChunks: number) {
+  let ticks = 0;
+  let multiUnitTicks = 0;
+  while (!eids.every((e) => hasComponent(tw.world, e, tw.http.Done))) {
+    const before = eids.map((e) => tw.http.Progress.received[e]);
+    await tw.tick();
+    ticks++;
+    const deltas = eids.map((e, i) => tw.http.Progress.received[e] - before[i]);
+    const total = deltas.reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual((eids.length + extraChunks) * CHUNK);
+    if (total > eids.length * CHUNK) multiUnitTicks++;
+    deltas.forEach((delta, i) => {
+      if (before[i] < big.length) expect(delta, `request ${i} advanced`).toBeGreaterThan(0);
+    });
+  }
+  return { ticks, multiUnitTicks };
+}
+
 describe('per-tick budget', () => {
-  it('by default a tick reads everything buffered: a download is not capped at one chunk per frame', async () => {
-    tw = testWorld();
+  it('without a time limit a tick reads everything buffered: a download is not capped at one chunk per frame', async () => {
+    tw = testWorld({ budget: { ms: Infinity } });
     const [eid] = await buffered(1);
     const before = tw.http.Progress.received[eid];
     await tw.tick();
@@ -45,6 +68,16 @@ describe('per-tick budget', () => {
     // Stored in place as it arrived (the Content-Length sized the storage): the body is that storage, never a join.
     expect(body.byteOffset).toBe(0);
     expect(body.buffer.byteLength).toBe(big.length);
+  });
+
+  it('with no budget set, a tick starts extra units only for DEFAULT_TICK_MS, yet every request advances every tick', async () => {
+    // The budget clock moves 1 ms each time it is read: a tick may then start about DEFAULT_TICK_MS extra units.
+    const clock = { ms: 0 };
+    tw = testWorld({ platform: { ...platform, now: () => (clock.ms += 1) } });
+    const eids = await buffered(3);
+    const { multiUnitTicks } = await tickBounded(eids, DEFAULT_TICK_MS);
+    expect(multiUnitTicks).toBeGreaterThan(0);
+    for (const e of eids) expect(Buffer.from(getResponse(tw.world, e)!.body!).equals(big)).toBe(true);
   });
 
   it('one request does at most its per-request share of work in a tick', async () => {
@@ -61,18 +94,7 @@ describe('per-tick budget', () => {
   it('a byte budget caps a tick, yet every active request advances every tick', async () => {
     tw = testWorld({ budget: { bytes: 2 * CHUNK } });
     const eids = await buffered(3);
-    let ticks = 0;
-    while (!eids.every((e) => hasComponent(tw.world, e, tw.http.Done))) {
-      const before = eids.map((e) => tw.http.Progress.received[e]);
-      await tw.tick();
-      ticks++;
-      const deltas = eids.map((e, i) => tw.http.Progress.received[e] - before[i]);
-      const total = deltas.reduce((a, b) => a + b, 0);
-      expect(total).toBeLessThanOrEqual(2 * CHUNK + eids.length * CHUNK);
-      deltas.forEach((delta, i) => {
-        if (before[i] < big.length) expect(delta, `request ${i} advanced`).toBeGreaterThan(0);
-      });
-    }
+    const { ticks } = await tickBounded(eids, 2);
     expect(ticks).toBeGreaterThanOrEqual(Math.ceil((3 * big.length) / (2 * CHUNK + 3 * CHUNK)));
     for (const e of eids) expect(getResponse(tw.world, e)!.result).toBe(Result.SUCCESS);
   });

@@ -38,6 +38,17 @@ describe('memory sink', () => {
     expect(bytesEqual(out, body)).toBe(true);
   });
 
+  it('carries earlier bytes over into grown storage a slice per write, and the body ends whole wherever it stops', () => {
+    // Lengths just past each growth (64 KiB, 128 KiB, 256 KiB of storage), where the least has been carried over.
+    for (const length of [65_537, 131_073, 262_145, 300_001]) {
+      for (const step of [1000, 65_536]) {
+        const sink = memorySink();
+        for (let i = 0; i < length; i += step) sink.write(body.subarray(i, Math.min(length, i + step)));
+        expect(bytesEqual(sink.bytes(), body.subarray(0, length)), `${length} bytes in pieces of ${step}`).toBe(true);
+      }
+    }
+  });
+
   it('grows past a Content-Length that was too small, keeping every byte', () => {
     const sink = memorySink(1000);
     writeAll(sink, body, 777);

@@ -61,9 +61,18 @@ function aead(alg: AeadName, key: Uint8Array): Aead {
   };
 }
 
+/**
+ * The X25519 public value by the Montgomery ladder on the base point, as the shared secret is computed. noble's
+ * getPublicKey uses fixed-base tables instead, a little faster per call but built on first use: 45-70 ms inside the
+ * first handshake's poll, where the ladder costs what the key exchange itself does (1-3 ms), first call included.
+ */
+function x25519Public(privateKey: Uint8Array): Uint8Array {
+  return x25519.scalarMult(privateKey, x25519.GuBytes);
+}
+
 function generateKeyShare(group: GroupName, random: (n: number) => Uint8Array): KeyShare {
   const privateKey = privateKeyFromRandom(group, random);
-  const publicKey = group === 'x25519' ? x25519.getPublicKey(privateKey) : NIST[group].getPublicKey(privateKey, false);
+  const publicKey = group === 'x25519' ? x25519Public(privateKey) : NIST[group].getPublicKey(privateKey, false);
   return { group, publicKey, privateKey };
 }
 
