@@ -69,7 +69,22 @@ export class Tally {
   }
 }
 
-/** Run `check` over every test of every group. */
-export function eachTest(file: VectorFile, check: (group: VectorGroup, test: VectorTest) => void): void {
-  for (const group of file.testGroups) for (const test of group.tests) check(group, test);
+/** Wall time a file's checks may run before they let the test runner's own messages through. */
+const YIELD_EVERY_MS = 1000;
+
+/**
+ * Run `check` over every test of every group. A file of slow pure-JavaScript checks runs for tens of seconds on a
+ * busy machine; without a pause the test worker answers none of the runner's messages meanwhile, and the runner
+ * reports a timeout although every check passed.
+ */
+export async function eachTest(file: VectorFile, check: (group: VectorGroup, test: VectorTest) => void): Promise<void> {
+  let since = performance.now();
+  for (const group of file.testGroups) {
+    for (const test of group.tests) {
+      check(group, test);
+      if (performance.now() - since < YIELD_EVERY_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
 }

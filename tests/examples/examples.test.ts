@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typecheckProject } from '../helpers/tsc.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLES = path.join(REPO, 'examples');
@@ -94,19 +94,8 @@ describe('examples/', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('type-check strictly against the published declarations', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(EXAMPLES, 'tsconfig.json'), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    })!;
-    const program = ts.createProgram(config.fileNames, config.options);
-    const errors = ts.getPreEmitDiagnostics(program).map((d) =>
-      `${d.file ? path.relative(REPO, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
-    );
-    expect(errors).toEqual([]);
-    expect(config.fileNames.map((f) => path.basename(f)).sort()).toEqual(scripts);
+  it('type-check strictly against the published declarations', async () => {
+    expect(await typecheckProject(path.join(EXAMPLES, 'tsconfig.json'))).toEqual([]);
   });
 
   it.each(scripts)('%s runs against a loopback server and exits on its own', async (name) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
+import { typecheckProject } from '../helpers/tsc.js';
 
 const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,31 +67,22 @@ export async function scratchProject(): Promise<ScratchProject> {
   };
 }
 
-/** Type-check `files` (name → source) in `dir` with `options` on top of strict settings; each file's errors. */
+/**
+ * Type-check `files` (name → source) in `dir` as one project named `name`, with `options` (tsconfig compilerOptions)
+ * on top of strict settings; tsc's diagnostics, none when the check passes.
+ */
 export function typecheck(
   dir: string,
+  name: string,
   files: Record<string, string>,
-  options: ts.CompilerOptions,
-): Record<string, string[]> {
-  const roots = Object.entries(files).map(([name, source]) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, source);
-    return file;
-  });
-  const program = ts.createProgram(roots, {
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    noEmit: true,
-    skipLibCheck: false,
-    types: [],
-    lib: ['lib.es2022.d.ts'],
-    target: ts.ScriptTarget.ES2022,
-    ...options,
-  });
-  const errors: Record<string, string[]> = Object.fromEntries(Object.keys(files).map((name) => [name, []]));
-  for (const d of ts.getPreEmitDiagnostics(program)) {
-    const where = d.file ? path.relative(dir, d.file.fileName) : '(program)';
-    (errors[where] ??= []).push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  }
-  return errors;
+  options: Record<string, unknown>,
+): Promise<string[]> {
+  for (const [file, source] of Object.entries(files)) writeFileSync(path.join(dir, file), source);
+  const compilerOptions = {
+    strict: true, noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: false, types: [], lib: ['ES2022'],
+    target: 'ES2022', ...options,
+  };
+  const project = path.join(dir, `tsconfig.${name}.json`);
+  writeFileSync(project, JSON.stringify({ compilerOptions, files: Object.keys(files) }));
+  return typecheckProject(project);
 }
