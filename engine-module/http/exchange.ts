@@ -26,7 +26,7 @@ export interface OutgoingRequest {
 }
 
 /**
- * One connection and its current exchange. Statuses move only as the table in states.ts allows; nothing here throws
+ * One connection and its current exchange. Statuses move only as {@link nextStatus} allows; nothing here throws
  * or blocks.
  */
 export interface Exchange {
