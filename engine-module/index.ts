@@ -17,6 +17,8 @@ export type {
 export { pureCrypto } from './tls/crypto/pure.js';
 export { verifyCertificateChain, createChainVerification } from './tls/x509/path.js';
 export type { ChainVerification, ChainVerificationOptions, ChainVerificationResult } from './tls/x509/path.js';
+export { CERTIFICATE_FAILURE_CODES, certificateFailureText } from './tls/x509/certificate-failure.js';
+export type { CertificateFailure, CertificateFailureCode } from './tls/x509/certificate-failure.js';
 export { parseCertificate } from './tls/x509/certificate.js';
 export type { Certificate } from './tls/x509/certificate.js';
 export type { Extensions, GeneralName, KeyUsage, NameConstraints } from './tls/x509/extensions.js';

@@ -20,9 +20,12 @@ export interface LoopbackPki {
 }
 
 export const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-export const CA_EXTENSIONS = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n';
+// Key identifiers written out: OpenSSL leaves the authority one out when issuer and subject share a key (as the
+// long test chains do), and verification requires it.
+const KEY_IDS = 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n';
+export const CA_EXTENSIONS = `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${KEY_IDS}`;
 export const LEAF_EXTENSIONS =
-  'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n';
+  `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n${KEY_IDS}`;
 
 /** Run openssl in `dir`. */
 export function openssl(dir: string, args: string[]): void {

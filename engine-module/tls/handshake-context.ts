@@ -8,11 +8,11 @@ import type { HandshakeMessage } from './messages/handshake.js';
 import type { RecordProtection } from './record-layer.js';
 import type { CipherSuite, SignatureScheme, TlsVersionName } from './suites.js';
 import type { Transcript } from './transcript.js';
+import { certificateFailureAlert } from './x509/certificate-failure.js';
+import type { ChainVerification } from './x509/path.js';
 
-/** One step of certificate path validation: null while unfinished (each step costs at most one signature). */
-export interface ChainCheck {
-  step(): null | { ok: true } | { ok: false; reason: string };
-}
+/** One step of certificate path validation: null while unfinished (each step costs at most one expensive operation). */
+export type ChainCheck = ChainVerification;
 
 /** What the handshake agreed on. */
 export interface NegotiatedParameters {
@@ -81,18 +81,11 @@ export function chainCheckState(check: ChainCheck, next: () => HandshakeState): 
     const result = check.step();
     if (result === null) return state;
     if (!result.ok) {
-      const reason = result.reason.replace(/^certificate verification failed: /, '');
-      throw new TlsError(alertForChainFailure(reason), `certificate verification failed: ${reason}`);
+      throw new TlsError(certificateFailureAlert(result.failure), `certificate verification failed: ${result.reason}`);
     }
     return next();
   });
   return state;
-}
-
-function alertForChainFailure(reason: string): AlertDescription {
-  if (/expired|not yet valid/i.test(reason)) return AlertDescription.certificate_expired;
-  if (/trust|root|issuer|self-signed/i.test(reason)) return AlertDescription.unknown_ca;
-  return AlertDescription.bad_certificate;
 }
 
 /** Verify one server signature (CertificateVerify or ServerKeyExchange) as a unit of work. */

@@ -151,9 +151,9 @@ describe('TLS limits', () => {
       const chain = pemToDer(identity.chain);
       const opts = { hostname: 'localhost', roots: pemToDer(identity.rootPem), now: new Date() };
       // Leaf + 9 intermediates sent, + the root: a path of 11.
-      expect(verifyCertificateChain(chain, opts)).toEqual({ ok: false, reason: expect.stringMatching(/chain too long/) });
+      expect(verifyCertificateChain(chain, opts)).toMatchObject({ ok: false, failure: { code: 'chain-too-long' } });
       expect(verifyCertificateChain(chain, { ...opts, maxChainLength: 11 })).toEqual({ ok: true });
-      expect(verifyCertificateChain(chain.slice(0, 9), opts)).toEqual({ ok: false, reason: expect.stringMatching(/unable to find issuer/) });
+      expect(verifyCertificateChain(chain.slice(0, 9), opts)).toMatchObject({ ok: false, failure: { code: 'unknown-issuer' } });
     } finally {
       identity.cleanup();
     }
@@ -165,7 +165,7 @@ describe('TLS limits', () => {
     try {
       const refused = await connect(server.port, { trustedChain: identity.rootPem });
       expect(refused.status).toBe(Status.SSL_HANDSHAKE_ERROR);
-      expect(refused.client.getTlsError()).toMatch(/chain too long \(more than 10 certificates\)/);
+      expect(refused.client.getTlsError()).toMatch(/chain too long: more than 10 certificates/);
       const raised = await connect(server.port, { trustedChain: identity.rootPem, maxChainLength: 11 });
       expect(raised.status, String(raised.client.getTlsError())).toBe(Status.CONNECTED);
       raised.request('/');

@@ -7,6 +7,12 @@ import {
   verifyCertificateChain,
 } from '../../engine-module/tls/x509/path.js';
 import { CA_EXT, Issued, TestPki, leafExt } from './pki.js';
+import { AlertDescription } from '../../engine-module/tls/alerts.js';
+import {
+  certFailure,
+  certificateFailureAlert,
+  certificateFailureText,
+} from '../../engine-module/tls/x509/certificate-failure.js';
 
 const DAY = 86_400_000;
 
@@ -122,6 +128,34 @@ beforeAll(() => {
   c.underWeak = pki.issue('under-weak', {
     subject: '/CN=underweak.example.test', key: k.ecLeaf, issuer: c.weakInt, ext: leafExt('DNS:underweak.example.test'),
   });
+  // A CA allowed only good.victim.test that issues *.victim.test (CVE-2025-61727).
+  c.victimInt = pki.issue('victim-int', {
+    subject: '/CN=Victim CA', key: k.ecInt, issuer: c.ecRoot,
+    ext: CA_EXT + 'nameConstraints = critical, permitted;DNS:good.victim.test\n',
+  });
+  c.victimWild = pki.issue('victim-wild', {
+    subject: '/CN=victim wildcard', key: k.ecLeaf, issuer: c.victimInt, ext: leafExt('DNS:*.victim.test'),
+  });
+  // Same subject and key as the EC root, but another certificate.
+  c.rootTwin = pki.issue('root-twin', { subject: '/CN=Test EC Root', key: k.ecRoot, ext: leafExt('DNS:twin.example.test') });
+  c.underSelfSigned = pki.issue('under-self-signed', {
+    subject: '/CN=under-self.example.test', key: k.ecLeaf, issuer: c.selfSigned, ext: leafExt('DNS:under-self.example.test'),
+  });
+  k.pathLenRoot = pki.key('pathlen-root', 'p256');
+  c.pathLenRoot = pki.issue('pathlen-root', {
+    subject: '/CN=PathLen0 Root', key: k.pathLenRoot, days: 3650,
+    ext: 'basicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign\n',
+  });
+  c.underPathLenRoot = pki.issue('under-pathlen-root', { subject: '/CN=Under PathLen0 Root', key: k.ecInt, issuer: c.pathLenRoot, ext: CA_EXT });
+  c.deepUnderPathLenRoot = pki.issue('deep-under-pathlen-root', {
+    subject: '/CN=deep-root.example.test', key: k.ecLeaf, issuer: c.underPathLenRoot, ext: leafExt('DNS:deep-root.example.test'),
+  });
+  // Key rollover: a self-issued intermediate (same name, new key) below a pathLen:0 CA.
+  k.rollover = pki.key('rollover', 'p256');
+  c.rollover = pki.issue('rollover', { subject: '/CN=PathLen0 CA', key: k.rollover, issuer: c.pathLen0, ext: CA_EXT });
+  c.underRollover = pki.issue('under-rollover', {
+    subject: '/CN=rolled.example.test', key: k.ecLeaf, issuer: c.rollover, ext: leafExt('DNS:rolled.example.test'),
+  });
   c.edRoot = pki.issue('ed-root', { subject: '/CN=Test Ed25519 Root', key: k.ed, ext: CA_EXT, days: 3650 });
   c.edLeaf = pki.issue('ed-leaf', {
     subject: '/CN=ed.example.test', key: k.ecLeaf, issuer: c.edRoot, ext: leafExt('DNS:ed.example.test'),
@@ -222,21 +256,21 @@ describe('verifyCertificateChain: refusals', () => {
   it('refuses an expired leaf, naming notAfter', () => {
     const now = new Date(Date.now() + 2 * DAY);
     expect(reasonOf(verify([c.ecLeaf, c.ecInt], 'ec.example.test', [c.ecRoot], { now }))).toMatch(
-      /^certificate expired \(notAfter \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\): CN=ec\.example\.test$/,
+      /^certificate expired: CN=ec\.example\.test \(notAfter \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/,
     );
   });
 
   it('refuses a leaf that is not yet valid', () => {
     const now = new Date(Date.now() - DAY);
     expect(reasonOf(verify([c.ecLeaf, c.ecInt], 'ec.example.test', [c.ecRoot], { now }))).toMatch(
-      /^certificate is not yet valid \(notBefore /,
+      /^certificate is not yet valid: CN=ec\.example\.test \(notBefore /,
     );
   });
 
   it('refuses an expired intermediate', () => {
     const now = new Date(Date.now() + 60 * DAY); // the leaf lives 365 days, the intermediate 30
     expect(reasonOf(verify([c.rsaLeaf2, c.rsaInt], 'rsa2.example.test', [c.rsa4096Root], { now }))).toMatch(
-      /^intermediate certificate expired \(notAfter .*\): CN=Test RSA Intermediate$/,
+      /^certificate expired: CN=Test RSA Intermediate \(notAfter .*\)$/,
     );
   });
 
@@ -248,10 +282,10 @@ describe('verifyCertificateChain: refusals', () => {
 
   it('refuses a chain to an untrusted root', () => {
     expect(reasonOf(verify([c.ecLeaf, c.ecInt], 'ec.example.test', [c.rsaRoot]))).toBe(
-      'unable to find issuer "CN=Test EC Root" of CN=Test EC Intermediate (missing intermediate or untrusted root)',
+      'unable to find the issuer (missing intermediate or untrusted root): CN=Test EC Intermediate (issuer CN=Test EC Root)',
     );
     expect(reasonOf(verify([c.ecLeaf, c.ecInt, c.ecRoot], 'ec.example.test', [c.rsaRoot]))).toBe(
-      'certificate chain ends in an untrusted self-signed certificate: CN=Test EC Root',
+      'self-signed certificate not trusted: CN=Test EC Root',
     );
   });
 
@@ -270,7 +304,7 @@ describe('verifyCertificateChain: refusals', () => {
 
   it('refuses a chain with the intermediate missing', () => {
     expect(reasonOf(verify([c.ecLeaf], 'ec.example.test', [c.ecRoot]))).toBe(
-      'unable to find issuer "CN=Test EC Intermediate" of CN=ec.example.test (missing intermediate or untrusted root)',
+      'unable to find the issuer (missing intermediate or untrusted root): CN=ec.example.test (issuer CN=Test EC Intermediate)',
     );
   });
 
@@ -282,16 +316,16 @@ describe('verifyCertificateChain: refusals', () => {
 
   it('refuses a leaf whose extended key usage lacks serverAuth', () => {
     expect(reasonOf(verify([c.clientOnly, c.ecInt], 'client.example.test', [c.ecRoot]))).toBe(
-      'leaf lacks serverAuth extended key usage: CN=client.example.test',
+      'extended key usage does not allow serverAuth: CN=client.example.test (leaf lacks serverAuth)',
     );
   });
 
   it('refuses issuers whose extended key usage or keyUsage forbid issuing server certificates', () => {
     expect(reasonOf(verify([c.underClientCa, c.clientCa], 'uc.example.test', [c.ecRoot]))).toBe(
-      "issuer's extended key usage does not allow serverAuth: CN=Client CA",
+      'extended key usage does not allow serverAuth: CN=Client CA',
     );
     expect(reasonOf(verify([c.underCrlOnly, c.crlOnlyCa], 'uco.example.test', [c.ecRoot]))).toBe(
-      'issuer keyUsage lacks keyCertSign: CN=CRL Only CA',
+      'key usage does not allow this use: CN=CRL Only CA (issuer lacks keyCertSign)',
     );
   });
 
@@ -300,7 +334,7 @@ describe('verifyCertificateChain: refusals', () => {
       'CA certificate used as the server certificate: CN=caleaf.example.test',
     );
     expect(reasonOf(verify([c.kexOnlyLeaf, c.ecInt], 'kex.example.test', [c.ecRoot]))).toBe(
-      'leaf keyUsage lacks digitalSignature: CN=kex.example.test',
+      'key usage does not allow this use: CN=kex.example.test (leaf lacks digitalSignature)',
     );
   });
 
@@ -317,7 +351,7 @@ describe('verifyCertificateChain: refusals', () => {
 
   it('refuses a path longer than an intermediate pathLen allows', () => {
     expect(reasonOf(verify([c.deepLeaf, c.belowPathLen0, c.pathLen0], 'deep.example.test', [c.ecRoot]))).toBe(
-      'path length constraint exceeded: CN=PathLen0 CA allows 0 intermediate(s) below it, the path has 1',
+      'path length constraint exceeded: CN=PathLen0 CA (allows 0 intermediate(s) below it, the path has 1)',
     );
   });
 
@@ -326,30 +360,30 @@ describe('verifyCertificateChain: refusals', () => {
     expect(verify([c.ncOk, c.ncInt], 'www.allowed.test', roots)).toEqual({ ok: true });
     expect(verify([c.ncOk, c.ncInt], '10.1.2.3', roots)).toEqual({ ok: true });
     expect(reasonOf(verify([c.ncOutside, c.ncInt], 'www.other.test', roots))).toBe(
-      'name constraints violated: DNS:www.other.test is outside the permitted subtrees (certificate CN=ncOutside), ' +
-        'imposed by CN=Constrained CA',
+      'name constraints violated: CN=ncOutside (DNS:www.other.test is outside the permitted subtrees, ' +
+        'imposed by CN=Constrained CA)',
     );
     expect(reasonOf(verify([c.ncExcluded, c.ncInt], 'x.bad.allowed.test', roots))).toBe(
-      'name constraints violated: DNS:x.bad.allowed.test is inside the excluded subtree DNS:bad.allowed.test ' +
-        '(certificate CN=ncExcluded), imposed by CN=Constrained CA',
+      'name constraints violated: CN=ncExcluded (DNS:x.bad.allowed.test is inside the excluded subtree ' +
+        'DNS:bad.allowed.test, imposed by CN=Constrained CA)',
     );
     expect(reasonOf(verify([c.ncIpOutside, c.ncInt], 'ip.allowed.test', roots))).toMatch(
-      /^name constraints violated: IP:192\.168\.1\.1 is outside the permitted subtrees/,
+      /^name constraints violated: CN=\w+ \(IP:192\.168\.1\.1 is outside the permitted subtrees/,
     );
   });
 
   it('refuses a certificate with an unknown critical extension', () => {
     expect(reasonOf(verify([c.unknownCritical, c.ecInt], 'odd.example.test', [c.ecRoot]))).toBe(
-      'unsupported critical extension 1.2.3.4.5: CN=odd.example.test',
+      'unsupported critical extension: CN=odd.example.test (1.2.3.4.5)',
     );
   });
 
   it('refuses 1024-bit RSA keys in the leaf and in an issuer', () => {
     expect(reasonOf(verify([c.weakLeaf], 'weak.example.test', [c.rsaRoot]))).toBe(
-      'RSA key too small (1024 bits, at least 2048 required): CN=weak.example.test',
+      'RSA key too small: CN=weak.example.test (1024 bits, at least 2048 required)',
     );
     expect(reasonOf(verify([c.underWeak, c.weakInt], 'underweak.example.test', [c.rsaRoot]))).toBe(
-      'RSA key too small (1024 bits, at least 2048 required): CN=Weak CA',
+      'RSA key too small: CN=Weak CA (1024 bits, at least 2048 required)',
     );
   });
 
@@ -362,14 +396,14 @@ describe('verifyCertificateChain: refusals', () => {
       );
     }
     expect(reasonOf(verifyCertificateChain([leaf, c.ecInt.der.subarray(0, 50)], opts))).toMatch(
-      /^unable to find issuer .*; certificate 2 of the chain could not be parsed: truncated/,
+      /^certificate could not be parsed: certificate 2 of the chain: truncated/,
     );
     expect(reasonOf(verifyCertificateChain([], opts))).toBe('the server sent no certificate');
     expect(reasonOf(verifyCertificateChain([new Uint8Array(70_000)], opts))).toBe(
-      'certificate could not be parsed: certificate too large (70000 bytes, limit 65536)',
+      'certificate too large: 70000 bytes, limit 65536',
     );
     expect(reasonOf(verifyCertificateChain([leaf, c.ecInt.der], { ...opts, now: new Date(NaN) }))).toBe(
-      'invalid verification time',
+      'invalid verification options: invalid verification time',
     );
   });
 });
@@ -394,10 +428,54 @@ describe('verifyCertificateChain: long chains', () => {
   it('refuses a 50-certificate path by the length limit, and accepts it when the limit allows', () => {
     expect(chain.length).toBe(49); // plus the root: 50 certificates
     expect(reasonOf(verify(chain, 'long.example.test', [root]))).toBe(
-      'certificate chain too long (more than 10 certificates)',
+      'certificate chain too long: more than 10 certificates',
     );
     expect(verify(chain, 'long.example.test', [root], { maxChainLength: 50 })).toEqual({ ok: true });
     expect(reasonOf(verify(chain, 'long.example.test', [root], { maxChainLength: 49 }))).toMatch(/too long/);
+  });
+});
+
+describe('verifyCertificateChain: trust anchors and constraints', () => {
+  it('refuses a wildcard that could name something outside a permitted subtree', () => {
+    for (const host of ['evil.victim.test', 'good.victim.test']) {
+      const r = verify([c.victimWild, c.victimInt], host, [c.ecRoot]);
+      expect(!r.ok && r.failure.code, host).toBe('name-constraints');
+    }
+  });
+
+  it('pins only a byte-identical anchor: a twin sharing its name and key is validated as a chain', () => {
+    const twin = verify([c.rootTwin], 'twin.example.test', [c.ecRoot]);
+    expect(!twin.ok && twin.failure.code).toBe('untrusted-self-signed');
+    const forged = c.selfSigned.der.slice();
+    forged[forged.length - 1] ^= 0x01; // same name and key, signature broken
+    const r = verifyCertificateChain([forged], { hostname: 'self.example.test', roots: [c.selfSigned.der], now: new Date() });
+    expect(r.ok).toBe(false);
+  });
+
+  it("honours the anchors' own basicConstraints, pathLen and keyUsage", () => {
+    const notCa = verify([c.underSelfSigned], 'under-self.example.test', [c.selfSigned]);
+    expect(!notCa.ok && notCa.failure).toMatchObject({ code: 'not-a-ca', subject: 'CN=self.example.test' });
+    const deep = verify([c.deepUnderPathLenRoot, c.underPathLenRoot], 'deep-root.example.test', [c.pathLenRoot]);
+    expect(!deep.ok && deep.failure).toMatchObject({ code: 'path-length', subject: 'CN=PathLen0 Root' });
+    const crlOnlyRoot = verify([c.underCrlOnly], 'uco.example.test', [c.crlOnlyCa]);
+    expect(!crlOnlyRoot.ok && crlOnlyRoot.failure.code).toBe('key-usage');
+  });
+
+  it('does not count a self-issued intermediate (key rollover) against pathLen', () => {
+    expect(verify([c.underRollover, c.rollover, c.pathLen0], 'rolled.example.test', [c.ecRoot])).toEqual({ ok: true });
+  });
+
+  it('escapes control characters from the certificate in every reason', () => {
+    const text = certificateFailureText({ code: 'hostname-mismatch', subject: 'CN=a\0b\x1b[31m\nc', detail: 'x\u2028\\y' });
+    expect(text).toBe('hostname mismatch: CN=a\\x00b\\x1b[31m\\x0ac (x\\u2028\\\\y)');
+    expect(text).not.toMatch(/[\x00-\x1f]/);
+  });
+
+  it('derives the TLS alert from the failure code', () => {
+    expect(certificateFailureAlert(certFailure('expired'))).toBe(AlertDescription.certificate_expired);
+    expect(certificateFailureAlert(certFailure('unknown-issuer'))).toBe(AlertDescription.unknown_ca);
+    expect(certificateFailureAlert(certFailure('name-constraints'))).toBe(AlertDescription.bad_certificate);
+    expect(certificateFailureAlert(certFailure('unsupported-key'))).toBe(AlertDescription.unsupported_certificate);
   });
 });
 
@@ -457,6 +535,10 @@ describe('createChainVerification', () => {
     const r = verifyCertificateChain([c.ecLeaf.der, c.ecInt.der], {
       hostname: 'ec.example.test', roots: [c.ecRoot.der], now: new Date(), crypto,
     });
-    expect(r).toEqual({ ok: false, reason: 'certificate verification failed: boom' });
+    expect(r).toEqual({
+      ok: false,
+      reason: 'certificate verification failed: boom',
+      failure: { code: 'internal-error', subject: undefined, detail: 'boom' },
+    });
   });
 });

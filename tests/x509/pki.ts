@@ -60,7 +60,9 @@ export class TestPki {
     const extPath = join(this.dir, `${name}.ext`);
     const certPath = join(this.dir, `${name}.pem`);
     const derPath = join(this.dir, `${name}.der`);
-    writeFileSync(extPath, `[ext]\n${o.ext}`);
+    // Key identifiers as every CA writes them (path validation requires them, RFC 5280 §4.2.1.1-2).
+    const keyIds = o.ext.includes('KeyIdentifier') ? '' : 'subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n';
+    writeFileSync(extPath, `[ext]\n${o.ext}${keyIds}`);
     execFileSync('openssl', ['req', '-new', '-key', o.key, '-subj', o.subject, '-out', csr], { stdio: 'pipe' });
     const signer = o.issuer ? ['-CA', o.issuer.certPath, '-CAkey', o.issuer.key] : ['-signkey', o.key];
     execFileSync(

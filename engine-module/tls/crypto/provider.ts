@@ -12,7 +12,15 @@ export type GroupName = 'x25519' | 'secp256r1' | 'secp384r1';
 
 /** A parsed SubjectPublicKeyInfo (from the X.509 layer). `spki` is the whole DER structure. */
 export type PublicKey =
-  | { kind: 'rsa'; spki: Uint8Array; modulus: Uint8Array; exponent: Uint8Array; bits: number }
+  | {
+      kind: 'rsa';
+      spki: Uint8Array;
+      modulus: Uint8Array;
+      exponent: Uint8Array;
+      bits: number;
+      /** The SubjectPublicKeyInfo says id-RSASSA-PSS: the key may sign only with RSASSA-PSS. */
+      pssOnly?: boolean;
+    }
   | { kind: 'ec'; spki: Uint8Array; curve: 'P-256' | 'P-384'; point: Uint8Array }
   | { kind: 'ed25519'; spki: Uint8Array; key: Uint8Array };
 

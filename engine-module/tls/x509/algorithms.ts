@@ -133,7 +133,8 @@ export function decodePublicKey(el: DerElement): DecodedPublicKey {
     const exponent = decodePositiveInteger(kr.expect(Tag.INTEGER, 'RSA exponent').value, 'RSA exponent');
     kr.expectEnd('RSAPublicKey');
     const bits = (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]));
-    return { key: { kind: 'rsa', spki, modulus, exponent, bits }, name: `RSA ${bits}` };
+    const pssOnly = oid === RSASSA_PSS;
+    return { key: { kind: 'rsa', spki, modulus, exponent, bits, pssOnly }, name: pssOnly ? `RSA-PSS ${bits}` : `RSA ${bits}` };
   }
   if (oid === EC_PUBLIC_KEY) {
     if (!params || params.tag !== Tag.OID) return { key: null, name: 'EC with explicit curve parameters' };

@@ -14,7 +14,7 @@ import {
   decodeTime,
   readSingle,
 } from './der.js';
-import { formatName } from './distinguished-name.js';
+import { commonNames, formatName } from './distinguished-name.js';
 import { Extensions, decodeExtensions } from './extensions.js';
 
 /** A parsed certificate. Byte fields are views into the DER passed to {@link parseCertificate}. */
@@ -37,6 +37,8 @@ export interface Certificate {
   /** The subject Name's DER. */
   subject: Uint8Array;
   subjectName: string;
+  /** The subject's commonName values. */
+  commonNames: string[];
   notBefore: Date;
   notAfter: Date;
   /** The SubjectPublicKeyInfo DER. */
@@ -127,7 +129,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   if (extEl && head.version !== 3) throw new DecodeError('extensions in a certificate older than v3');
   const extensions = extEl
     ? decodeExtensions(readSingle(extEl.value, Tag.SEQUENCE, 'extensions'))
-    : { unknownCritical: [] };
+    : { unknownCritical: [], critical: new Map<string, boolean>() };
 
   return {
     der,
@@ -141,6 +143,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     issuerName: formatName(head.issuer),
     subject: head.subject.raw,
     subjectName: formatName(head.subject),
+    commonNames: commonNames(head.subject),
     notBefore,
     notAfter,
     spki: head.spki.raw,

@@ -38,3 +38,19 @@ export function formatName(name: DerElement): string {
   }
   return rdns.join(', ');
 }
+
+const COMMON_NAME = '2.5.4.3';
+
+/** The values of the Name's commonName attributes (the profile rules compare them with the subjectAltName). */
+export function commonNames(name: DerElement): string[] {
+  const out: string[] = [];
+  const r = contents(name, 'Name');
+  while (!r.atEnd()) {
+    const set = r.enter('RelativeDistinguishedName', Tag.SET);
+    while (!set.atEnd()) {
+      const atv = set.enter('AttributeTypeAndValue');
+      if (decodeOid(atv.expect(Tag.OID, 'attribute type').value) === COMMON_NAME) out.push(decodeDirectoryString(atv.read()));
+    }
+  }
+  return out;
+}

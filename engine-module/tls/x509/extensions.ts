@@ -57,28 +57,52 @@ export interface Extensions {
   extKeyUsage?: string[];
   subjectAltName?: GeneralName[];
   nameConstraints?: NameConstraints;
-  authorityKeyId?: Uint8Array;
+  authorityKeyId?: AuthorityKeyId;
   subjectKeyId?: Uint8Array;
   /** OIDs of critical extensions this module does not process (the certificate must then be refused). */
   unknownCritical: string[];
+  /** Every extension present, by OID, with its critical flag (the profile rules look at criticality). */
+  critical: Map<string, boolean>;
 }
+
+/** authorityKeyIdentifier: the key identifier, and whether the issuer-and-serial form was used too. */
+export interface AuthorityKeyId {
+  keyIdentifier?: Uint8Array;
+  issuerAndSerial: boolean;
+}
+
+/** Extension OIDs the profile rules refer to. */
+export const OID = {
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  nameConstraints: '2.5.29.30',
+  authorityKeyId: '2.5.29.35',
+  subjectKeyId: '2.5.29.14',
+  policyConstraints: '2.5.29.36',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const;
 
 type Decoder = (value: Uint8Array, into: Extensions) => void;
 
 const DECODERS: Record<string, Decoder> = {
-  '2.5.29.19': (v, into) => (into.basicConstraints = decodeBasicConstraints(v)),
-  '2.5.29.15': (v, into) => (into.keyUsage = decodeKeyUsage(v)),
-  '2.5.29.37': (v, into) => (into.extKeyUsage = decodeSequenceOf(v, 'extKeyUsage', (el) => oidOf(el))),
-  '2.5.29.17': (v, into) => (into.subjectAltName = decodeSequenceOf(v, 'subjectAltName', decodeGeneralName)),
-  '2.5.29.30': (v, into) => (into.nameConstraints = decodeNameConstraints(v)),
-  '2.5.29.35': (v, into) => (into.authorityKeyId = decodeAuthorityKeyId(v)),
-  '2.5.29.14': (v, into) => (into.subjectKeyId = readSingle(v, Tag.OCTET_STRING, 'subjectKeyIdentifier').value),
+  [OID.basicConstraints]: (v, into) => (into.basicConstraints = decodeBasicConstraints(v)),
+  [OID.keyUsage]: (v, into) => (into.keyUsage = decodeKeyUsage(v)),
+  [OID.extKeyUsage]: (v, into) => (into.extKeyUsage = decodeSequenceOf(v, 'extKeyUsage', (el) => oidOf(el))),
+  [OID.subjectAltName]: (v, into) => (into.subjectAltName = decodeSequenceOf(v, 'subjectAltName', decodeGeneralName)),
+  [OID.nameConstraints]: (v, into) => (into.nameConstraints = decodeNameConstraints(v)),
+  [OID.authorityKeyId]: (v, into) => (into.authorityKeyId = decodeAuthorityKeyId(v)),
+  [OID.subjectKeyId]: (v, into) => (into.subjectKeyId = readSingle(v, Tag.OCTET_STRING, 'subjectKeyIdentifier').value),
+  // Not used, but a malformed one is refused as CAs are required to get it right (CABF 7.1.2.7.7).
+  [OID.authorityInfoAccess]: (v) => decodeSequenceOf(v, 'authorityInfoAccess', decodeAccessDescription),
+  // Processed only for its criticality, which RFC 5280 §4.2.1.11 requires.
+  [OID.policyConstraints]: () => undefined,
 };
 
 /** Decode the `Extensions` SEQUENCE (the contents of the [3] wrapper). Duplicate extensions are an error. */
 export function decodeExtensions(seq: DerElement): Extensions {
-  const out: Extensions = { unknownCritical: [] };
-  const seen = new Set<string>();
+  const out: Extensions = { unknownCritical: [], critical: new Map() };
   const r = new DerReader(seq.value);
   if (seq.tag !== Tag.SEQUENCE || r.atEnd()) throw new DecodeError('extensions: expected a non-empty SEQUENCE');
   while (!r.atEnd()) {
@@ -88,8 +112,8 @@ export function decodeExtensions(seq: DerElement): Extensions {
     const critical = criticalEl ? decodeBoolean(criticalEl.value) : false;
     const value = ext.expect(Tag.OCTET_STRING, 'extension value').value;
     ext.expectEnd('Extension');
-    if (seen.has(oid)) throw new DecodeError(`extension ${oid} appears twice`);
-    seen.add(oid);
+    if (out.critical.has(oid)) throw new DecodeError(`extension ${oid} appears twice`);
+    out.critical.set(oid, critical);
     const decode = DECODERS[oid];
     if (decode) decode(value, out);
     else if (critical) out.unknownCritical.push(oid);
@@ -126,9 +150,21 @@ function decodeKeyUsage(value: Uint8Array): KeyUsage[] {
   return KEY_USAGE_BITS.filter((_, i) => i >> 3 < bytes.length && (bytes[i >> 3] & (0x80 >> (i & 7))) !== 0);
 }
 
-function decodeAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
+function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyId {
   const r = new DerReader(readSingle(value, Tag.SEQUENCE, 'authorityKeyIdentifier').value);
-  return r.optional(contextTag(0, false))?.value;
+  const keyIdentifier = r.optional(contextTag(0, false))?.value;
+  const issuer = r.optional(contextTag(1, true));
+  const serial = r.optional(contextTag(2, false));
+  r.expectEnd('authorityKeyIdentifier');
+  return { keyIdentifier, issuerAndSerial: issuer !== undefined || serial !== undefined };
+}
+
+function decodeAccessDescription(el: DerElement): void {
+  if (el.tag !== Tag.SEQUENCE) throw new DecodeError('AccessDescription: expected a SEQUENCE');
+  const r = new DerReader(el.value);
+  oidOf(r.read());
+  decodeGeneralName(r.read());
+  r.expectEnd('AccessDescription');
 }
 
 /** Decode one GeneralName (RFC 5280 §4.2.1.6). */

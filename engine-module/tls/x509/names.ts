@@ -3,6 +3,7 @@
 // least two labels after it; IP literals match iPAddress entries only.
 
 import { bytesEqual } from '../../bytes/bytes.js';
+import { CertificateFailure, certFailure } from './certificate-failure.js';
 import type { GeneralName } from './extensions.js';
 
 /** What the caller asked to connect to: a DNS name or an IP address (4 or 16 bytes). */
@@ -22,48 +23,42 @@ export function parseReferenceId(hostname: string): ReferenceId | null {
 }
 
 /**
- * Check that the subjectAltName entries cover `hostname`. Returns null on a match, else the reason, e.g.
- * "hostname mismatch: certificate is for a.example, b.example; wanted c.example".
+ * Check that the subjectAltName entries cover `hostname`. Null on a match, else the failure, e.g. a
+ * hostname-mismatch with "certificate is for a.example, b.example; wanted c.example".
  */
-export function checkHostname(san: GeneralName[] | undefined, hostname: string): string | null {
+export function checkHostname(san: GeneralName[] | undefined, hostname: string): CertificateFailure | null {
   const ref = parseReferenceId(hostname);
-  if (!ref) return `hostname "${hostname}" is not a valid DNS name or IP address`;
+  if (!ref) return certFailure('invalid-hostname', undefined, `hostname "${hostname}"`);
   for (const name of san ?? []) {
-    if (ref.kind === 'dns' && name.kind === 'dns' && dnsIdMatches(name.name, ref.name, 'reference')) return null;
+    if (ref.kind === 'dns' && name.kind === 'dns' && dnsIdMatches(name.name, ref.name)) return null;
     if (ref.kind === 'ip' && name.kind === 'ip' && bytesEqual(name.address, ref.address)) return null;
   }
-  const listed = (san ?? []).flatMap((n) =>
-    n.kind === 'dns' ? [n.name] : n.kind === 'ip' ? [formatIpAddress(n.address)] : [],
-  );
+  const listed = sanTexts(san);
   if (listed.length === 0) {
-    return (
-      'hostname mismatch: certificate has no DNS or IP subjectAltName (the common name is not used); ' +
-      `wanted ${hostname}`
+    return certFailure(
+      'hostname-mismatch',
+      undefined,
+      `certificate has no DNS or IP subjectAltName (the common name is not used); wanted ${hostname}`,
     );
   }
-  return `hostname mismatch: certificate is for ${listed.join(', ')}; wanted ${hostname}`;
+  return certFailure('hostname-mismatch', undefined, `certificate is for ${listed.join(', ')}; wanted ${hostname}`);
+}
+
+/** The DNS and IP entries of a subjectAltName as text (IP addresses in their canonical form). */
+export function sanTexts(san: GeneralName[] | undefined): string[] {
+  return (san ?? []).flatMap((n) => (n.kind === 'dns' ? [n.name] : n.kind === 'ip' ? [formatIpAddress(n.address)] : []));
 }
 
 /**
- * Does the presented dNSName match `reference`? In 'reference' role that is a host name (which may end with a
- * dot); in 'constraint' role a dNSName name constraint, matching itself and any name under it ("example.com"), or
- * only names under it (".example.com"); "" matches everything. Syntactically invalid input never matches.
+ * Does the presented dNSName match the host name `reference` (which may end with a dot)? A wildcard stands for
+ * exactly one non-empty label. Syntactically invalid input never matches.
  */
-export function dnsIdMatches(presented: string, reference: string, role: 'reference' | 'constraint'): boolean {
-  if (!isValidDnsId(presented, 'presented', true) || !isValidDnsId(reference, role, false)) return false;
-  let p = presented.toLowerCase();
+export function dnsIdMatches(presented: string, reference: string): boolean {
+  if (!isValidPresentedDnsId(presented) || !isValidDnsId(reference, 'reference', false)) return false;
+  const p = presented.toLowerCase();
   let ref = reference.toLowerCase();
-  if (role === 'constraint') {
-    if (ref === '') return true;
-    if (p.length > ref.length) {
-      // Compare the presented name's tail: at a label boundary unless the constraint itself starts with a dot.
-      const tail = p.slice(p.length - ref.length);
-      if (ref[0] !== '.' && p[p.length - ref.length - 1] !== '.') return false;
-      p = tail;
-    }
-  } else if (ref.endsWith('.')) ref = ref.slice(0, -1);
+  if (ref.endsWith('.')) ref = ref.slice(0, -1);
   if (p.startsWith('*.')) {
-    // The wildcard stands for exactly one non-empty label of the reference.
     const dot = ref.indexOf('.');
     if (dot <= 0) return false;
     return p.slice(1) === ref.slice(dot);
@@ -71,7 +66,24 @@ export function dnsIdMatches(presented: string, reference: string, role: 'refere
   return p === ref;
 }
 
-/** Is `constraint` a well-formed dNSName name constraint ("", "example.com" or ".example.com")? */
+/** Is `name` a syntactically valid dNSName as a certificate presents it (a wildcard allowed)? */
+export function isValidPresentedDnsId(name: string): boolean {
+  return isValidDnsId(name, 'presented', true);
+}
+
+/**
+ * Is `name` (lower case, no wildcard) inside the dNSName subtree `constraint` (lower case): the constraint itself or
+ * a name under it; "" is every name.
+ */
+export function dnsNameWithin(name: string, constraint: string): boolean {
+  if (constraint === '' || name === constraint) return true;
+  return name.length > constraint.length && name.endsWith(constraint) && name[name.length - constraint.length - 1] === '.';
+}
+
+/**
+ * Is `constraint` a well-formed dNSName name constraint: "" or a host name. RFC 5280 §4.2.1.10 allows a leading
+ * period only in URI constraints.
+ */
 export function isValidDnsConstraint(constraint: string): boolean {
   return isValidDnsId(constraint, 'constraint', false);
 }
@@ -82,7 +94,6 @@ function isValidDnsId(id: string, role: IdRole, allowWildcard: boolean): boolean
   if (role === 'constraint' && id === '') return true;
   let labels = id.split('.');
   const wildcard = allowWildcard && labels[0] === '*';
-  if (role === 'constraint' && labels[0] === '') labels = labels.slice(1); // leading-dot constraint form
   if (labels[labels.length - 1] === '' && labels.length > 1) {
     if (role !== 'reference') return false; // only host names may be absolute
     labels = labels.slice(0, -1);

@@ -7,37 +7,43 @@ import { bytesEqual } from '../../bytes/bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCrypto } from '../crypto/pure.js';
 import { Certificate, parseCertificate, readCertificateIdentity } from './certificate.js';
+import { isSelfIssued, issuerProblem, leafProblem, pinnedLeafProblem, signatureCheck } from './certificate-checks.js';
 import {
-  intermediateProblem,
-  isSelfIssued,
-  leafProblem,
-  nameConstraintsProblem,
-  pinnedLeafProblem,
-  signatureCheck,
-} from './certificate-checks.js';
+  CertificateFailure,
+  certFailure,
+  certificateFailureRank,
+  certificateFailureText,
+} from './certificate-failure.js';
+import { ComparisonBudget, checkNameConstraints } from './name-constraints.js';
 
 /** Options of {@link verifyCertificateChain} and {@link createChainVerification}. */
 export interface ChainVerificationOptions {
   /** The name the server must be certified for: a DNS name or an IPv4/IPv6 literal. */
   hostname: string;
-  /** Trusted root certificates (DER). A root whose subject and key equal the server's certificate pins it. */
+  /**
+   * Trusted root certificates (DER). A server certificate byte for byte equal to one of them is trusted as it
+   * stands (pinned): only its dates and names are checked.
+   */
   roots: Uint8Array[];
   /** The time validity periods are checked against. */
   now: Date;
   /** Signature verification; the pure JavaScript provider when absent. */
   crypto?: CryptoProvider;
-  /** Most certificates in a path, leaf and trust anchor included (default {@link DEFAULT_MAX_CHAIN_LENGTH}). */
+  /**
+   * Most certificates in a path, leaf and trust anchor included (default {@link DEFAULT_MAX_CHAIN_LENGTH}).
+   * Self-issued intermediates (a CA's key rollover) do not count.
+   */
   maxChainLength?: number;
 }
 
-/** The outcome: ok, or a reason a person can read. */
-export type ChainVerificationResult = { ok: true } | { ok: false; reason: string };
+/** The outcome: ok, or the failure with its words (`reason`, derived from `failure`). */
+export type ChainVerificationResult = { ok: true } | { ok: false; reason: string; failure: CertificateFailure };
 
 /** A verification in progress. */
 export interface ChainVerification {
   /**
-   * Advance by at most one signature verification. Null while work remains; then the result, which every later
-   * call returns again. Never throws.
+   * Advance by at most one expensive operation (a signature verification or a slice of name-constraint
+   * comparisons). Null while work remains; then the result, which every later call returns again. Never throws.
    */
   step(): ChainVerificationResult | null;
 }
@@ -62,8 +68,7 @@ export function createChainVerification(chain: Uint8Array[], opts: ChainVerifica
         const next = run.next();
         if (next.done) result = next.value;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        result = { ok: false, reason: `certificate verification failed: ${message}` };
+        result = refuse(certFailure('internal-error', undefined, e instanceof Error ? e.message : String(e)));
       }
       return result;
     },
@@ -84,18 +89,22 @@ export function verifyCertificateChain(chain: Uint8Array[], opts: ChainVerificat
 
 function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Generator<void, ChainVerificationResult> {
   const maxLength = opts.maxChainLength ?? DEFAULT_MAX_CHAIN_LENGTH;
-  if (!Number.isInteger(maxLength) || maxLength < 1) return refuse('maxChainLength must be a positive integer');
-  if (!(opts.now instanceof Date) || Number.isNaN(opts.now.getTime())) return refuse('invalid verification time');
-  if (chain.length === 0) return refuse('the server sent no certificate');
+  if (!Number.isInteger(maxLength) || maxLength < 1) {
+    return refuse(certFailure('invalid-options', undefined, 'maxChainLength must be a positive integer'));
+  }
+  if (!(opts.now instanceof Date) || Number.isNaN(opts.now.getTime())) {
+    return refuse(certFailure('invalid-options', undefined, 'invalid verification time'));
+  }
+  if (chain.length === 0) return refuse(certFailure('no-certificate'));
 
   const leaf = parseBounded(chain[0]);
-  if (typeof leaf === 'string') return refuse(`certificate could not be parsed: ${leaf}`);
+  if ('code' in leaf) return refuse(leaf);
   const anchors = anchorsFor(opts.roots);
 
-  if (anchors.some((a) => bytesEqual(a.subject, leaf.subject) && bytesEqual(a.spki, leaf.spki))) {
-    return outcome(pinnedLeafProblem(leaf, opts.hostname, opts.now));
-  }
-  if (isSelfIssued(leaf)) return refuse(`self-signed certificate not trusted: ${leaf.subjectName}`);
+  // Only the anchor itself is pinned: a certificate that merely shares an anchor's name and key is validated like
+  // any other, so its signature and the anchor's constraints are checked.
+  if (anchors.some((a) => bytesEqual(a.der, leaf.der))) return outcome(pinnedLeafProblem(leaf, opts.hostname, opts.now));
+  if (isSelfIssued(leaf)) return refuse(certFailure('untrusted-self-signed', leaf.subjectName));
   const problem = leafProblem(leaf, opts.hostname, opts.now);
   if (problem) return refuse(problem);
   yield; // parsing and indexing the roots is a step of its own at interpreter speed
@@ -107,7 +116,7 @@ function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Gene
     opts.now,
     maxLength,
   );
-  return (yield* search.extend([leaf])) ? { ok: true } : refuse(search.failureReason());
+  return (yield* search.extend([leaf])) ? { ok: true } : refuse(search.failure());
 }
 
 interface Anchor {
@@ -115,7 +124,7 @@ interface Anchor {
   subject: Uint8Array;
   spki: Uint8Array;
   /** Parsed on first use: most roots of a store are never candidates. */
-  parsed?: Certificate | string;
+  parsed?: Certificate | CertificateFailure;
 }
 
 /** A trust store's index, with the roots it was made from (the caller may change the array later). */
@@ -155,68 +164,95 @@ class PathSearch {
   private signatureChecks = 0;
   private exhausted = false;
   private readonly verified = new Map<Certificate, Map<Certificate, boolean>>();
-  private firstProblem: string | null = null;
-  private missing: { depth: number; reason: string } | null = null;
+  private readonly comparisons: ComparisonBudget = { used: 0 };
+  private best: { failure: CertificateFailure; depth: number } | null = null;
 
   constructor(
     /** The server's other certificates, parsed, or why they could not be. */
-    private readonly intermediates: (Certificate | string)[],
+    private readonly intermediates: (Certificate | CertificateFailure)[],
     private readonly anchors: Anchor[],
     private readonly crypto: CryptoProvider,
     private readonly now: Date,
     private readonly maxLength: number,
-  ) {}
+  ) {
+    intermediates.forEach((c, i) => {
+      if ('code' in c) this.note({ ...c, detail: `certificate ${i + 2} of the chain: ${c.detail}` }, 0);
+    });
+  }
 
   /** Try to complete `path` (leaf first) up to a trust anchor; true when found, with every signature checked. */
   *extend(path: Certificate[]): Generator<void, boolean> {
     const child = path[path.length - 1];
+    // Self-issued intermediates are a CA's key rollover: they count neither against pathLen nor the chain length.
+    const below = path.slice(1).filter((c) => !isSelfIssued(c)).length;
     let candidates = 0;
     for (const anchor of this.anchors) {
       if (this.exhausted) return false;
       if (!bytesEqual(anchor.subject, child.issuer)) continue;
       candidates++;
       const root = this.anchorCertificate(anchor);
-      if (typeof root === 'string') {
-        this.note(root);
+      if ('code' in root) {
+        this.note(root, path.length);
         continue;
       }
-      const problem = path.length + 1 > this.maxLength ? this.tooLong() : nameConstraintsProblem(root, path);
-      if (problem) this.note(problem);
-      else if (yield* this.signatureValid(child, root)) return true;
+      const problem = below + 2 > this.maxLength ? this.tooLong() : issuerProblem(root, below, this.now, true);
+      if (problem) this.note(problem, path.length);
+      else if ((yield* this.constraintsHold(root, path)) && (yield* this.signatureValid(child, root, path.length))) {
+        return true;
+      }
     }
     for (const candidate of this.intermediates) {
       if (this.exhausted) return false;
-      if (typeof candidate === 'string' || !bytesEqual(candidate.subject, child.issuer)) continue;
+      if ('code' in candidate || !bytesEqual(candidate.subject, child.issuer)) continue;
       if (path.some((c) => bytesEqual(c.subject, candidate.subject) && bytesEqual(c.spki, candidate.spki))) continue;
       candidates++;
-      const problem =
-        path.length + 2 > this.maxLength ? this.tooLong() : intermediateProblem(candidate, path, this.now);
+      const length = below + (isSelfIssued(candidate) ? 2 : 3);
+      const problem = length > this.maxLength ? this.tooLong() : issuerProblem(candidate, below, this.now, false);
       if (problem) {
-        this.note(problem);
+        this.note(problem, path.length);
         continue;
       }
-      if (!(yield* this.signatureValid(child, candidate))) continue;
+      if (!(yield* this.constraintsHold(candidate, path))) continue;
+      if (!(yield* this.signatureValid(child, candidate, path.length))) continue;
       path.push(candidate);
       if (yield* this.extend(path)) return true;
       path.pop();
     }
-    if (candidates === 0) this.noteMissing(child, path.length);
+    if (candidates === 0) {
+      const code = isSelfIssued(child) ? 'untrusted-self-signed' : 'unknown-issuer';
+      this.note(certFailure(code, child.subjectName, code === 'unknown-issuer' ? `issuer ${child.issuerName}` : undefined), path.length);
+    }
     return false;
   }
 
-  /** Why no path was found: the first specific refusal met, else the deepest certificate without an issuer. */
-  failureReason(): string {
-    const reason = this.firstProblem ?? this.missing?.reason ?? 'no path to a trusted root';
-    const unparsed = this.intermediates
-      .map((c, i) => (typeof c === 'string' ? `certificate ${i + 2} of the chain could not be parsed: ${c}` : ''))
-      .filter((s) => s !== '');
-    return [reason, ...unparsed].join('; ');
+  /** Why no path was found: the most telling failure met, the deepest of equals. */
+  failure(): CertificateFailure {
+    return this.best?.failure ?? certFailure('unknown-issuer');
   }
 
-  private *signatureValid(child: Certificate, issuer: Certificate): Generator<void, boolean> {
+  /**
+   * The name constraints of `issuer` against every certificate below it, except self-issued intermediates
+   * (RFC 5280 §6.1.3), in slices of comparisons.
+   */
+  private *constraintsHold(issuer: Certificate, path: readonly Certificate[]): Generator<void, boolean> {
+    const constraints = issuer.extensions.nameConstraints;
+    if (!constraints) return true;
+    for (let i = 0; i < path.length; i++) {
+      if (i > 0 && isSelfIssued(path[i])) continue;
+      const problem = yield* checkNameConstraints(constraints, path[i], this.comparisons);
+      if (problem) {
+        if (problem.code === 'name-constraints-budget') this.exhausted = true;
+        this.note({ ...problem, detail: `${problem.detail}, imposed by ${issuer.subjectName}` }, path.length);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private *signatureValid(child: Certificate, issuer: Certificate, depth: number): Generator<void, boolean> {
     const check = signatureCheck(child, issuer);
-    if (typeof check === 'string') {
-      this.note(check);
+    if ('code' in check) {
+      this.note(check, depth);
       return false;
     }
     let byIssuer = this.verified.get(child);
@@ -225,7 +261,7 @@ class PathSearch {
     if (ok === undefined) {
       if (this.signatureChecks === MAX_SIGNATURE_CHECKS) {
         this.exhausted = true;
-        this.note(`gave up building a path after ${MAX_SIGNATURE_CHECKS} signature checks`);
+        this.note(certFailure('search-exhausted', undefined, `after ${MAX_SIGNATURE_CHECKS} signature checks`), depth);
         return false;
       }
       this.signatureChecks++;
@@ -233,50 +269,48 @@ class PathSearch {
       byIssuer.set(issuer, ok);
       yield;
     }
-    if (!ok) this.note(`bad certificate signature: ${child.subjectName} (issuer ${issuer.subjectName})`);
+    if (!ok) this.note(certFailure('bad-signature', child.subjectName, `issuer ${issuer.subjectName}`), depth);
     return ok;
   }
 
-  private anchorCertificate(anchor: Anchor): Certificate | string {
+  private anchorCertificate(anchor: Anchor): Certificate | CertificateFailure {
     if (anchor.parsed === undefined) {
       const parsed = parseBounded(anchor.der);
-      anchor.parsed = typeof parsed === 'string' ? `trusted root could not be parsed: ${parsed}` : parsed;
+      anchor.parsed = 'code' in parsed ? { ...parsed, detail: `trusted root: ${parsed.detail}` } : parsed;
     }
     return anchor.parsed;
   }
 
-  private tooLong(): string {
-    return `certificate chain too long (more than ${this.maxLength} certificates)`;
+  private tooLong(): CertificateFailure {
+    return certFailure('chain-too-long', undefined, `more than ${this.maxLength} certificates`);
   }
 
-  private note(problem: string): void {
-    this.firstProblem ??= problem;
-  }
-
-  private noteMissing(cert: Certificate, depth: number): void {
-    if (this.missing && this.missing.depth >= depth) return;
-    const reason = isSelfIssued(cert)
-      ? `certificate chain ends in an untrusted self-signed certificate: ${cert.subjectName}`
-      : `unable to find issuer "${cert.issuerName}" of ${cert.subjectName} (missing intermediate or untrusted root)`;
-    this.missing = { depth, reason };
+  private note(failure: CertificateFailure, depth: number): void {
+    const rank = certificateFailureRank(failure);
+    const best = this.best;
+    if (best) {
+      const bestRank = certificateFailureRank(best.failure);
+      if (rank < bestRank || (rank === bestRank && depth <= best.depth)) return;
+    }
+    this.best = { failure, depth };
   }
 }
 
-function parseBounded(der: Uint8Array): Certificate | string {
+function parseBounded(der: Uint8Array): Certificate | CertificateFailure {
   if (der.length > MAX_CERTIFICATE_BYTES) {
-    return `certificate too large (${der.length} bytes, limit ${MAX_CERTIFICATE_BYTES})`;
+    return certFailure('too-large', undefined, `${der.length} bytes, limit ${MAX_CERTIFICATE_BYTES}`);
   }
   try {
     return parseCertificate(der);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return certFailure('malformed', undefined, e instanceof Error ? e.message : String(e));
   }
 }
 
-function refuse(reason: string): ChainVerificationResult {
-  return { ok: false, reason };
+function refuse(failure: CertificateFailure): ChainVerificationResult {
+  return { ok: false, reason: certificateFailureText(failure), failure };
 }
 
-function outcome(problem: string | null): ChainVerificationResult {
-  return problem ? refuse(problem) : { ok: true };
+function outcome(failure: CertificateFailure | null): ChainVerificationResult {
+  return failure ? refuse(failure) : { ok: true };
 }
