@@ -145,7 +145,7 @@ export function describeHostCrypto(runtime: RuntimeName, options: HostCryptoSuit
         const result = await fetch(vm, CASES[0]);
         expect(result.status).toBe(9); // STATUS_SSL_HANDSHAKE_ERROR
         expect(result.statuses).not.toContain(7);
-        expect(result.tlsError).toMatch(/unable to find issuer/);
+        expect(result.tlsError).toMatch(/unable to find the issuer/);
         expect(host.openCount()).toBe(0);
       } finally {
         vm.dispose();
