@@ -1,7 +1,7 @@
 // What the per-version handshake states share: the engine's services they call, the state shape, and the two kinds
 // of deferred asymmetric work (certificate chain steps and one signature check) both versions use.
 
-import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
+import type { CryptoProvider, GroupName, KeyShare, PublicKey } from './crypto/provider.js';
 import { AlertDescription, TlsError } from './alerts.js';
 import type { Extension } from './extensions.js';
 import type { HandshakeMessage } from './messages/handshake.js';
@@ -115,3 +115,12 @@ export function pickedSuite(ctx: HandshakeContext, code: number, version: 'TLSv1
   return suite;
 }
 
+/** What the client sent in its (latest) ClientHello, needed to judge the server's answers. */
+export interface SentHello {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  /** The key share offered for TLS 1.3 (null when only TLS 1.2 is offered). */
+  share: KeyShare | null;
+  /** Extension types sent: a server may answer only these. */
+  offeredTypes: ReadonlySet<number>;
+}

@@ -8,19 +8,9 @@ import { clientHelloExtensions, makeClientHello } from './messages/client-hello.
 import { HandshakeType, handshakeName, type HandshakeMessage } from './messages/handshake.js';
 import { parseCookie, parseHrrKeyShare, parseServerHello, type ServerHello } from './messages/server-hello.js';
 import { GROUP_CODES, groupByCode, TLS12, TLS13, type CipherSuite } from './suites.js';
-import { workState, type HandshakeContext, type HandshakeState } from './handshake-context.js';
+import { workState, type HandshakeContext, type HandshakeState, type SentHello } from './handshake-context.js';
 import { checkHello13, serverHello13 } from './tls13.js';
 import { serverHello12 } from './tls12.js';
-
-/** What the client sent in its (latest) ClientHello, needed to judge the server's answers. */
-export interface SentHello {
-  random: Uint8Array;
-  sessionId: Uint8Array;
-  /** The key share offered for TLS 1.3 (null when only TLS 1.2 is offered). */
-  share: KeyShare | null;
-  /** Extension types sent: a server may answer only these. */
-  offeredTypes: ReadonlySet<number>;
-}
 
 /** The first state: make the key share (the one expensive step) and send ClientHello. */
 export function startHandshake(ctx: HandshakeContext): HandshakeState {

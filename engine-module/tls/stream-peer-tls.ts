@@ -3,7 +3,6 @@
 // application data is decrypted when it is read, so the reader's own budget bounds the AEAD work of a frame.
 
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
-import { tryGetPlatform, type Platform } from '../platform/platform.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
@@ -11,7 +10,7 @@ import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
 import { createChainVerification } from './x509/path.js';
 
-/** Options of {@link StreamPeerTLS}. Unset members come from the installed platform. */
+/** Options of {@link StreamPeerTLS}. The caller supplies what the runtime provides; nothing is taken from a global. */
 export interface TlsClientOptions {
   /** The server's host name (or IP literal): SNI and, unless {@link verifyName} is set, the name to verify. */
   hostname: string;
@@ -22,22 +21,22 @@ export interface TlsClientOptions {
   verify?: boolean;
   /** Check the certificate against this name instead of {@link hostname} (Godot's commonNameOverride). */
   verifyName?: string;
-  /** Trusted roots (DER); default: the platform's trust store. */
+  /** Trusted roots (DER); required when verifying. */
   roots?: Uint8Array[];
-  /** Default: the platform's provider, else the pure JavaScript one. */
+  /** Default: the pure JavaScript provider. */
   crypto?: CryptoProvider;
-  /** Secure random bytes; default: the platform's. Without one the connection refuses to start. */
+  /** Secure random bytes; required (without them the connection refuses to start). */
   randomBytes?: (n: number) => Uint8Array;
-  /** Wall clock for certificate validity; default: the platform's. */
+  /** Wall clock for certificate validity; default: the system's. */
   now?: () => Date;
   /**
    * Milliseconds the handshake may take before the connection fails with "TLS handshake timed out after N ms (the
    * server stopped answering)" (default 30 000; 0 disables). A server that accepts the connection and then falls
-   * silent would otherwise keep it CONNECTING forever. Measured with {@link clock}; without one (none given and no
-   * platform installed) the handshake has no deadline.
+   * silent would otherwise keep it CONNECTING forever. Measured with {@link clock}; without one the handshake has no
+   * deadline.
    */
   handshakeTimeoutMs?: number;
-  /** Monotonic milliseconds for {@link handshakeTimeoutMs}; default: the platform's now(). */
+  /** Monotonic milliseconds for {@link handshakeTimeoutMs}. */
   clock?: () => number;
   /** Largest handshake message accepted, in bytes (default 256 KiB: certificate chains can be large). */
   maxHandshakeMessageSize?: number;
@@ -85,9 +84,8 @@ const RECORD_HEADER = 5;
  * messages (HTTP with Content-Length or chunked) may already hold everything they need at that point, and
  * {@link closedWithoutCloseNotify} tells that case apart from every other failure.
  *
- * The constructor throws for configuration mistakes (no host name, no random source, no platform to take defaults
- * from, a limit that is not a positive integer, a negative or non-finite handshake timeout); nothing is sent in that
- * case.
+ * The constructor throws for configuration mistakes (no host name, no random source, no roots while verifying, a
+ * limit that is not a positive integer, a negative or non-finite handshake timeout); nothing is sent in that case.
  */
 export class StreamPeerTLS implements StreamPeer {
   private readonly engine: TlsClientEngine;
@@ -106,11 +104,9 @@ export class StreamPeerTLS implements StreamPeer {
     private readonly inner: StreamPeer,
     options: TlsClientOptions,
   ) {
-    const platform = tryGetPlatform();
-    const need = <T>(value: T | undefined, what: string, fromPlatform: (p: Platform) => T): T => {
-      if (value !== undefined) return value;
-      if (!platform) throw new Error(`StreamPeerTLS: no ${what} given and no platform installed`);
-      return fromPlatform(platform);
+    const need = <T>(value: T | undefined, what: string): T => {
+      if (value === undefined) throw new Error(`StreamPeerTLS: no ${what} given`);
+      return value;
     };
     for (const limit of ['maxBufferedInput', 'maxChainLength'] as const) {
       const value = options[limit];
@@ -124,14 +120,14 @@ export class StreamPeerTLS implements StreamPeer {
       throw new Error('StreamPeerTLS: handshakeTimeoutMs must be a finite number of milliseconds, 0 or more');
     }
     this.handshakeTimeoutMs = timeout;
-    this.clock = timeout > 0 ? (options.clock ?? (platform ? () => platform.now() : null)) : null;
+    this.clock = timeout > 0 ? (options.clock ?? null) : null;
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
-    const randomBytes = need(options.randomBytes, 'random source', (p) => (n: number) => p.randomBytes(n));
-    const crypto = options.crypto ?? platform?.crypto ?? pureCrypto;
+    const randomBytes = need(options.randomBytes, 'random source');
+    const crypto = options.crypto ?? pureCrypto;
     let verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null = null;
     if (options.verify ?? true) {
-      const roots = need(options.roots, 'trusted roots', (p) => p.trustedRoots());
-      const now = need(options.now, 'clock', (p) => () => p.wallClock());
+      const roots = need(options.roots, 'trusted roots');
+      const now = options.now ?? (() => new Date());
       const hostname = options.verifyName ?? options.hostname;
       const maxChainLength = options.maxChainLength;
       verifyChain = (chain) => createChainVerification(chain, { hostname, roots, now: now(), crypto, maxChainLength });

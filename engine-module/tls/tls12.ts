@@ -24,8 +24,8 @@ import {
   workState,
   type HandshakeContext,
   type HandshakeState,
+  type SentHello,
 } from './handshake-context.js';
-import type { SentHello } from './handshake-start.js';
 import { checkedAlpn } from './tls13.js';
 
 /** What the TLS 1.2 states carry along. */

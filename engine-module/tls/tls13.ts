@@ -24,8 +24,8 @@ import {
   workState,
   type HandshakeContext,
   type HandshakeState,
+  type SentHello,
 } from './handshake-context.js';
-import type { SentHello } from './handshake-start.js';
 
 /** Check the fields a TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3). */
 export function checkHello13(ctx: HandshakeContext, hello: SentHello, sh: ServerHello, offered: ReadonlySet<number>) {

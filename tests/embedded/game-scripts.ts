@@ -50,12 +50,16 @@ function patternMismatch(chunk, at) {
 true`;
 
 /**
- * HTTPClient options giving it the TLS layer: StreamPeerTLS over the TCP peer, trusting the platform's roots (from
- * the host bridge's trustedRoots) unless a trustedChain is given. A JavaScript expression.
+ * HTTPClient options giving it the TLS layer: StreamPeerTLS over the TCP peer, with the connection's platform
+ * supplying randomness, clocks and crypto, trusting its roots (from the host bridge's trustedRoots) unless a
+ * trustedChain is given. A JavaScript expression.
  */
 export const TLS_CLIENT_OPTIONS = `{ tls: function (inner, p) {
+  var platform = p.platform;
   return new tickhttp.StreamPeerTLS(inner, { hostname: p.host, verify: p.verifyHost, verifyName: p.commonNameOverride,
-    roots: p.trustedChain ? tickhttp.pemToDer(p.trustedChain) : undefined });
+    roots: p.trustedChain ? tickhttp.pemToDer(p.trustedChain) : platform.trustedRoots(), crypto: platform.crypto,
+    randomBytes: function (n) { return platform.randomBytes(n); }, now: function () { return platform.wallClock(); },
+    clock: function () { return platform.now(); } });
 } }`;
 
 /** What a finished fetch reports back to Node. */
