@@ -131,16 +131,22 @@ function api(server: WebTestServer, req: IncomingMessage, res: ServerResponse, b
   }
 }
 
-/** Bundle `entry` for the page and start both servers. */
-export async function startWebTestServer(entry: string): Promise<WebTestServer> {
+/** The test page: the bundle's exports become `window.suite`. */
+const SUITE_PAGE = {
+  html: `<!doctype html><meta charset="utf-8"><title>tickhttp web tests</title>
+<script type="module">import * as suite from '/page.js'; window.suite = suite; window.suiteReady = true;</script>`,
+  script: '/page.js',
+};
+
+/** Bundle `entry` as the page's script and start both servers; `page` replaces the test page (and names its script). */
+export async function startWebTestServer(entry: string, page = SUITE_PAGE): Promise<WebTestServer> {
   const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, target: 'es2020', logLevel: 'warning' });
   const script = bundle.outputFiles[0].contents;
-  const pageHtml = `<!doctype html><meta charset="utf-8"><title>tickhttp web tests</title>
-<script type="module">import * as suite from '/page.js'; window.suite = suite; window.suiteReady = true;</script>`;
   const sockets = new Set<Socket>();
   const pageServer = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(pageHtml);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === page.script) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
+    else if (path === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(page.html);
     else res.writeHead(404).end();
   });
   const apiServer = createServer();
