@@ -44,6 +44,9 @@ const builds = [
 ];
 if (existsSync('demo/main.ts')) {
   builds.push({ ...node, entryPoints: ['demo/main.ts'], outfile: 'build/demo.js', format: 'esm', sourcemap: true });
+  // The web demo's page script, served beside the demo bundle; it carries its own bitecs and tickhttp.
+  builds.push({ ...library, entryPoints: ['demo/web/page/main.ts'], outfile: 'build/demo-page.js', platform: 'browser',
+    format: 'esm', sourcemap: true });
 }
 
 if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });

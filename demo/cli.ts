@@ -1,6 +1,7 @@
-/** The demo's command line: options, their checks and the help text. */
-import { readFileSync } from 'node:fs';
-import { pemToDer } from '../engine-module/node.js';
+/**
+ * The demo's command line: options, their checks and the help text. Runtime-neutral: the web page checks its address
+ * with the same parser.
+ */
 
 export type ProviderName = 'pure' | 'node';
 
@@ -13,6 +14,10 @@ export interface DemoOptions {
   tickRate: number;
   provider: ProviderName;
   ci: boolean;
+  /** Serve the demo as a web page instead of playing in the terminal. */
+  web: boolean;
+  /** Where --web --ci saves the page's screenshot; null for the system's temporary folder. */
+  screenshot: string | null;
   player: string;
   /** Game seed; null picks one at random. */
   seed: number | null;
@@ -42,15 +47,19 @@ Options:
   --player NAME     name on the leaderboard, 1 to 16 of A-Z a-z 0-9 space _ . - (default "you")
   --seed N          game seed, 0 to 4294967295 (default: random)
   --ci              no animation: plain log lines, same checks, same exit code
+  --web             the same game in a browser page: serves the page and a plain-HTTP backend on 127.0.0.1,
+                    prints the page's URL and serves until Ctrl-C (the browser does TLS; see the README)
+  --web --ci        plays the page with the bot in headless Chromium (/usr/bin/chromium) and checks it
+  --screenshot FILE where --web --ci saves the page as PNG (default: in the temporary folder)
   --help            show this text
 
 ${EXIT_CODES}`;
 
 const DEFAULTS: DemoOptions = {
-  server: null, ca: null, plain: false, tickRate: 60, provider: 'node', ci: false, player: 'you', seed: null, help: false,
+  server: null, ca: null, plain: false, tickRate: 60, provider: 'node', ci: false, web: false, screenshot: null, player: 'you', seed: null, help: false,
 };
 
-const WITH_VALUE = new Set(['--server', '--ca', '--tick-rate', '--provider', '--player', '--seed']);
+const WITH_VALUE = new Set(['--server', '--ca', '--tick-rate', '--provider', '--player', '--seed', '--screenshot']);
 
 /** Parse `argv` (without node and the script). Accepts `--name value` and `--name=value`. */
 export function parseOptions(argv: string[]): ParsedOptions {
@@ -76,6 +85,10 @@ export function parseOptions(argv: string[]): ParsedOptions {
   } else if (options.ca) {
     return { ok: false, error: '--ca is for --server; the demo trusts its own server\'s CA by itself' };
   }
+  if (options.web && (options.ca || options.provider !== DEFAULTS.provider)) {
+    return { ok: false, error: '--web: the browser does TLS with its own roots, so --ca and --provider do not apply' };
+  }
+  if (options.screenshot && !(options.web && options.ci)) return { ok: false, error: '--screenshot is for --web --ci' };
   return { ok: true, options };
 }
 
@@ -84,12 +97,14 @@ function apply(options: DemoOptions, name: string, value: string): string | null
     case '--help': case '-h': options.help = true; return null;
     case '--plain': options.plain = true; return null;
     case '--ci': options.ci = true; return null;
+    case '--web': options.web = true; return null;
     case '--server': {
       if (!/^https?:\/\/[^/\s]+\/?$/.test(value)) return `--server wants http://host[:port] or https://host[:port], not "${value}"`;
       options.server = value.replace(/\/$/, '');
       return null;
     }
     case '--ca': options.ca = value; return null;
+    case '--screenshot': options.screenshot = value; return null;
     case '--tick-rate': {
       const n = Number(value);
       if (!/^\d+$/.test(value) || n < 1 || n > 1000) return `--tick-rate wants an integer from 1 to 1000, not "${value}"`;
@@ -118,24 +133,3 @@ function apply(options: DemoOptions, name: string, value: string): string | null
 
 /** A mistake in the command line (exit code 2), as opposed to a failure of the run (exit code 1). */
 export class UsageError extends Error {}
-
-/** The PEM text of a --ca file; a UsageError saying why when it cannot be read or holds no certificate. */
-export function readCaFile(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a PEM file'
-      : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${code ?? String(error)})`;
-    throw new UsageError(`--ca ${path}: ${why}`);
-  }
-  let certificates: number;
-  try {
-    certificates = pemToDer(pem).length;
-  } catch (error) {
-    throw new UsageError(`--ca ${path}: ${(error as Error).message}`);
-  }
-  if (certificates === 0) throw new UsageError(`--ca ${path}: no "BEGIN CERTIFICATE" block in it`);
-  return pem;
-}

@@ -2,6 +2,7 @@
 // The same bundle also runs the demo backend when started as its worker thread (demo/server/thread.ts).
 import { parseOptions, USAGE, UsageError } from './cli.js';
 import { runDemo } from './run.js';
+import { runWebDemo } from './web/run-web.js';
 import { isServerThread, serveInThisThread } from './server/thread.js';
 
 function main(argv: string[]): void {
@@ -27,7 +28,7 @@ function main(argv: string[]): void {
     process.stderr.write('tickhttp demo: interrupted\n');
     process.exit(130);
   });
-  runDemo(parsed.options, {
+  (parsed.options.web ? runWebDemo : runDemo)(parsed.options, {
     stdout: process.stdout,
     env: process.env,
     onInterrupt: (fn) => {

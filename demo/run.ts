@@ -7,10 +7,12 @@ import { createWorld } from 'bitecs';
 import {
   createHttpSystem, createNodePlatform, destroyHttpSystem, nodeCrypto, pureCrypto, type Platform,
 } from '../engine-module/node.js';
-import { readCaFile, type DemoOptions } from './cli.js';
-import type { Scene } from './game/scene.js';
+import { readCaFile } from './ca-file.js';
+import type { DemoOptions } from './cli.js';
+import { newScene } from './game/scene.js';
 import { createSession } from './game/session.js';
-import { emptyStats, meanTickMs, runTicks, SLOW_TICK_MS, tickQuantileMs } from './game/tick-loop.js';
+import { describeTicks, emptyStats, runTicks } from './game/tick-loop.js';
+import { startVerification } from './game/verification.js';
 import { startServerThread, type ServerHandle } from './server/thread.js';
 import { formatBytes, formatMs, formatRate } from './terminal/format.js';
 import { COMPACT_FRAME_ROWS, drawFrame, FRAME_ROWS } from './terminal/frame.js';
@@ -70,14 +72,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     // The default tick budget: the demo shows what a game gets without configuring one.
     createHttpSystem(world, { platform: platformWith(options.provider) });
     const seed = options.seed ?? randomInt(0, 2 ** 32);
-    const scene: Scene = {
-      phase: 'connecting', serverUrl: baseUrl, transport, tickRate: options.tickRate, tick: 0, assets: [],
-      downloadMs: 0, assetBytes: 0, bytesReceived: 0, game: null, flash: null, player: options.player,
-      leaderboard: null, posted: null, stats: emptyStats(), error: null,
-    };
+    const scene = newScene(baseUrl, transport, options.tickRate, options.player, emptyStats());
     const session = createSession(world, scene, {
-      baseUrl, tls: secure && trustedChain ? { trustedChain } : null, player: options.player, seed,
-      handshakeHint: handshakeHint(options), now: () => performance.now(), log: (line) => screen.log(line),
+      baseUrl, tls: secure && trustedChain ? { trustedChain } : null, player: options.player, seed, pilot: 'bot',
+      handshakeHint: handshakeHint(options), verify: (body, sha256) => startVerification(body, sha256, nodeCrypto),
+      now: () => performance.now(), log: (line) => screen.log(line),
     });
     try {
       await runTicks(options.tickRate, (tick) => {
@@ -90,9 +89,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
       destroyHttpSystem(world);
     }
     const s = scene.stats;
-    screen.log(`frames: ${s.ticks} ticks, longest ${formatMs(s.longestMs)} (tick ${s.longestAt}), ` +
-      `p99 ${formatMs(tickQuantileMs(s, 0.99))}, mean ${formatMs(meanTickMs(s))}, over ${SLOW_TICK_MS} ms ${s.slow}, ` +
-      `frame ${formatMs(1000 / options.tickRate)}, late starts ${s.late}`);
+    screen.log(`frames: ${describeTicks(s, options.tickRate)}`);
     screen.log(`network: ${formatBytes(scene.bytesReceived)} received, assets at ` +
       `${formatRate(scene.assetBytes, scene.downloadMs)}`);
     if (scene.phase !== 'done' || !scene.posted) return 1;

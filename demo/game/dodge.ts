@@ -1,7 +1,7 @@
 /**
- * The game: a tiny ASCII dodge-and-collect played by a seeded bot. Coins and hearts are caught, rocks are dodged.
- * Everything follows from the seed (spawns, speeds, the bot's lapses), so the same seed always gives the same score
- * and the server can check a posted score by replaying the seed.
+ * The game: a tiny dodge-and-collect played by a seeded bot or by a person at the keyboard. Coins and hearts are
+ * caught, rocks are dodged. Everything follows from the seed (spawns, speeds, the bot's lapses) and, for a person,
+ * from the moves made, so the server can check a posted score by replaying the seed (and the moves).
  *
  * Falling objects are bitecs entities. Each game has its own world and component stores, so a replay on the server
  * and a game on the client never share entity data even when they run in one process.
@@ -16,7 +16,7 @@ export const GAME_TICKS = 480;
 /** Sub-steps per row: positions are integers so a replay is exact. */
 const SUBROWS = 16;
 /** Ticks the player needs to move one column. */
-const MOVE_TICKS = 3;
+export const MOVE_TICKS = 3;
 const START_LIVES = 3;
 const MAX_LIVES = 5;
 const COIN_POINTS = 10;
@@ -28,6 +28,16 @@ export enum Item {
   Rock = 1,
   Heart = 2,
 }
+
+/** Who steers: the seeded bot, or a person whose moves are recorded for the server's replay. */
+export type Pilot = 'bot' | 'keys';
+
+/** A person's move at each move step (every {@link MOVE_TICKS} ticks): left, right, or stay. */
+export type Move = -1 | 0 | 1;
+const MOVE_OF: Readonly<Record<string, Move>> = { L: -1, '.': 0, R: 1 };
+const moveCode = (move: Move): string => (move < 0 ? 'L' : move > 0 ? 'R' : '.');
+/** What recorded moves look like (the server checks the length against the ticks played). */
+export const MOVES_PATTERN = /^[LR.]*$/;
 
 /** Something that happened in the last tick, for the screen to flash. */
 export interface DodgeEvent {
@@ -48,6 +58,8 @@ export interface Dodge {
   readonly components: Components;
   readonly random: Random;
   tick: number;
+  /** For a person's game: the move held now (set by the input) and every move step so far, one of L R . each. */
+  readonly keys: { held: Move; moves: string } | null;
   playerX: number;
   targetX: number;
   score: number;
@@ -65,12 +77,13 @@ export interface FallingObject {
   item: Item;
 }
 
-/** A fresh game for `seed` (an unsigned 32-bit integer). */
-export function createDodge(seed: number): Dodge {
+/** A fresh game for `seed` (an unsigned 32-bit integer), steered by `pilot`. */
+export function createDodge(seed: number, pilot: Pilot = 'bot'): Dodge {
   const components: Components = { Position: { x: [], y: [] }, Fall: { speed: [] }, Kind: { item: [] } };
   const middle = Math.floor(FIELD_WIDTH / 2);
   return {
-    seed: seed >>> 0, world: createWorld(), components, random: createRandom(seed), tick: 0, playerX: middle,
+    seed: seed >>> 0, world: createWorld(), components, random: createRandom(seed), tick: 0,
+    keys: pilot === 'keys' ? { held: 0, moves: '' } : null, playerX: middle,
     targetX: middle, score: 0, lives: START_LIVES, coins: 0, hits: 0, over: false, events: [],
   };
 }
@@ -86,11 +99,22 @@ export function stepDodge(game: Dodge): void {
   if (game.lives === 0 || game.tick >= GAME_TICKS) finish(game);
 }
 
-/** Play a whole game without drawing it: what the server does to check a posted score. */
-export function playDodge(seed: number, maxTicks = GAME_TICKS): { score: number; ticks: number } {
-  const game = createDodge(seed);
-  while (!game.over && game.tick < maxTicks) stepDodge(game);
+/**
+ * Play a whole game without drawing it: what the server does to check a posted score. With `moves` (a person's
+ * recorded moves) the game is replayed with them; without, the bot plays.
+ */
+export function playDodge(seed: number, maxTicks = GAME_TICKS, moves?: string): { score: number; ticks: number } {
+  const game = createDodge(seed, moves === undefined ? 'bot' : 'keys');
+  while (!game.over && game.tick < maxTicks) {
+    if (game.keys && game.tick % MOVE_TICKS === 0) game.keys.held = MOVE_OF[moves![game.tick / MOVE_TICKS]] ?? 0;
+    stepDodge(game);
+  }
   return { score: game.score, ticks: game.tick };
+}
+
+/** Move steps a game of `ticks` ticks has: the length of its recorded moves. */
+export function moveSteps(ticks: number): number {
+  return Math.ceil(ticks / MOVE_TICKS);
 }
 
 /** The falling objects, for drawing. */
@@ -153,9 +177,17 @@ function rockImminent(game: Dodge, c: number): boolean {
 }
 
 function steer(game: Dodge): void {
-  // The bot re-plans every few ticks and now and then misses a re-plan, so it plays well but not perfectly.
   if (game.tick % MOVE_TICKS !== 0) return;
-  if (game.random.below(6) !== 0) {
+  // The bot re-plans every few ticks and now and then misses a re-plan, so it plays well but not perfectly. The draw
+  // is made for a person too, so a seed rains down the same way whoever steers.
+  const replan = game.random.below(6) !== 0;
+  if (game.keys) {
+    const move = game.keys.held;
+    game.keys.moves += moveCode(move);
+    game.playerX = Math.min(FIELD_WIDTH - 1, Math.max(0, game.playerX + move));
+    return;
+  }
+  if (replan) {
     const values = columnValues(game);
     let best = game.playerX;
     for (let c = 0; c < FIELD_WIDTH; c++) if (values[c] > values[best]) best = c;

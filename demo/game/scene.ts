@@ -43,3 +43,11 @@ export interface Scene {
   /** The failure shown when phase is 'failed'. */
   error: string | null;
 }
+
+/** The scene before anything has happened: connecting to `serverUrl`. */
+export function newScene(serverUrl: string, transport: string, tickRate: number, player: string, stats: TickStats): Scene {
+  return {
+    phase: 'connecting', serverUrl, transport, tickRate, tick: 0, assets: [], downloadMs: 0, assetBytes: 0,
+    bytesReceived: 0, game: null, flash: null, player, leaderboard: null, posted: null, stats, error: null,
+  };
+}

@@ -7,12 +7,13 @@ import { addEntity, removeEntity, type World } from 'bitecs';
 import {
   addRequest, Err, getHttp, getResponse, responseText, Result, updateHttp,
   type RequestOutcome, type RequestSpec, type RequestTlsOptions,
-} from '../../engine-module/node.js';
+} from '../../engine-module/index.js';
+import type { ScorePost } from '../server/scores.js';
 import { formatBytes, formatRate } from '../terminal/format.js';
-import { createDodge, stepDodge } from './dodge.js';
+import { createDodge, stepDodge, type Pilot } from './dodge.js';
 import { errorReason, parseLeaderboard, parseManifest, parsePosted } from './replies.js';
 import type { AssetProgress, Scene } from './scene.js';
-import { startVerification, type Verification } from './verification.js';
+import type { Verification } from './verification.js';
 
 export interface SessionConfig {
   /** Backend base URL without a trailing slash. */
@@ -23,6 +24,12 @@ export interface SessionConfig {
   seed: number;
   /** Added to a failed TLS handshake's message: what the user can do about it (null for nothing). */
   handshakeHint: string | null;
+  /** Who plays: the bot, or a person whose keys set `scene.game.keys.held`. */
+  pilot: Pilot;
+  /** A person's game waits until this returns true (a key pressed); the bot's starts at once. */
+  ready?(): boolean;
+  /** Start checking a downloaded asset against its manifest digest; polled once per tick until it finishes. */
+  verify(body: Uint8Array, sha256: string): Verification;
   /** Milliseconds on the performance clock, for the download rate. */
   now(): number;
   /** A plain log line (shown in --ci mode). */
@@ -124,7 +131,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
           return fail(describeFailure(`GET /assets/${p.entry.name}`, done.outcome, done.text, config.handshakeHint));
         }
         p.state = 'checking';
-        job.check = startVerification(done.outcome.body, p.entry.sha256);
+        job.check = config.verify(done.outcome.body, p.entry.sha256);
         if (assets.every((a) => a.progress.state !== 'loading')) {
           scene.downloadMs = config.now() - downloadStart;
           scene.assetBytes = assets.reduce((sum, a) => sum + a.progress.received, 0);
@@ -143,7 +150,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     if (assets.every((a) => a.progress.state === 'verified')) {
       config.log(`assets: ${assets.length} of ${assets.length} verified, ${formatBytes(scene.assetBytes)} received in ` +
         `${(scene.downloadMs / 1000).toFixed(2)} s (${formatRate(scene.assetBytes, scene.downloadMs)})`);
-      scene.game = createDodge(config.seed);
+      scene.game = createDodge(config.seed, config.pilot);
       scene.phase = 'playing';
       step = 'game';
     }
@@ -152,6 +159,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
 
   const playGame = (): void => {
     const game = scene.game!;
+    if (game.tick === 0 && game.keys && config.ready && !config.ready()) return;
     stepDodge(game);
     const event = game.events[game.events.length - 1];
     if (event) scene.flash = { kind: event.kind, ticks: FLASH_TICKS };
@@ -160,7 +168,8 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
     scene.flash = null;
     config.log(`game: seed ${game.seed}, score ${game.score} (coins ${game.coins}, rocks hit ${game.hits}, ` +
       `lives left ${game.lives}) over ${game.tick} ticks`);
-    const submission = { player: config.player, score: game.score, seed: game.seed, ticks: game.tick };
+    const submission: ScorePost = { player: config.player, score: game.score, seed: game.seed, ticks: game.tick,
+      ...(game.keys ? { moves: game.keys.moves } : {}) };
     replyEid = request({ url: `${config.baseUrl}/scores`, method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(submission) });
     scene.phase = 'posting';

@@ -3,6 +3,7 @@
  * when sockets deliver bytes. The loop records how long each tick's own work took, the figure that shows whether
  * networking ever stalled a frame.
  */
+import { formatMs } from '../terminal/format.js';
 
 /** A tick that takes this long has used half of a 60 Hz frame: such ticks are counted. */
 export const SLOW_TICK_MS = 8;
@@ -39,6 +40,34 @@ export function meanTickMs(stats: TickStats): number {
   return stats.ticks === 0 ? 0 : stats.busyMs / stats.ticks;
 }
 
+/** The figures in one line, as every view of the demo shows them (`rate` in ticks per second). */
+export function describeTicks(s: TickStats, rate: number): string {
+  return `${s.ticks} ticks, longest ${formatMs(s.longestMs)} (tick ${s.longestAt}), ` +
+    `p99 ${formatMs(tickQuantileMs(s, 0.99))}, mean ${formatMs(meanTickMs(s))}, over ${SLOW_TICK_MS} ms ${s.slow}, ` +
+    `frame ${formatMs(1000 / rate)}, late starts ${s.late}`;
+}
+
+/**
+ * Run tick `index` and add it to `stats`: its work time, and whether it started late. Every game loop of the demo (the
+ * timer loop here, the page's animation-frame loop) measures its ticks with this, so their figures mean the same.
+ */
+export function timedTick(stats: TickStats, index: number, late: boolean, tick: (index: number) => boolean,
+  now: () => number = () => performance.now()): boolean {
+  if (late) stats.late++;
+  const started = now();
+  const more = tick(index);
+  const took = now() - started;
+  stats.ticks++;
+  stats.busyMs += took;
+  stats.durations.push(took);
+  if (took > SLOW_TICK_MS) stats.slow++;
+  if (took > stats.longestMs) {
+    stats.longestMs = took;
+    stats.longestAt = index;
+  }
+  return more;
+}
+
 /**
  * Run `tick` at `rate` ticks per second until it returns false. `stats` is updated in place after every tick so a
  * tick can show the figures so far. When the loop falls behind by more than a few periods it skips ahead instead of
@@ -53,23 +82,13 @@ export function runTicks(rate: number, tick: (index: number) => boolean, stats: 
     const step = (): void => {
       const started = now();
       const due = origin + index * period;
-      if (started - due > period) stats.late++;
       if (started - due > 4 * period) origin = started - index * period;
       let more: boolean;
       try {
-        more = tick(index);
+        more = timedTick(stats, index, started - due > period, tick, now);
       } catch (error) {
         reject(error);
         return;
-      }
-      const took = now() - started;
-      stats.ticks++;
-      stats.busyMs += took;
-      stats.durations.push(took);
-      if (took > SLOW_TICK_MS) stats.slow++;
-      if (took > stats.longestMs) {
-        stats.longestMs = took;
-        stats.longestAt = index;
       }
       index++;
       if (!more) {

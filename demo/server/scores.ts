@@ -1,15 +1,20 @@
 /**
- * Score submissions and the leaderboard. A submission is checked field by field, then against a replay of its seed:
- * the game is deterministic, so a score the seed cannot produce is refused.
+ * Score submissions and the leaderboard. A submission is checked field by field, then against a replay of its seed
+ * (and of a person's recorded moves): the game is deterministic, so a score the seed cannot produce is refused.
  */
-import { GAME_TICKS, playDodge } from '../game/dodge.js';
+import { GAME_TICKS, moveSteps, MOVES_PATTERN, playDodge } from '../game/dodge.js';
 
-/** What a client posts. */
+/** A leaderboard row's fields as a client posts them. */
 export interface ScoreSubmission {
   player: string;
   score: number;
   seed: number;
   ticks: number;
+}
+
+/** What a client posts: a person's game adds its moves (see demo/game/dodge.ts), the bot's game has none. */
+export interface ScorePost extends ScoreSubmission {
+  moves?: string;
 }
 
 /** A leaderboard row. */
@@ -32,16 +37,21 @@ export function validateSubmission(value: unknown): Validation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'body must be a JSON object {player, score, seed, ticks}' };
   }
-  const { player, score, seed, ticks } = value as Record<string, unknown>;
+  const { player, score, seed, ticks, moves } = value as Record<string, unknown>;
   if (typeof player !== 'string' || !PLAYER_PATTERN.test(player)) {
     return { ok: false, reason: 'player must be 1 to 16 characters: letters, digits, space, _ . -' };
   }
   if (!isInteger(seed, 0, 0xffff_ffff)) return { ok: false, reason: 'seed must be an integer from 0 to 4294967295' };
   if (!isInteger(ticks, 1, GAME_TICKS)) return { ok: false, reason: `ticks must be an integer from 1 to ${GAME_TICKS}` };
   if (!isInteger(score, 0, 1_000_000)) return { ok: false, reason: 'score must be an integer from 0 to 1000000' };
-  const replay = playDodge(seed, ticks);
+  const movesOk = typeof moves === 'string' && MOVES_PATTERN.test(moves) && moves.length === moveSteps(ticks);
+  if (moves !== undefined && !movesOk) {
+    return { ok: false, reason: `moves must be ${moveSteps(ticks)} of L R . (one per move step of the ${ticks} ticks)` };
+  }
+  const replay = playDodge(seed, ticks, moves);
   if (replay.ticks !== ticks || replay.score !== score) {
     return { ok: false, reason: `score ${score} over ${ticks} ticks does not match a replay of seed ${seed}` +
+      (moves === undefined ? '' : ' with the posted moves') +
       ` (${replay.score} over ${replay.ticks} ticks)` };
   }
   return { ok: true, submission: { player, score, seed, ticks } };

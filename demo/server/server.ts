@@ -6,6 +6,9 @@
  *   GET  /assets/<name>        the asset (Content-Length, chunked, or gzip when accepted)
  *   POST /scores               {player, score, seed, ticks} -> 201 {entry}; 400 {error} when invalid
  *   GET  /leaderboard?top=N    {entries, total}
+ *
+ * With `corsOrigin`, a page from that origin may call all of it (CORS, preflight included); any other origin gets
+ * no CORS headers, so its browser refuses the replies, as a real backend would.
  */
 import { constants } from 'node:crypto';
 import http from 'node:http';
@@ -22,6 +25,8 @@ export interface DemoServerOptions {
   certificates?: DemoCertificates;
   /** Seed for the generated assets. */
   assetSeed?: number;
+  /** The origin of the page allowed to use the API from a browser, e.g. http://127.0.0.1:8080. */
+  corsOrigin?: string;
 }
 
 export interface DemoServer {
@@ -48,6 +53,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const manifest = JSON.stringify({ assets: manifestOf(assets) });
   const leaderboard = seededLeaderboard();
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (options.corsOrigin && allowOrigin(req, res, options.corsOrigin)) return;
     route(req, res, { assets, manifest, leaderboard });
   };
   const certificates = await pendingCertificates;
@@ -101,6 +107,24 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, state: State
   sendJson(res, 404, JSON.stringify({ error: `no such resource: ${path}` }));
 }
 
+/**
+ * CORS for the one allowed origin: its replies carry Access-Control-Allow-Origin, and its preflight (a POST of JSON
+ * needs one) is answered here. Returns true when the request was a preflight and has been answered.
+ */
+function allowOrigin(req: http.IncomingMessage, res: http.ServerResponse, origin: string): boolean {
+  res.setHeader('Vary', 'Origin');
+  if (req.headers.origin !== origin) return false;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, HEAD, POST',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+  return true;
+}
+
 function sendJson(res: http.ServerResponse, status: number, json: string): void {
   const body = Buffer.from(json, 'utf8');
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
@@ -127,7 +151,7 @@ function acceptsGzip(req: http.IncomingMessage): boolean {
 function sendAsset(req: http.IncomingMessage, res: http.ServerResponse, asset: Asset): void {
   res.setHeader('Content-Type', asset.contentType);
   if (asset.delivery === 'gzip' && asset.gzipped) {
-    res.setHeader('Vary', 'Accept-Encoding');
+    res.appendHeader('Vary', 'Accept-Encoding');
     if (acceptsGzip(req)) {
       res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': asset.gzipped.length });
       res.end(asset.gzipped);

@@ -15,13 +15,16 @@ const error = (argv: string[]) => {
 describe('demo options', () => {
   it('defaults to its own HTTPS server at 60 Hz with node crypto', () => {
     expect(ok([])).toEqual({ server: null, ca: null, plain: false, tickRate: 60, provider: 'node', ci: false,
-      player: 'you', seed: null, help: false });
+      web: false, screenshot: null, player: 'you', seed: null, help: false });
   });
 
   it('reads every option in both spellings', () => {
     expect(ok(['--server', 'https://example.test:8443/', '--ca', 'ca.pem', '--tick-rate=120', '--provider', 'pure',
       '--ci', '--player=Ada', '--seed', '42', '--help'])).toEqual({ server: 'https://example.test:8443', ca: 'ca.pem',
-      plain: false, tickRate: 120, provider: 'pure', ci: true, player: 'Ada', seed: 42, help: true });
+      plain: false, tickRate: 120, provider: 'pure', ci: true, web: false, screenshot: null, player: 'Ada', seed: 42,
+      help: true });
+    expect(ok(['--web', '--ci', '--server', 'http://127.0.0.1:8080', '--screenshot', 'page.png']))
+      .toMatchObject({ web: true, ci: true, server: 'http://127.0.0.1:8080', screenshot: 'page.png' });
     expect(ok(['--plain']).plain).toBe(true);
     expect(ok(['-h']).help).toBe(true);
   });
@@ -45,10 +48,13 @@ describe('demo options', () => {
     expect(error(['--plain', '--server', 'https://h'])).toMatch(/--plain/);
     expect(error(['--ca', 'x.pem', '--server', 'http://h'])).toMatch(/--ca/);
     expect(error(['--ca', 'x.pem'])).toMatch(/--ca/);
+    expect(error(['--web', '--provider', 'pure'])).toMatch(/--web: the browser does TLS/);
+    expect(error(['--web', '--server', 'https://h', '--ca', 'x.pem'])).toMatch(/--web/);
+    expect(error(['--web', '--screenshot', 'x.png'])).toMatch(/--screenshot is for --web --ci/);
   });
 
   it('documents every option in the help text', () => {
-    for (const name of ['--server', '--ca', '--plain', '--tick-rate', '--provider', '--player', '--seed', '--ci', '--help']) {
+    for (const name of ['--server', '--ca', '--plain', '--tick-rate', '--provider', '--player', '--seed', '--ci', '--web', '--screenshot', '--help']) {
       expect(USAGE).toContain(name);
     }
   });

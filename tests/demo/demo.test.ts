@@ -1,8 +1,7 @@
 // The built demo (build/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
 // test starts, and against broken backends.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,45 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../demo/cli.js';
 import { playDodge } from '../../demo/game/dodge.js';
 import { startDemoServer } from '../../demo/server/server.js';
+import { buildDemoOnce, resultLine, runDemo } from './run-demo.js';
 
-const DEMO = 'build/demo.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runDemo(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    // A deadline for a hung demo; it is a failure, not a measurement.
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** The machine-readable last line: `result: ok player="..." score=N rank=N id=N seed=N`. */
-function resultLine(out: string): { player: string; score: number; rank: number; id: number; seed: number } {
-  const m = /^result: ok player="([^"]*)" score=(\d+) rank=(\d+) id=(\d+) seed=(\d+)$/m.exec(out);
-  if (!m) throw new Error(`no result line in:\n${out}`);
-  return { player: m[1], score: Number(m[2]), rank: Number(m[3]), id: Number(m[4]), seed: Number(m[5]) };
-}
-
-beforeAll(() => {
-  if (!existsSync(DEMO)) {
-    const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('building the demo failed');
-  }
-});
+beforeAll(buildDemoOnce);
 
 describe('npm run demo -- --ci', () => {
   it('downloads and checks every asset over HTTPS from its own server, plays, posts and finds its score', async () => {

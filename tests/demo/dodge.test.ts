@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDodge, fallingObjects, FIELD_HEIGHT, FIELD_WIDTH, GAME_TICKS, playDodge, stepDodge } from '../../demo/game/dodge.js';
+import {
+  createDodge, fallingObjects, FIELD_HEIGHT, FIELD_WIDTH, GAME_TICKS, MOVE_TICKS, moveSteps, playDodge, stepDodge,
+} from '../../demo/game/dodge.js';
 import { generateAssets } from '../../demo/server/assets.js';
 
 describe('the dodge game', () => {
@@ -59,5 +61,36 @@ describe('the demo assets', () => {
     const a = generateAssets(1).map((x) => x.sha256);
     expect(generateAssets(1).map((x) => x.sha256)).toEqual(a);
     expect(generateAssets(2).map((x) => x.sha256)).not.toEqual(a);
+  });
+});
+
+describe('the dodge game steered by a person', () => {
+  it('rains down the same way as the bot\'s game for the seed, and moves only as told', () => {
+    const bot = createDodge(8);
+    const person = createDodge(8, 'keys');
+    stepDodge(bot);
+    stepDodge(person);
+    expect(fallingObjects(person)).toEqual(fallingObjects(bot));
+    const start = person.playerX;
+    person.keys!.held = -1;
+    for (let i = 0; i < MOVE_TICKS * 4; i++) stepDodge(person);
+    expect(person.playerX).toBe(start - 4);
+    person.keys!.held = 0;
+    for (let i = 0; i < MOVE_TICKS * 2; i++) stepDodge(person);
+    expect(person.playerX).toBe(start - 4);
+    expect(person.keys!.moves).toBe('.LLLL..');
+  });
+
+  it('stays on the field and replays to the same score from its recorded moves', () => {
+    const game = createDodge(77, 'keys');
+    while (!game.over) {
+      game.keys!.held = game.tick % 120 < 60 ? 1 : -1;
+      stepDodge(game);
+      expect(game.playerX).toBeGreaterThanOrEqual(0);
+      expect(game.playerX).toBeLessThan(FIELD_WIDTH);
+    }
+    expect(game.keys!.moves).toHaveLength(moveSteps(game.tick));
+    expect(playDodge(77, game.tick, game.keys!.moves)).toEqual({ score: game.score, ticks: game.tick });
+    expect(playDodge(77, game.tick, game.keys!.moves.replace(/R/g, '.')).score).not.toBe(game.score);
   });
 });

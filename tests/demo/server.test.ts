@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playDodge } from '../../demo/game/dodge.js';
+import { createDodge, playDodge, stepDodge } from '../../demo/game/dodge.js';
 import { generateAssets, type ManifestEntry } from '../../demo/server/assets.js';
 import { startDemoServer, type DemoServer } from '../../demo/server/server.js';
 
@@ -148,6 +148,62 @@ describe('demo server over plain HTTP', () => {
       expect(manifest.map((a) => a.sha256)).toEqual(generateAssets().map((a) => a.sha256));
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('demo server with CORS for a page origin', () => {
+  const origin = 'http://127.0.0.1:9';
+  let server: DemoServer;
+  beforeAll(async () => {
+    server = await startDemoServer({ secure: false, corsOrigin: origin });
+  });
+  afterAll(() => server.close());
+
+  it('lets that origin read replies and answers its preflight for a JSON POST', async () => {
+    const manifest = await fetchRaw(server, '/manifest', { headers: { Origin: origin } });
+    expect(manifest.headers['access-control-allow-origin']).toBe(origin);
+    expect(manifest.headers.vary).toMatch(/Origin/);
+    const preflight = await fetchRaw(server, '/scores', { method: 'OPTIONS', headers: { Origin: origin,
+      'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/content-type/i);
+    const zipped = await fetchRaw(server, '/assets/dialogue.json', { headers: { Origin: origin, 'Accept-Encoding': 'gzip' } });
+    expect(zipped.headers['access-control-allow-origin']).toBe(origin);
+    expect(zipped.headers.vary).toMatch(/Origin.*Accept-Encoding/);
+  });
+
+  it('gives another origin no CORS headers, so its browser refuses the reply', async () => {
+    const other = await fetchRaw(server, '/manifest', { headers: { Origin: 'http://evil.test' } });
+    expect(other.status).toBe(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await fetchRaw(server, '/scores', { method: 'OPTIONS', headers: { Origin: 'http://evil.test',
+      'Access-Control-Request-Method': 'POST' } });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.status).toBe(405);
+  });
+
+  it('checks a person\'s game by replaying its recorded moves', async () => {
+    const seed = 31;
+    const game = createDodge(seed, 'keys');
+    // A person who holds left for a while, then right, then stays.
+    while (!game.over) {
+      game.keys!.held = game.tick < 90 ? -1 : game.tick < 200 ? 1 : 0;
+      stepDodge(game);
+    }
+    const submission = { player: 'person', seed, score: game.score, ticks: game.tick, moves: game.keys!.moves };
+    const posted = await fetchRaw(server, '/scores', { method: 'POST', body: JSON.stringify(submission) });
+    expect(posted.status, posted.body.toString()).toBe(201);
+    expect(json(posted).entry).toEqual({ id: expect.any(Number), rank: expect.any(Number), player: 'person', seed,
+      score: game.score, ticks: game.tick });
+    const flipped = game.keys!.moves.replace(/[LR]/g, (m) => (m === 'L' ? 'R' : 'L'));
+    for (const [moves, reason] of [[flipped, /with the posted moves/], [game.keys!.moves.slice(1), /moves must be/],
+      ['x'.repeat(game.keys!.moves.length), /moves must be/]] as const) {
+      const reply = await fetchRaw(server, '/scores', { method: 'POST', body: JSON.stringify({ ...submission, moves }) });
+      expect(reply.status).toBe(400);
+      expect(json(reply).error).toMatch(reason);
     }
   });
 });
