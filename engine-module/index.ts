@@ -27,6 +27,7 @@ export { HTTPClient } from './http/client.js';
 export { Err, Method, Status, ResponseCode } from './http/constants.js';
 export { queryStringFromDict } from './http/query-string.js';
 export type { QueryValue, QueryScalar } from './http/query-string.js';
+export { TLSOptions } from './http/tls-options.js';
 export type { HTTPClientOptions, TlsOptions, TlsConnectParams, TlsStreamPeer, TlsWrapper } from './http/client-options.js';
 export { MemoryPeer, createMemoryPipe } from './net/memory-pipe.js';
 export type { MemoryPipeOptions } from './net/memory-pipe.js';
@@ -39,15 +40,15 @@ export type { HttpEvent, ClientStatusEvent, ClientResponseEvent, RequestDoneEven
 export { attachClient, getClient } from './ecs/client-system.js';
 export type { AttachClientOptions } from './ecs/client-system.js';
 export { addRequest, requestSpecError, getResponse, responseText } from './ecs/request-system.js';
-export type { RequestSpec, Timeouts, DownloadOptions, RequestTlsOptions } from './request/request-spec.js';
+export type { RequestSpec, Timeouts, DownloadOptions, RequestTlsOptions, ProxyOptions, ProxyEndpoint } from './request/request-spec.js';
 export type { RequestOutcome, RequestProgress } from './request/http-request.js';
 export type { HttpMethod } from './request/method.js';
 export type { HeaderInput } from './request/headers.js';
 export type { RetryOptions } from './request/retry.js';
 export type { PoolOptions } from './request/pool.js';
 export type { BudgetOptions } from './request/budget.js';
-export type { RequesterOptions } from './request/requester.js';
-export { Result, TimeoutKind } from './request/result.js';
+export type { RequesterOptions, Requester } from './request/requester.js';
+export { Result, TimeoutKind, godot4Result } from './request/result.js';
 export {
   RESULT_SUCCESS,
   RESULT_CHUNKED_BODY_SIZE_MISMATCH,
@@ -55,6 +56,7 @@ export {
   RESULT_CANT_RESOLVE,
   RESULT_CONNECTION_ERROR,
   RESULT_SSL_HANDSHAKE_ERROR,
+  RESULT_TLS_HANDSHAKE_ERROR,
   RESULT_NO_RESPONSE,
   RESULT_BODY_SIZE_LIMIT_EXCEEDED,
   RESULT_REQUEST_FAILED,
@@ -65,6 +67,15 @@ export {
   RESULT_BODY_DECOMPRESS_FAILED,
   RESULT_QUEUE_FULL,
 } from './request/result.js';
+// Godot's HTTPRequest node, stepped by the frame loop without ECS.
+export { HTTPRequest } from './scene/http-request.js';
+export type { RequestCompletedArgs } from './scene/http-request.js';
+export { createHttpScene, defaultHttpScene, updateHttpRequests, closeIdleConnections } from './scene/http-scene.js';
+export type { HttpScene, HttpSceneOptions } from './scene/http-scene.js';
+export { requestOnce } from './scene/request-once.js';
+export type { RequestOnceOptions, RequestOnceResult } from './scene/request-once.js';
+export { Signal } from './scene/signal.js';
+export type { ListenerErrorHandler } from './scene/signal.js';
 export { createMemoryCache, createFileCache } from './request/cache.js';
 export type { RevalidationCache, CacheEntry, CacheWriter, MemoryCacheOptions } from './request/cache.js';
 export { StreamPeerTLS } from './tls/stream-peer-tls.js';

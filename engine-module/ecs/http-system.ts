@@ -1,9 +1,10 @@
 // The entry point: createHttpSystem(world) once, updateHttp(world) every tick.
 import { observe, onRemove, type World } from 'bitecs';
-import { shareTick, startBudget, type BudgetOptions } from '../request/budget.js';
+import { startBudget, type BudgetOptions } from '../request/budget.js';
 import { cancelRequest } from '../request/http-request.js';
-import { closeIdle, grant, sweepIdle } from '../request/pool.js';
+import { closeIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
+import { runTick } from '../request/tick.js';
 import { assertBitecsWorld } from './bitecs-world.js';
 import { onClientRemoved } from './client-system.js';
 import { createComponents } from './components.js';
@@ -67,23 +68,17 @@ export function getHttp(world: World): HttpWorld {
  */
 export function updateHttp(world: World): void {
   const s = stateOf(world);
-  const pool = s.world.requester.pool;
   s.world.events.length = 0;
   s.world.now = s.clock();
-  const now = s.world.now;
   s.tick = startBudget(s.budget, s.budgetClock);
-  grant(pool, now);
-
   const units = s.units;
   units.length = 0;
   for (const rec of s.clients.values()) units.push(rec.unit);
   const running = runningRequests(s);
   for (const rec of running) units.push(rec.unit);
-  shareTick(s.tick, units);
-
-  for (const rec of running) publish(world, s, rec);
-  grant(pool, now);
-  sweepIdle(pool, now);
+  runTick(s.world.requester, s.world.now, s.tick, units, () => {
+    for (const rec of running) publish(world, s, rec);
+  });
 }
 
 /** Cancel every request, close every attached client and pooled connection, and detach from the world. */

@@ -7,9 +7,9 @@
 import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
 import { Err } from '../http/constants.js';
 import { utf8Decode } from '../bytes/bytes.js';
-import type { TickBudget } from '../request/budget.js';
-import { cancelRequest, failRequest, startRequest, stepRequest, type RequestOutcome } from '../request/http-request.js';
+import { cancelRequest, startRequest, type RequestOutcome } from '../request/http-request.js';
 import { normalizeSpec, specError, type RequestSpec } from '../request/request-spec.js';
+import { stepGuarded } from '../request/tick.js';
 import { stateOf, type HttpState, type RequestRecord } from './http-state.js';
 import { ensureIndex } from './soa.js';
 
@@ -32,7 +32,7 @@ export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
   Outcome.timeout[eid] = 0;
   Outcome.fromCache[eid] = 0;
   const job = startRequest(s.world.requester, normalizeSpec(spec), s.world.now);
-  const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepRequestRecord(s, rec, s.tick, first) };
+  const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepGuarded(s.world.requester, job, s.world.now, s.tick, first) };
   s.requests.set(eid, rec);
   addComponent(world, eid, Request);
   return Err.OK;
@@ -75,16 +75,6 @@ export function runningRequests(s: HttpState): readonly RequestRecord[] {
   for (const rec of s.requests.values()) if (!rec.published) running.push(rec);
   if (running.length > 1) running.push(...running.splice(0, s.rotation++ % running.length));
   return running;
-}
-
-/** One step of a request (see stepRequest); an exception from a host or custom API ends it as an outcome. */
-function stepRequestRecord(s: HttpState, rec: RequestRecord, budget: TickBudget, first: boolean): boolean {
-  try {
-    return stepRequest(s.world.requester, rec.job, s.world.now, budget, first);
-  } catch (e) {
-    failRequest(s.world.requester, rec.job, s.world.now, e);
-    return false;
-  }
 }
 
 /** Mirror progress, and publish the outcome of a request that ended (Outcome, Done, a `done` event). */

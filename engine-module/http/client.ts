@@ -24,6 +24,7 @@ import { queryStringFromDict, type QueryValue } from './query-string.js';
 import type { HeadLimits, ResponseHead } from './response-head.js';
 import { pollResult } from './states.js';
 import { startTls, tlsOptionsProblem } from './tls-layer.js';
+import { TLSOptions } from './tls-options.js';
 
 /** A proxy endpoint set with setHttpProxy / setHttpsProxy. */
 interface ProxyEndpoint {
@@ -154,7 +155,15 @@ export class HTTPClient {
    * `verifyHost = false` turns certificate verification off entirely, as in Godot 3: the connection is then open to
    * anyone on the path. Use it only against a server you control in development.
    */
-  connectToHost(host: string, port = -1, useSsl = false, verifyHost = true, tlsOptions: TlsOptions = {}): Err {
+  connectToHost(host: string, port?: number, useSsl?: boolean, verifyHost?: boolean, tlsOptions?: TlsOptions): Err;
+  /** Godot 4's form: TLS with these options (an "http://" host still means plain HTTP, as in Godot 4). */
+  connectToHost(host: string, port: number, tlsOptions: TLSOptions | null): Err;
+  connectToHost(host: string, port = -1, useSsl: boolean | TLSOptions | null = false, verifyHost = true, tlsOptions: TlsOptions = {}): Err {
+    if (useSsl === null || useSsl instanceof TLSOptions) {
+      if (!useSsl || (typeof host === 'string' && host.startsWith('http://'))) return this.connectToHost(host, port, false);
+      const args = useSsl.toConnectArgs();
+      return this.connectToHost(host, port, true, args.verifyHost, args.tls);
+    }
     this.close();
     const target = parseConnectTarget(host, port, useSsl);
     if (typeof target === 'number') return target;

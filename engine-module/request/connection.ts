@@ -6,7 +6,7 @@ import { HTTPClient } from '../http/client.js';
 import type { HTTPClientOptions } from '../http/client-options.js';
 import { Err, Status } from '../http/constants.js';
 import type { PoolHooks } from './pool.js';
-import type { RequestTlsOptions } from './request-spec.js';
+import type { ProxyEndpoint, ProxyOptions, RequestTlsOptions } from './request-spec.js';
 import { originOf, type ParsedUrl } from './url.js';
 
 /** An HTTPClient owned by the pool. */
@@ -22,6 +22,13 @@ export interface Connection {
 export interface OriginTarget {
   url: ParsedUrl;
   tls: RequestTlsOptions | null;
+  /** The proxy this URL's scheme goes through, or null for a direct connection. */
+  proxy?: ProxyEndpoint | null;
+}
+
+/** The proxy of `options` that applies to `url`'s scheme, or null. */
+export function proxyFor(options: ProxyOptions | null, url: ParsedUrl): ProxyEndpoint | null {
+  return (url.scheme === 'https' ? options?.https : options?.http) ?? null;
 }
 
 /**
@@ -29,7 +36,8 @@ export interface OriginTarget {
  * configuration must not carry a request made under another.
  */
 export function poolKey(target: OriginTarget): string {
-  const origin = originOf(target.url);
+  const via = target.proxy ? ` via=${target.proxy.host}:${target.proxy.port}` : '';
+  const origin = originOf(target.url) + via;
   if (target.url.scheme !== 'https' || !target.tls) return origin;
   const { verifyHost = true, trustedChain = '', commonNameOverride = '' } = target.tls;
   return `${origin} verify=${verifyHost} cn=${commonNameOverride} chain=${chainId(trustedChain)}`;
@@ -51,9 +59,11 @@ export function connectionHooks(
 ): PoolHooks<Connection> {
   return {
     open(key) {
-      const { url, tls } = targets.get(key)!;
+      const { url, tls, proxy } = targets.get(key)!;
       const conn: Connection = { client: null!, written: 0, connectErr: Err.OK };
       conn.client = new HTTPClient({ ...clientOptions, platform: countingPlatform(platform, conn) });
+      if (proxy && url.scheme === 'https') conn.client.setHttpsProxy(proxy.host, proxy.port);
+      else if (proxy) conn.client.setHttpProxy(proxy.host, proxy.port);
       conn.connectErr = conn.client.connectToHost(url.host, url.port, url.scheme === 'https', tls?.verifyHost ?? true, {
         trustedChain: tls?.trustedChain,
         commonNameOverride: tls?.commonNameOverride,

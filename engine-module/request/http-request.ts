@@ -3,7 +3,7 @@
 // body into its sink. Nothing here blocks, throws or calls back: every ending is an outcome on the job.
 import { Err, METHOD_NAMES, Status, type Method } from '../http/constants.js';
 import { cacheEntryFor, validatorHeaders, type CacheEntry, type CacheWriter, type RevalidationCache } from './cache.js';
-import { poolKey, type Connection } from './connection.js';
+import { poolKey, proxyFor, type Connection } from './connection.js';
 import { ACCEPT_ENCODING, createDecoder, type BodyDecoder } from './decoding.js';
 import { findHeader, hasHeader, withoutHeaders } from './headers.js';
 import { isIdempotent } from './method.js';
@@ -202,7 +202,7 @@ function startHop(r: Requester, job: RequestJob, now: number): void {
   }
   const cache = cacheOf(r, job);
   if (cache && !job.plain && !job.resume) job.cacheEntry = cache.lookup(formatUrl(job.hop.url));
-  const target = { url: job.hop.url, tls: spec.tls };
+  const target = { url: job.hop.url, tls: spec.tls, proxy: proxyFor(spec.proxy, job.hop.url) };
   const key = poolKey(target);
   if (!r.targets.has(key)) r.targets.set(key, target);
   job.waiter = enqueue(r.pool, key, job.fresh);
@@ -274,6 +274,7 @@ function hopHeaders(r: Requester, job: RequestJob): string[] {
 function send(r: Requester, job: RequestJob, now: number): void {
   const { conn } = job.lease!;
   const method = METHOD_NAMES.indexOf(job.hop.method) as Method;
+  conn.client.setReadChunkSize(job.spec.readChunkSize);
   const body = job.hop.body ?? EMPTY;
   const err = conn.client.requestRaw(method, job.hop.url.target, hopHeaders(r, job), body);
   if (err !== Err.OK) {

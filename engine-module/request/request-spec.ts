@@ -1,6 +1,7 @@
 // What a script asks for, and its checked, defaulted form. Caller mistakes are found here, before anything is sent.
 import { utf8Encode } from '../bytes/bytes.js';
 import type { TlsOptions } from '../http/client-options.js';
+import { DEFAULT_READ_CHUNK_SIZE, MAX_READ_CHUNK_SIZE, MIN_READ_CHUNK_SIZE } from '../http/constants.js';
 import { tlsOptionsProblem } from '../http/tls-layer.js';
 import type { RevalidationCache } from './cache.js';
 import { headerLines, type HeaderInput } from './headers.js';
@@ -36,6 +37,20 @@ export interface RequestTlsOptions extends TlsOptions {
   verifyHost?: boolean;
 }
 
+/** A proxy's address. */
+export interface ProxyEndpoint {
+  host: string;
+  port: number;
+}
+
+/** Proxies by the scheme of the URL a hop goes to (HTTPClient's setHttpProxy / setHttpsProxy). */
+export interface ProxyOptions {
+  /** http:// requests are sent to it in absolute form. */
+  http?: ProxyEndpoint | null;
+  /** https:// requests are tunnelled through it with CONNECT; TLS runs to the origin. */
+  https?: ProxyEndpoint | null;
+}
+
 /** A request as a script describes it. Only `url` is required. */
 export interface RequestSpec {
   /** Absolute http:// or https:// URL. */
@@ -60,6 +75,9 @@ export interface RequestSpec {
   /** Revalidate through a cache: true for the system's cache, or a specific one (GET only). Default off. */
   cache?: boolean | RevalidationCache;
   tls?: RequestTlsOptions;
+  proxy?: ProxyOptions;
+  /** Bytes read from the connection per unit of body work (HTTPClient's readChunkSize; default 64 KiB). */
+  readChunkSize?: number;
 }
 
 /** A spec with defaults applied and its body encoded. */
@@ -73,6 +91,8 @@ export interface NormalizedSpec {
   download: Required<DownloadOptions> | null;
   cache: boolean | RevalidationCache;
   tls: RequestTlsOptions | null;
+  proxy: ProxyOptions | null;
+  readChunkSize: number;
 }
 
 const BAD_FIELD_CHARS = /[\r\n\0]/;
@@ -95,12 +115,24 @@ export function specError(spec: RequestSpec): string | null {
   if (spec.maxRedirects !== undefined && !(Number.isInteger(spec.maxRedirects) && spec.maxRedirects >= 0)) {
     return 'maxRedirects must be an integer >= 0';
   }
+  if (spec.bodySizeLimit !== undefined && !(Number.isInteger(spec.bodySizeLimit) && spec.bodySizeLimit >= -1)) {
+    return 'bodySizeLimit must be an integer >= -1';
+  }
   const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
   if (download !== undefined && (typeof download.path !== 'string' || download.path === '')) {
     return 'download path must be a non-empty string';
   }
   if (spec.cache !== undefined && spec.cache !== false && (spec.method ?? 'GET') !== 'GET') {
     return 'cache applies to GET requests only';
+  }
+  for (const [scheme, p] of Object.entries(spec.proxy ?? {})) {
+    if (p && !(typeof p.host === 'string' && p.host !== '' && Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535)) {
+      return `proxy.${scheme} needs a host and a port from 1 to 65535`;
+    }
+  }
+  const chunk = spec.readChunkSize;
+  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= MIN_READ_CHUNK_SIZE && chunk <= MAX_READ_CHUNK_SIZE)) {
+    return `readChunkSize must be an integer from ${MIN_READ_CHUNK_SIZE} to ${MAX_READ_CHUNK_SIZE}`;
   }
   // Checked for http:// URLs too: a redirect may lead to https.
   return spec.tls ? tlsOptionsProblem(spec.tls) : null;
@@ -124,5 +156,7 @@ export function normalizeSpec(spec: RequestSpec): NormalizedSpec {
     download: download ? { path: download.path, resume: download.resume ?? false } : null,
     cache: spec.cache ?? false,
     tls: spec.tls ?? null,
+    proxy: spec.proxy ?? null,
+    readChunkSize: spec.readChunkSize ?? DEFAULT_READ_CHUNK_SIZE,
   };
 }

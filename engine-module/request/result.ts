@@ -8,7 +8,9 @@ export enum Result {
   CANT_CONNECT = 2,
   CANT_RESOLVE = 3,
   CONNECTION_ERROR = 4,
+  /** Godot 3's name; Godot 4 calls it TLS_HANDSHAKE_ERROR (same value). */
   SSL_HANDSHAKE_ERROR = 5,
+  TLS_HANDSHAKE_ERROR = 5,
   NO_RESPONSE = 6,
   BODY_SIZE_LIMIT_EXCEEDED = 7,
   REQUEST_FAILED = 8,
@@ -29,6 +31,7 @@ export const RESULT_CANT_CONNECT = Result.CANT_CONNECT;
 export const RESULT_CANT_RESOLVE = Result.CANT_RESOLVE;
 export const RESULT_CONNECTION_ERROR = Result.CONNECTION_ERROR;
 export const RESULT_SSL_HANDSHAKE_ERROR = Result.SSL_HANDSHAKE_ERROR;
+export const RESULT_TLS_HANDSHAKE_ERROR = Result.TLS_HANDSHAKE_ERROR;
 export const RESULT_NO_RESPONSE = Result.NO_RESPONSE;
 export const RESULT_BODY_SIZE_LIMIT_EXCEEDED = Result.BODY_SIZE_LIMIT_EXCEEDED;
 export const RESULT_REQUEST_FAILED = Result.REQUEST_FAILED;
@@ -38,6 +41,16 @@ export const RESULT_REDIRECT_LIMIT_REACHED = Result.REDIRECT_LIMIT_REACHED;
 export const RESULT_TIMEOUT = Result.TIMEOUT;
 export const RESULT_BODY_DECOMPRESS_FAILED = Result.BODY_DECOMPRESS_FAILED;
 export const RESULT_QUEUE_FULL = Result.QUEUE_FULL;
+
+/**
+ * The number Godot 4 gives the same outcome: 4.x inserted BODY_DECOMPRESS_FAILED at 8, moving REQUEST_FAILED ..
+ * TIMEOUT up by one. -1 for QUEUE_FULL, which Godot does not have.
+ */
+export function godot4Result(result: Result): number {
+  if (result === Result.BODY_DECOMPRESS_FAILED) return 8;
+  if (result === Result.QUEUE_FULL) return -1;
+  return result >= Result.REQUEST_FAILED ? result + 1 : result;
+}
 
 /** Which clock ran out when the result is {@link Result.TIMEOUT}. */
 export enum TimeoutKind {

@@ -1,0 +1,29 @@
+// One frame of request work, the same for every driver of the request layer (the ECS systems, the HTTPRequest
+// scene): hand free connections to waiting requests, share the tick's budget among the units of work, let the driver
+// publish what ended, then hand out what those endings freed and close connections idle for too long.
+import { shareTick, type TickBudget, type WorkUnit } from './budget.js';
+import { failRequest, stepRequest, type RequestJob } from './http-request.js';
+import { grant, sweepIdle } from './pool.js';
+import type { Requester } from './requester.js';
+
+/** Run one tick of `units` at tick time `now`; `publish` runs after the work, before freed connections are granted. */
+export function runTick(r: Requester, now: number, budget: TickBudget, units: readonly WorkUnit[], publish: () => void): void {
+  grant(r.pool, now);
+  shareTick(budget, units);
+  publish();
+  grant(r.pool, now);
+  sweepIdle(r.pool, now);
+}
+
+/**
+ * One step of a request (see stepRequest). An exception from a host or custom API (a file system, a cache) ends the
+ * request as an outcome instead of reaching the game loop.
+ */
+export function stepGuarded(r: Requester, job: RequestJob, now: number, budget: TickBudget, first: boolean): boolean {
+  try {
+    return stepRequest(r, job, now, budget, first);
+  } catch (e) {
+    failRequest(r, job, now, e);
+    return false;
+  }
+}
