@@ -101,9 +101,10 @@ export function stepMembers(scene: HttpScene, members: readonly SceneMember[]): 
 }
 
 /**
- * Close the scene's idle pooled connections (those of its requester: shared with an ECS world when it was made
- * with `requester`). Requests in flight go on; a tool calls this when done so open sockets do not keep it alive.
+ * Close the idle pooled connections of a scene (default: the default scene), that is of its requester: shared with
+ * an ECS world when the scene was made with `requester`. Requests in flight go on. A program calls this when it is
+ * done, so kept-alive sockets do not keep it running.
  */
-export function closeIdleConnections(scene: HttpScene): void {
-  closeIdle(scene.requester.pool);
+export function closeIdleConnections(scene: HttpScene | null = defaultHttpScene()): void {
+  if (scene) closeIdle(scene.requester.pool);
 }
