@@ -1,5 +1,6 @@
 // The results table: what each row compares, its target, and how it is printed and saved.
 import { writeFileSync } from 'node:fs';
+import { EMBEDDED_ROWS } from './groups/embedded.mjs';
 
 // value: the figure's key; peer/ratio: the same-run peer and the ratio key; target applies to the ratio when the
 // row has one, else to the value. Rows without a target are shown for context. of: a count's total, shown beside it.
@@ -53,6 +54,7 @@ const ROWS = [
   { value: 'bundle_kb_gz', unit: 'KB', target: ['<=', 150] },
   { value: 'browser_tick_mbps', unit: 'MB/s', peer: 'browser_fetch_mbps', peerName: 'page fetch', ratio: 'browser_tick_vs_fetch', target: ['>=', 0.9] },
   { value: 'browser_max_tick_ms', unit: 'ms' },
+  ...EMBEDDED_ROWS,
 ];
 
 /** Every key results.json always carries (null until its layer exists). */

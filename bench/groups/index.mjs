@@ -9,6 +9,7 @@ import * as idleTick from './idle-tick.mjs';
 import * as rss from './rss.mjs';
 import * as bundle from './bundle.mjs';
 import * as browser from './browser.mjs';
+import * as embedded from './embedded.mjs';
 
 export const GROUPS = [
   { name: 'plain', run: plain.run },
@@ -21,4 +22,5 @@ export const GROUPS = [
   { name: 'rss', run: rss.run },
   { name: 'bundle', run: bundle.run },
   { name: 'browser', run: browser.run },
+  { name: 'embedded', run: embedded.run },
 ];

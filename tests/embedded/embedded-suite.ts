@@ -29,12 +29,18 @@ import {
   type FetchResult,
 } from './game-scripts.js';
 import { NodeSocketHost } from './node-socket-host.js';
-import { embeddedBundle, QuickJsHost, type QuickJsHostOptions, type RuntimeName } from './quickjs-host.js';
+import {
+  embeddedBundle,
+  INTERPRETER_TEST_TIMEOUT,
+  QuickJsHost,
+  type QuickJsHostOptions,
+  type RuntimeName,
+} from './quickjs-host.js';
 import { makeTestPki, type TestPki } from './test-pki.js';
 
 /** Register the embedded tests for `runtime`. */
 export function describeEmbedded(runtime: RuntimeName): void {
-  describe(`the bundle in ${runtime}`, () => {
+  describe(`the bundle in ${runtime}`, { timeout: INTERPRETER_TEST_TIMEOUT }, () => {
     let host: NodeSocketHost;
     let qjs: QuickJsHost | null = null;
 

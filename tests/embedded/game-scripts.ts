@@ -78,10 +78,14 @@ export interface FetchResult {
   chunked: boolean;
   bodyLength: number;
   bytes: number;
-  /** SHA-256 of the body (hex), or '' when it was checked against the pattern. */
+  /** SHA-256 of the body (hex), or '' when it was not hashed. */
   sha256: string;
-  /** With `pattern`: offset of the first byte that differs from the pattern body, or -1. */
+  /** With `check: 'pattern'`: offset of the first byte that differs from the pattern body, or -1. */
   mismatch: number;
+  /** Milliseconds inside poll() during the handshake frames (the platform's clock). */
+  handshakeMs: number;
+  /** Milliseconds from the request to the end of the body, frames and the waits between them included. */
+  bodyMs: number;
   tlsError: string | null;
 }
 
@@ -91,8 +95,8 @@ export interface FetchOptions {
   port: number;
   path: string;
   tls?: boolean;
-  /** Compare the body with {@link patternBody} instead of hashing it. */
-  pattern?: boolean;
+  /** What to do with the body: hash it (default), compare it with {@link patternBody}, or only count it. */
+  check?: 'sha256' | 'pattern' | 'none';
 }
 
 /**
@@ -107,29 +111,36 @@ function startFetch(o) {
   var err = client.connectToHost(o.host, o.port, !!o.tls);
   if (err !== 0) throw new Error('connectToHost returned ' + err);
   fetchState = { o: o, client: client, requested: false, statuses: [], connectingFrames: 0, handshakeFrames: 0,
-    negotiated: null, bytes: 0, mismatch: -1, hash: o.pattern ? null : tickhttp.getPlatform().crypto.createHash('sha256') };
+    negotiated: null, bytes: 0, mismatch: -1, handshakeMs: 0, requestedAt: 0,
+    hash: (o.check || 'sha256') === 'sha256' ? tickhttp.getPlatform().crypto.createHash('sha256') : null };
   return true;
 }
 function fetchFrame() {
-  var H = tickhttp.HTTPClient, f = fetchState, c = f.client;
+  var H = tickhttp.HTTPClient, f = fetchState, c = f.client, clock = tickhttp.getPlatform();
+  var t0 = clock.now();
   c.poll();
+  var pollMs = clock.now() - t0;
   var s = c.getStatus();
   if (f.statuses[f.statuses.length - 1] !== s) f.statuses.push(s);
   var conn = c.getConnection();
   var tls = conn && typeof conn.getTlsError === 'function' ? conn : null;
   if (s === H.STATUS_CONNECTING) f.connectingFrames++;
-  if (s === H.STATUS_CONNECTING && tls && tls.getStatus() === 1) f.handshakeFrames++;
+  if (s === H.STATUS_CONNECTING && tls && tls.getStatus() === 1) {
+    f.handshakeFrames++;
+    f.handshakeMs += pollMs;
+  }
   if (tls && !f.negotiated) f.negotiated = tls.getNegotiated();
   if (s === H.STATUS_BODY) {
     var chunk = c.readResponseBodyChunk();
     if (f.hash) f.hash.update(chunk);
-    else if (f.mismatch < 0) f.mismatch = patternMismatch(chunk, f.bytes);
+    else if (f.o.check === 'pattern' && f.mismatch < 0) f.mismatch = patternMismatch(chunk, f.bytes);
     f.bytes += chunk.length;
     s = c.getStatus();
     if (f.statuses[f.statuses.length - 1] !== s) f.statuses.push(s);
   }
   if (s === H.STATUS_CONNECTED && !f.requested) {
     f.requested = true;
+    f.requestedAt = clock.now();
     var err = c.request(H.METHOD_GET, f.o.path, ['X-Runtime: QuickJS']);
     if (err !== 0) throw new Error('request returned ' + err);
     return null;
@@ -141,7 +152,8 @@ function fetchFrame() {
   var result = { status: s, statuses: f.statuses, connectingFrames: f.connectingFrames,
     handshakeFrames: f.handshakeFrames, negotiated: f.negotiated, code: c.getResponseCode(),
     chunked: c.isResponseChunked(), bodyLength: c.getResponseBodyLength(), bytes: f.bytes,
-    sha256: f.hash ? hex(f.hash.digestSoFar()) : '', mismatch: f.mismatch, tlsError: c.getTlsError() };
+    sha256: f.hash ? hex(f.hash.digestSoFar()) : '', mismatch: f.mismatch, handshakeMs: f.handshakeMs,
+    bodyMs: f.requested ? clock.now() - f.requestedAt : 0, tlsError: c.getTlsError() };
   c.close();
   return result;
 }

@@ -9,7 +9,7 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { FETCH_SCRIPT, patternBody, PRELUDE, type FetchOptions, type FetchResult } from './game-scripts.js';
 import { NodeSocketHost } from './node-socket-host.js';
 import { MODE_FUNCTIONS, nodeHostCrypto, type HostCryptoMode } from './node-host-crypto.js';
-import { QuickJsHost, type RuntimeName } from './quickjs-host.js';
+import { INTERPRETER_TEST_TIMEOUT, QuickJsHost, type RuntimeName } from './quickjs-host.js';
 import { makeTestPki, type LeafKind, type TestPki } from '../tls/helpers/certs.js';
 
 /** One server configuration of the matrix and what the client must end up with. */
@@ -79,7 +79,8 @@ export function describeHostCrypto(runtime: RuntimeName, options: HostCryptoSuit
     pki?.cleanup();
   });
 
-  describe.each(['aead', 'all'] as HostCryptoMode[])(`HTTPS inside ${runtime} on host crypto (%s)`, (mode) => {
+  const modes: HostCryptoMode[] = ['aead', 'all'];
+  describe.each(modes)(`HTTPS inside ${runtime} on host crypto (%s)`, { timeout: INTERPRETER_TEST_TIMEOUT }, (mode) => {
     let host: NodeSocketHost;
     let qjs: QuickJsHost;
 
@@ -92,7 +93,9 @@ export function describeHostCrypto(runtime: RuntimeName, options: HostCryptoSuit
     }
 
     async function fetch(vm: QuickJsHost, c: Case, path = '/body'): Promise<FetchResult> {
-      const o: FetchOptions = { host: 'localhost', port: servers.get(c)!.port, path, tls: true, pattern: path === '/pattern' };
+      const o: FetchOptions = {
+        host: 'localhost', port: servers.get(c)!.port, path, tls: true, check: path === '/pattern' ? 'pattern' : 'sha256',
+      };
       vm.eval(`startFetch(${JSON.stringify(o)})`);
       return (await vm.runFrames<FetchResult>('fetchFrame()')).result;
     }
@@ -154,7 +157,7 @@ export function describeHostCrypto(runtime: RuntimeName, options: HostCryptoSuit
 
     if (options.largeBody) {
       const size = options.largeBody;
-      it(`downloads ${size} bytes byte-exact (every byte compared inside ${runtime})`, { timeout: 180_000 }, async () => {
+      it(`downloads ${size} bytes byte-exact (every byte compared inside ${runtime})`, async () => {
         const result = await fetch(qjs, CASES[1], '/pattern');
         expect(result.tlsError).toBeNull();
         expect(result.bytes).toBe(size);
