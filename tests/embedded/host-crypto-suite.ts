@@ -66,6 +66,9 @@ export function describeHostCrypto(runtime: RuntimeName, options: HostCryptoSuit
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': served.length });
         res.end(served);
       });
+      // An interpreter reads a large body slower than the server writes it; Node's 5 s idle timeout would cut the
+      // connection while the body still waits in the server's queue.
+      server.keepAliveTimeout = 120_000;
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       servers.set(c, { server, port: (server.address() as AddressInfo).port });
     }
