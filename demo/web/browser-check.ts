@@ -7,7 +7,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { parseLeaderboard, parseManifest } from '../game/replies.js';
+import type { Phase } from '../game/scene.js';
 import { describeTicks } from '../game/tick-loop.js';
 import { formatBytes, formatRate } from '../terminal/format.js';
 import { CHROMIUM_ARGS } from './chromium.js';
@@ -21,6 +23,22 @@ async function getJson<T>(url: string, parse: (text: string) => { ok: true; valu
   const parsed = parse(await reply.text());
   if (!reply.ok || !parsed.ok) throw new Error(`GET ${url}: ${reply.status} ${parsed.ok ? '' : parsed.reason}`);
   return parsed.value;
+}
+
+/**
+ * The page's report once its phase is one of `phases`. On a timeout, the error says what the page shows instead.
+ */
+export async function waitForReport(page: Page, phases: Phase[], timeoutMs: number): Promise<PageReport> {
+  try {
+    const handle = await page.waitForFunction(([name, wanted]) => {
+      const report = (globalThis as unknown as Record<string, (() => PageReport) | undefined>)[name as string]?.();
+      return report && (wanted as string[]).includes(report.phase) ? report : null;
+    }, [REPORT_GLOBAL, phases] as const, { timeout: timeoutMs, polling: 100 });
+    return await handle.jsonValue() as PageReport;
+  } catch {
+    const shown = (await page.locator('body').innerText()).split('\n').slice(0, 3).join(' / ');
+    throw new Error(`the page did not reach ${phases.join(' or ')} within ${timeoutMs / 1000} s; it shows: ${shown}`);
+  }
 }
 
 /** What is wrong with the page's run when checked against the backend at `server`; empty when all is right. */
@@ -79,15 +97,9 @@ Promise<number> {
         if (line.type() === 'error') pageErrors.push(line.text());
       });
       await page.goto(address);
-      const finished = await page.waitForFunction((name) => {
-        const report = (globalThis as unknown as Record<string, (() => PageReport) | undefined>)[name]?.();
-        return report && (report.phase === 'done' || report.phase === 'failed') ? report : null;
-      }, REPORT_GLOBAL, { timeout: PAGE_DEADLINE_MS, polling: 200 }).then((handle) => handle.jsonValue(), async () => {
-        const shown = (await page.locator('body').innerText()).split('\n').slice(0, 3).join(' / ');
-        throw new Error(`the page did not finish within ${PAGE_DEADLINE_MS / 1000} s; it shows: ${shown}`);
-      }).finally(() => page.screenshot({ path: shot, fullPage: true }));
+      const report = await waitForReport(page, ['done', 'failed'], PAGE_DEADLINE_MS)
+        .finally(() => page.screenshot({ path: shot, fullPage: true }));
       say(`screenshot: ${shot}`);
-      const report = finished as PageReport;
       // What a person would read on the page: the status line and its hint.
       if (report.phase === 'failed') {
         say(`page shows: ${(await page.locator('.status').innerText()).replace(/\s*\n+\s*/g, ' / ')}`);

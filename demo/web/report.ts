@@ -12,6 +12,8 @@ export interface PageReport {
   seed: number;
   player: string;
   pilot: 'bot' | 'keys';
+  /** A person's moves as posted with the score (see demo/game/dodge.ts); null for the bot. */
+  moves: string | null;
   tickRate: number;
   assets: { name: string; size: number; expected: string; digest: string | null; state: string }[];
   posted: LeaderboardEntry | null;

@@ -17,7 +17,8 @@ export function pageAddress(origin: string, server: string, options: DemoOptions
     [PAGE_PARAMS.tickRate]: String(options.tickRate) });
   if (options.seed !== null) query.set(PAGE_PARAMS.seed, String(options.seed));
   if (bot) query.set(PAGE_PARAMS.bot, '1');
-  return `${origin}/?${query}`;
+  // ':' and '/' may stand in a query as they are: the backend's address stays readable.
+  return `${origin}/?${String(query).replace(/%3A/g, ':').replace(/%2F/g, '/')}`;
 }
 
 /** Run the web demo; resolves with the exit code (serving without --ci resolves only when interrupted). */

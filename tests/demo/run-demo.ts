@@ -18,6 +18,36 @@ export function buildDemoOnce(): void {
   }
 }
 
+/** A demo left running (`--web` serves until interrupted): its output as it comes, and a way to stop it. */
+export interface RunningDemo {
+  /** The first match of `pattern`'s group 1 in the output, once it has been printed. */
+  line(pattern: RegExp): Promise<string>;
+  /** Interrupt it (Ctrl-C) and wait for it to end. */
+  stop(): Promise<void>;
+}
+
+export function startDemo(args: string[]): RunningDemo {
+  const child = spawn(process.execPath, [DEMO, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const ended = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.stdout.on('data', (d) => (stdout += d));
+  return {
+    line: (pattern) => new Promise((resolve, reject) => {
+      const look = (): void => {
+        const m = pattern.exec(stdout);
+        if (m) resolve(m[1]);
+        else if (child.exitCode !== null) reject(new Error(`the demo ended without printing ${pattern}:\n${stdout}`));
+        else setTimeout(look, 50);
+      };
+      look();
+    }),
+    stop: () => {
+      child.kill('SIGINT');
+      return ended;
+    },
+  };
+}
+
 export function runDemo(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DEMO, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });

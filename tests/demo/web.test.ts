@@ -6,10 +6,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playDodge } from '../../demo/game/dodge.js';
+import { moveSteps, playDodge } from '../../demo/game/dodge.js';
+import { parseLeaderboard } from '../../demo/game/replies.js';
 import { startDemoServer } from '../../demo/server/server.js';
-import { buildDemoOnce, resultLine, runDemo } from './run-demo.js';
+import { waitForReport } from '../../demo/web/browser-check.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../demo/web/chromium.js';
+import { buildDemoOnce, resultLine, runDemo, startDemo } from './run-demo.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let dir = '';
@@ -19,7 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('npm run demo -- --web --ci', () => {
+describe('the web demo', () => {
   it('plays the page with the bot: every asset verified in the page, the score on the server\'s leaderboard', async () => {
     const shot = join(dir, 'page.png');
     const run = await runDemo(['--web', '--ci', '--seed', '7', '--player', 'web bot', '--screenshot', shot]);
@@ -63,6 +67,45 @@ describe('npm run demo -- --web --ci', () => {
       expect(run.stdout).toMatch(/^page shows: ✗ asset a\.bin: sha256 [0-9a-f]{64} does not match the manifest's .* \/ An asset arrived with other bytes/m);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('lets a person play with the keyboard, and the server takes the score by replaying the moves', async () => {
+    const demo = startDemo(['--web', '--seed', '5', '--player', 'keys']);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const printed = await demo.line(/^tickhttp demo in the browser: open (\S+)$/m);
+      const backend = await demo.line(/^  backend  (\S+) /m);
+      expect(printed).not.toContain('bot=1');
+      const page = await browser.newPage();
+      await page.goto(printed);
+      // Every asset verified: the game waits for a key.
+      const ready = await waitForReport(page, ['playing'], 60_000);
+      expect(ready.assets.every((a) => a.state === 'verified')).toBe(true);
+      expect(await page.locator('.status').innerText()).toContain('press ← or → to start');
+      for (const [key, frames] of [['ArrowLeft', 40], ['KeyD', 70], ['ArrowRight', 30]] as const) {
+        await page.keyboard.down(key);
+        // Held for a number of the page's frames (the test program has no DOM types: the page's API by shape).
+        await page.evaluate((n) => new Promise<void>((resolve) => {
+          const raf = (globalThis as unknown as { requestAnimationFrame(callback: () => void): number }).requestAnimationFrame;
+          let left = n;
+          const frame = (): unknown => (--left > 0 ? raf(frame) : resolve());
+          raf(frame);
+        }), frames);
+        await page.keyboard.up(key);
+      }
+      const report = await waitForReport(page, ['done', 'failed'], 60_000);
+      expect(report.error).toBeNull();
+      expect(report.pilot).toBe('keys');
+      expect(report.moves).toMatch(/L.*R/);
+      expect(report.moves).toHaveLength(moveSteps(report.posted!.ticks));
+      const reply = await fetch(`${backend}/leaderboard?top=100`);
+      const board = parseLeaderboard(await reply.text());
+      expect(board.ok && board.value.find((e) => e.id === report.posted!.id)).toMatchObject({ player: 'keys', seed: 5,
+        score: playDodge(5, report.posted!.ticks, report.moves!).score });
+    } finally {
+      await browser.close();
+      await demo.stop();
     }
   });
 

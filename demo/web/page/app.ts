@@ -75,7 +75,8 @@ function play(config: PageConfig, view: View, win: Window): void {
 
 function report(scene: Scene, seed: number, pilot: PageReport['pilot'], checks: Map<string, Verification>): PageReport {
   return {
-    phase: scene.phase, error: scene.error, seed, player: scene.player, pilot, tickRate: scene.tickRate,
+    phase: scene.phase, error: scene.error, seed, player: scene.player, pilot, moves: scene.game?.keys?.moves ?? null,
+    tickRate: scene.tickRate,
     assets: scene.assets.map((a) => ({ name: a.entry.name, size: a.entry.size, expected: a.entry.sha256,
       digest: checks.get(a.entry.sha256)?.digest() ?? null, state: a.state })),
     posted: scene.posted, stats: { ...scene.stats }, assetBytes: scene.assetBytes, downloadMs: scene.downloadMs,
