@@ -57,7 +57,7 @@ type Step = 'manifest' | 'assets' | 'game' | 'post' | 'leaderboard' | 'finished'
 
 function describeFailure(what: string, outcome: RequestOutcome, body: string | null, hint: string | null): string {
   if (outcome.result !== Result.SUCCESS) {
-    const advice = outcome.result === Result.SSL_HANDSHAKE_ERROR && hint ? `; ${hint}` : '';
+    const advice = outcome.result === Result.TLS_HANDSHAKE_ERROR && hint ? `; ${hint}` : '';
     return `${what} failed: RESULT_${Result[outcome.result] ?? outcome.result}${outcome.error ? ` (${outcome.error})` : ''}` +
       advice;
   }

@@ -54,7 +54,7 @@ describe('npm run demo -- --ci', () => {
     try {
       const run = await runDemo(['--ci', '--server', server.url, '--tick-rate', '120']);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_SSL_HANDSHAKE_ERROR .*pass it with --ca FILE$/m);
+      expect(run.stdout).toMatch(/^error: GET \/manifest failed: RESULT_TLS_HANDSHAKE_ERROR .*pass it with --ca FILE$/m);
     } finally {
       await server.close();
     }
