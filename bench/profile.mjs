@@ -3,7 +3,7 @@
 // Runs one tickhttp scenario against the loopback server under the V8 sampling profiler and prints the hot
 // functions (self and inclusive time) with the source file each comes from. Scenarios: plain, chunked, keepalive,
 // https-node, https-pure, handshake-rsa, handshake-ecdsa, handshake-rsa-pure, handshake-ecdsa-pure, ecs, ecs60hz, idle (10,000 connected
-// idle client entities).
+// idle client entities), queued (10,000 requests behind a pool of six).
 // The raw profile is written to bench/.tmp/<scenario>.cpuprofile (open it in Chrome DevTools).
 import { Session } from 'node:inspector/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,10 @@ function scenarios(ports, chains) {
     }],
     idle: ['ecs', async (m) => {
       const run = () => m.idleTickMs({ entities: 10_000, ticks: 2000, port: ports.http });
+      return { warm: async () => {}, work: run, n: 1 };
+    }],
+    queued: ['ecs', async (m) => {
+      const run = () => m.queuedTickMs({ entities: 10_000, ticks: 200, port: ports.http });
       return { warm: async () => {}, work: run, n: 1 };
     }],
     ecs60hz: ['ecs', async (m) => {

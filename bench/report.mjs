@@ -18,6 +18,16 @@ function tickRows(prefix, rate) {
   ];
 }
 
+/** The demo's frame statistics for one provider: longest tick and late frames (targets), p99, ticks over 8 ms. */
+function demoRows(suffix) {
+  return [
+    { value: `demo_max_tick_ms${suffix}`, unit: 'ms', target: ['<=', 8] },
+    { value: `demo_p99_tick_ms${suffix}`, unit: 'ms' },
+    { value: `demo_ticks_over_8ms${suffix}`, unit: 'ticks', of: `demo_ticks${suffix}` },
+    { value: `demo_late_frames${suffix}`, unit: 'frames', of: `demo_ticks${suffix}`, target: ['<=', 0] },
+  ];
+}
+
 const ROWS = [
   { value: 'plain_mbps', unit: 'MB/s', peer: 'undici_mbps', peerName: 'undici', ratio: 'plain_vs_undici', target: ['>=', 1.0] },
   { value: 'plain_mbps', unit: 'MB/s', peer: 'node_http_mbps', peerName: 'node http', ratio: 'plain_vs_node_http' },
@@ -36,6 +46,9 @@ const ROWS = [
   { value: 'https_node_mbps', unit: 'MB/s', peer: 'https_native_mbps', peerName: 'node https', ratio: 'https_node_vs_native', target: ['>=', 0.5] },
   { value: 'https_pure_mbps', unit: 'MB/s', peer: 'https_native_mbps', peerName: 'node https', ratio: 'https_pure_vs_native', target: ['>=', 139, 'value'] },
   { value: 'https_pure_aes128gcm_mbps', unit: 'MB/s' },
+  { value: 'godot_run_plain_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'plain_vs_godot', target: ['>=', 1.0] },
+  { value: 'godot_run_https_node_mbps', unit: 'MB/s', peer: 'godot_https_mbps', peerName: 'godot tls1.2', ratio: 'https_node_vs_godot', target: ['>=', 1.0] },
+  { value: 'godot_run_https_pure_mbps', unit: 'MB/s', peer: 'godot_https_mbps', peerName: 'godot tls1.2', ratio: 'https_pure_vs_godot' },
   { value: 'handshake_ms_rsa', unit: 'ms', target: ['<=', 5] },
   { value: 'handshake_ms_ecdsa', unit: 'ms', target: ['<=', 15] },
   { value: 'max_poll_ms_handshake', unit: 'ms', target: ['<=', 4] },
@@ -50,8 +63,11 @@ const ROWS = [
   { value: 'first_handshake_max_poll_ms_ecdsa_pure', unit: 'ms' },
   { value: 'idle_tick_ms_10k', unit: 'ms', target: ['<', 0.5] },
   { value: 'idle_tick_ms_10k_unconnected', unit: 'ms' },
+  { value: 'queued_tick_ms_10k', unit: 'ms', target: ['<', 2] },
   { value: 'rss_growth_mb_1gib', unit: 'MB', target: ['<', 64] },
   { value: 'bundle_kb_gz', unit: 'KB', target: ['<=', 150] },
+  ...demoRows(''),
+  ...demoRows('_pure'),
   { value: 'browser_tick_mbps', unit: 'MB/s', peer: 'browser_fetch_mbps', peerName: 'page fetch', ratio: 'browser_tick_vs_fetch', target: ['>=', 0.9] },
   { value: 'browser_max_tick_ms', unit: 'ms' },
   ...EMBEDDED_ROWS,

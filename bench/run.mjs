@@ -19,10 +19,10 @@ const MiB = 1 << 20;
 const settings = quick
   ? { bodyBytes: 16 * MiB, runs: 3, keepAliveCount: 300, keepAliveRuns: 3, handshakes: 10, handshakeWarmup: 3,
       firstHandshakes: 3, ecs60Bytes: 64 * MiB, ecs60Runs: 3, ecs60CapMs: 2500, idleTicks: 50, rssBytes: 256 * MiB,
-      readChunk: 4 * MiB }
+      readChunk: 4 * MiB, demoRuns: 1, godotRuns: 3 }
   : { bodyBytes: 64 * MiB, runs: 11, keepAliveCount: 2000, keepAliveRuns: 7, handshakes: 60, handshakeWarmup: 5,
       firstHandshakes: 5, ecs60Bytes: 128 * MiB, ecs60Runs: 5, ecs60CapMs: 5000, idleTicks: 200, rssBytes: 1024 * MiB,
-      readChunk: 4 * MiB };
+      readChunk: 4 * MiB, demoRuns: 3, godotRuns: 5 };
 
 // The machine's load is part of every figure: it is saved with them.
 const results = { quick: quick ? 1 : 0, body_mib: settings.bodyBytes / MiB, cpus: cpus().length,

@@ -4,9 +4,11 @@
 //   GET /body?size=N            N bytes with Content-Length, streamed from one reused 1 MiB buffer (N may be 1 GiB)
 //   GET /chunked?size=N&chunk=C N bytes, Transfer-Encoding: chunked, one chunk per C bytes (default 64 KiB)
 //   GET /small                  a 12-byte body with Content-Length (keep-alive request rate)
+//   GET /delay?ms=N             the same 12 bytes after N ms (requests that keep their connection busy)
 //
 // Servers: plain HTTP, HTTPS with the RSA-2048 chain, HTTPS with the ECDSA P-256 chain (both TLS 1.3 only, and
-// following the client's cipher suite order).
+// following the client's cipher suite order), and HTTPS with the RSA chain on TLS 1.2 only (Godot 3's mbedTLS has
+// no TLS 1.3).
 import http from 'node:http';
 import https from 'node:https';
 
@@ -47,6 +49,14 @@ function handle(req, res) {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': SMALL.length });
       res.end(SMALL);
       return;
+    case '/delay': {
+      const timer = setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': SMALL.length });
+        res.end(SMALL);
+      }, Number(url.searchParams.get('ms') ?? 0));
+      res.once('close', () => clearTimeout(timer));
+      return;
+    }
     default:
       res.writeHead(404, { 'content-length': 0 });
       res.end();
@@ -69,8 +79,8 @@ function listen(server) {
 
 // The client's cipher order decides (Node's default is the server's order; nginx's is the client's): a pure
 // JavaScript client prefers ChaCha20-Poly1305, Node's provider and Node's https AES-GCM.
-function tlsServer(chain) {
-  return configure(https.createServer({ key: chain.key, cert: chain.chain, minVersion: 'TLSv1.3',
+function tlsServer(chain, version = 'TLSv1.3') {
+  return configure(https.createServer({ key: chain.key, cert: chain.chain, minVersion: version, maxVersion: version,
     honorCipherOrder: false }, handle));
 }
 
@@ -79,6 +89,7 @@ process.once('message', async ({ chains }) => {
     http: await listen(configure(http.createServer(handle))),
     httpsRsa: await listen(tlsServer(chains.rsa)),
     httpsEcdsa: await listen(tlsServer(chains.ecdsa)),
+    httpsRsa12: await listen(tlsServer(chains.rsa, 'TLSv1.2')),
   };
   process.send({ ports });
 });

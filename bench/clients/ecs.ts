@@ -172,6 +172,36 @@ export async function idleTickMs(opts: { entities: number; ticks: number; port?:
   }
 }
 
+/**
+ * `entities` requests to one origin started together, all behind the pool's six connections, whose requests the
+ * server holds for a minute: the duration of each of `ticks` ticks in ms, once the six are waiting for their answers.
+ */
+export async function queuedTickMs(opts: { entities: number; ticks: number; port: number }): Promise<number[]> {
+  const world = createWorld();
+  const http = createHttpSystem(world);
+  try {
+    const eids = Array.from({ length: opts.entities }, () => addEntity(world));
+    for (const eid of eids) start(world, eid, { url: `${origin(opts.port)}/delay?ms=60000` });
+    const deadline = performance.now() + 30_000;
+    while (eids.filter((eid) => http.Progress.sent[eid] > 0).length < 6) {
+      if (performance.now() > deadline) throw new Error('six requests were not sent within 30 s');
+      updateHttp(world);
+      await yieldToIo();
+    }
+    const out: number[] = [];
+    for (let i = 0; i < opts.ticks + 10; i++) {
+      const t0 = performance.now();
+      updateHttp(world);
+      if (i >= 10) out.push(performance.now() - t0);
+      await yieldToIo();
+    }
+    if (http.requester.pool.queue.length !== opts.entities - 6) throw new Error('queued requests did not stay queued');
+    return out;
+  } finally {
+    destroyHttpSystem(world);
+  }
+}
+
 /** Connect the clients in batches (a burst of 10,000 SYNs would overflow the server's accept backlog). */
 async function connectAll(world: World, clients: HTTPClient[], port: number): Promise<void> {
   const BATCH = 250;

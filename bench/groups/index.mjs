@@ -8,6 +8,8 @@ import * as handshake from './handshake.mjs';
 import * as idleTick from './idle-tick.mjs';
 import * as rss from './rss.mjs';
 import * as bundle from './bundle.mjs';
+import * as demo from './demo.mjs';
+import * as godot from './godot.mjs';
 import * as browser from './browser.mjs';
 import * as embedded from './embedded.mjs';
 
@@ -17,10 +19,12 @@ export const GROUPS = [
   { name: 'keepalive', run: keepalive.run },
   { name: 'ecs60hz', run: ecs60hz.run },
   { name: 'https', run: https.run },
+  { name: 'godot', run: godot.run },
   { name: 'handshake', run: handshake.run },
   { name: 'idle', run: idleTick.run },
   { name: 'rss', run: rss.run },
   { name: 'bundle', run: bundle.run },
+  { name: 'demo', run: demo.run },
   { name: 'browser', run: browser.run },
   { name: 'embedded', run: embedded.run },
 ];

@@ -73,8 +73,24 @@ export function runningRequests(s: HttpState): readonly RequestRecord[] {
   const running = s.running;
   running.length = 0;
   for (const rec of s.requests.values()) if (!rec.published) running.push(rec);
-  if (running.length > 1) running.push(...running.splice(0, s.rotation++ % running.length));
+  if (running.length > 1) rotateLeft(running, s.rotation++ % running.length);
   return running;
+}
+
+/** Rotate `list` left by `by` places in place (three reversals: no copy of the list is made). */
+function rotateLeft<T>(list: T[], by: number): void {
+  if (by === 0) return;
+  reverse(list, 0, by - 1);
+  reverse(list, by, list.length - 1);
+  reverse(list, 0, list.length - 1);
+}
+
+function reverse<T>(list: T[], from: number, to: number): void {
+  for (; from < to; from++, to--) {
+    const t = list[from];
+    list[from] = list[to];
+    list[to] = t;
+  }
 }
 
 /** Mirror progress, and publish the outcome of a request that ended (Outcome, Done, a `done` event). */

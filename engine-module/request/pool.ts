@@ -98,16 +98,26 @@ export function dequeue<C>(pool: Pool<C>, waiter: Waiter<C>): void {
   if (at >= 0) pool.queue.splice(at, 1);
 }
 
+/** The keys {@link grant} found nothing for in its current pass, kept so that a pass allocates nothing. */
+const blockedKeys = new Set<string>();
+
 /**
  * Hand connections to waiters in FIFO order: an idle one for the same key first, else a new one within the caps
  * (closing another key's idle connection when only the overall cap is in the way). A waiter whose key is at its cap
  * does not block waiters for other keys behind it.
  */
 export function grant<C>(pool: Pool<C>, now: number): void {
+  // A key a waiter could get nothing for (no idle connection, no room for a new one) stays so for the rest of this
+  // pass, which only takes connections: its later waiters are passed over at once, so a long queue behind a full
+  // origin costs one lookup per waiter.
+  const blocked = blockedKeys;
+  blocked.clear();
   for (let i = 0; i < pool.queue.length; ) {
     const waiter = pool.queue[i];
-    const lease = (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter.key, now);
+    const lease = blocked.has(waiter.key) ? null
+      : (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter.key, now);
     if (!lease) {
+      if (!waiter.fresh) blocked.add(waiter.key);
       i++;
       continue;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  hasBudget, PER_REQUEST_BYTES, shareTick, spend, startBudget, type TickBudget, type WorkUnit,
+  DEFAULT_TICK_MS, hasBudget, PER_REQUEST_BYTES, shareTick, spend, startBudget, type TickBudget, type WorkUnit,
 } from '../../engine-module/request/budget.js';
 
 /** A participant with `units` units of `bytes` each ready; records how many ran. */
@@ -18,12 +18,19 @@ function worker(budget: TickBudget, units: number, bytes: number, onUnit: () => 
 }
 
 describe('tick budget', () => {
-  it('is unlimited by default, but for the per-request share', () => {
-    const b = startBudget(undefined, () => 0);
+  it('by default limits time to DEFAULT_TICK_MS and each request to its share, never bytes in all', () => {
+    let t = 0;
+    const b = startBudget(undefined, () => t);
     spend(b, 1e12);
     expect(hasBudget(b)).toBe(true);
+    t = DEFAULT_TICK_MS - 0.01;
+    expect(hasBudget(b)).toBe(true);
+    t = DEFAULT_TICK_MS;
+    expect(hasBudget(b)).toBe(false);
     expect(b.perRequestBytes).toBe(PER_REQUEST_BYTES);
     expect(startBudget({ perRequestBytes: Infinity }, () => 0).perRequestBytes).toBe(Infinity);
+    t = 1e9;
+    expect(hasBudget(startBudget({ ms: Infinity }, () => t))).toBe(true);
   });
 
   it('runs out on bytes or on milliseconds, whichever comes first', () => {

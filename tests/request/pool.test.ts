@@ -61,6 +61,24 @@ describe('connection pool bookkeeping', () => {
     expect([!!a1.lease, !!a2.lease, !!b1.lease]).toEqual([true, false, true]);
   });
 
+  it('passes over the waiters of a full origin, yet a fresh-only waiter does not keep the next from an idle connection', () => {
+    const pool = createPool(hooks(), { maxPerOrigin: 1 });
+    const first = enqueue(pool, 'a')!;
+    grant(pool, 0);
+    release(pool, first.lease!, true, 1);
+    // 'a' is at its cap with one idle connection: a waiter that needs a new connection gets nothing, the next one
+    // takes the idle connection, and the one after gets nothing; 'b' behind them all is served.
+    const fresh = enqueue(pool, 'a', true)!;
+    const reuse = enqueue(pool, 'a')!;
+    const later = enqueue(pool, 'a')!;
+    const other = enqueue(pool, 'b')!;
+    grant(pool, 2);
+    expect([fresh.lease, later.lease]).toEqual([null, null]);
+    expect(reuse.lease).toMatchObject({ reused: true, conn: { id: 0 } });
+    expect(other.lease).toMatchObject({ reused: false, key: 'b' });
+    expect(pool.queue).toEqual([fresh, later]);
+  });
+
   it('makes room under the overall cap by closing the oldest idle connection of another origin', () => {
     const h = hooks();
     const pool = createPool(h, { maxTotal: 2 });

@@ -1,0 +1,47 @@
+// The demo as a new user runs it (`--ci`, its own HTTPS server, default options), both crypto providers, runs
+// interleaved: the frame statistics it prints. demo_max_tick_ms is the median over runs of the longest tick;
+// late frames (ticks that started more than a period late) and ticks over 8 ms are counted over all runs.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { summarize } from '../stats.mjs';
+import { putSummary } from '../report.mjs';
+
+const DEMO = fileURLToPath(new URL('../../build/demo.js', import.meta.url));
+const FRAMES = /frames: (\d+) ticks, longest ([\d.]+) ms \(tick \d+\), p99 ([\d.]+) ms, .* over 8 ms (\d+), .* late starts (\d+)/;
+
+function runDemo(provider) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [DEMO, '--ci', '--seed', '1', '--provider', provider], { timeout: 120_000 },
+      (error, stdout) => {
+        const m = FRAMES.exec(stdout);
+        if (error || !m) {
+          reject(new Error(`demo --provider ${provider}: ${error?.message ?? 'no frames line'}\n${stdout.slice(-500)}`));
+          return;
+        }
+        resolve({ ticks: +m[1], longestMs: +m[2], p99Ms: +m[3], slow: +m[4], late: +m[5] });
+      });
+  });
+}
+
+export async function run(ctx) {
+  const { settings, results } = ctx;
+  if (!existsSync(DEMO)) {
+    ctx.note('build/demo.js not built (npm run bench builds it): the demo figures are null');
+    return;
+  }
+  const providers = ['node', 'pure'];
+  const runs = new Map(providers.map((p) => [p, []]));
+  for (let i = 0; i < settings.demoRuns; i++) {
+    for (const p of i % 2 ? [...providers].reverse() : providers) runs.get(p).push(await runDemo(p));
+  }
+  for (const p of providers) {
+    const suffix = p === 'node' ? '' : '_pure';
+    const r = runs.get(p);
+    putSummary(results, `demo_max_tick_ms${suffix}`, summarize(r.map((x) => x.longestMs)));
+    putSummary(results, `demo_p99_tick_ms${suffix}`, summarize(r.map((x) => x.p99Ms)));
+    results[`demo_ticks_over_8ms${suffix}`] = r.reduce((n, x) => n + x.slow, 0);
+    results[`demo_late_frames${suffix}`] = r.reduce((n, x) => n + x.late, 0);
+    results[`demo_ticks${suffix}`] = r.reduce((n, x) => n + x.ticks, 0);
+  }
+}

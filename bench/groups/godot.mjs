@@ -1,0 +1,67 @@
+// Godot 3.2.3 (godot3-server, headless) as a peer, in the same run as tickhttp and interleaved with it: one body
+// downloaded with Godot's HTTPClient polled in a tight loop with 64 KiB reads, and with tickhttp's HTTPClient
+// polled the same way (64 KiB reads), plain and over TLS 1.2 (Godot 3's mbedTLS has no TLS 1.3; both trust the
+// bench CA only). Without godot3-server every figure here is null, with the reason in the notes.
+import { godotClient, godotMissing } from '../peers/godot.mjs';
+import { mbps, ratio, summarize } from '../stats.mjs';
+import { putSummary } from '../report.mjs';
+import { tryLoad } from './tickhttp.mjs';
+
+const KEYS = ['godot_plain_mbps', 'godot_https_mbps', 'godot_run_plain_mbps', 'godot_run_https_node_mbps',
+  'godot_run_https_pure_mbps'];
+const RATIOS = ['plain_vs_godot', 'https_node_vs_godot', 'https_pure_vs_godot'];
+
+/** `{ bytes, ms }` of one tickhttp download. */
+async function timed(client, path) {
+  const t0 = performance.now();
+  const bytes = await client.get(path);
+  return { bytes, ms: performance.now() - t0 };
+}
+
+export async function run(ctx) {
+  const { settings, ports, results, chains } = ctx;
+  for (const k of [...KEYS, ...RATIOS]) results[k] = null;
+  const missing = godotMissing();
+  if (missing) {
+    ctx.note(`Godot rows are null: ${missing}`);
+    return;
+  }
+  const polled = await tryLoad(ctx, 'polled');
+  if (!polled) return;
+  const size = settings.bodyBytes;
+  const path = `/body?size=${size}`;
+  const warmPath = `/body?size=${size >> 3}`;
+  const tls = (provider) => ({ rootPem: chains.rsa.root, provider });
+  const godot = (tlsOn) => godotClient({ port: tlsOn ? ports.httpsRsa12 : ports.http, tls: tlsOn,
+    rootPem: chains.rsa.root, warmPath });
+  // name -> how one download is made and timed
+  const tick = (key, port, t) => {
+    const c = polled.polledClient({ port, readChunkSize: 65536, tls: t });
+    return { key, close: () => c.close(), once: async () => { await c.get(warmPath); }, download: () => timed(c, path) };
+  };
+  const clients = [
+    { key: 'godot_plain_mbps', download: () => godot(false).download(path) },
+    tick('godot_run_plain_mbps', ports.http),
+    { key: 'godot_https_mbps', download: () => godot(true).download(path) },
+    tick('godot_run_https_node_mbps', ports.httpsRsa12, tls('node')),
+    tick('godot_run_https_pure_mbps', ports.httpsRsa12, tls('pure')),
+  ];
+  const rates = new Map(clients.map((c) => [c.key, []]));
+  try {
+    for (const c of clients) await c.once?.();
+    for (let run = 0; run < settings.godotRuns; run++) {
+      for (const c of run % 2 ? [...clients].reverse() : clients) {
+        const { bytes, ms } = await c.download();
+        if (bytes !== size) throw new Error(`${c.key}: ${bytes} bytes, expected ${size}`);
+        rates.get(c.key).push(mbps(bytes, ms));
+      }
+    }
+  } finally {
+    for (const c of clients) c.close?.();
+  }
+  const by = new Map([...rates].map(([k, v]) => [k, summarize(v)]));
+  for (const k of KEYS) putSummary(results, k, by.get(k));
+  results.plain_vs_godot = ratio(by.get('godot_run_plain_mbps'), by.get('godot_plain_mbps'));
+  results.https_node_vs_godot = ratio(by.get('godot_run_https_node_mbps'), by.get('godot_https_mbps'));
+  results.https_pure_vs_godot = ratio(by.get('godot_run_https_pure_mbps'), by.get('godot_https_mbps'));
+}
