@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { listen } from '../http/loopback-server.js';
-import type { ExchangeArgs, ExchangeReport } from './page-client.js';
+import type { ExchangeArgs, ExchangeReport, ReadingReport } from './page-client.js';
 import { openSuitePage, type SuitePage } from './suite-page.js';
 
 let suite: SuitePage;
@@ -55,6 +55,17 @@ describe('HTTPClient over fetch', () => {
     expect(r.received).toBe(16 * MiB);
     expect(r.sha256).toBe(suite.server.sentSha256.get(id));
     expect(r.bodyLength).toBe(mode === 'length' ? 16 * MiB : -1);
+  });
+
+  it('keeps one stream read in flight and pauses reading while maxBufferedBytes wait unread', async () => {
+    const r = await suite.call<ReadingReport>('pacedReading', suite.server.apiPort, `/bytes?n=${4 * MiB}&id=paced`, MiB, 30);
+    expect(r.status).toBe(Status.CONNECTED);
+    expect(r.received).toBe(4 * MiB);
+    expect(r.sha256).toBe(suite.server.sentSha256.get('paced'));
+    expect(r.maxInFlight).toBe(1);
+    // Reading stops once the limit is reached: at most one more delivered chunk lies beyond it.
+    expect(r.maxBuffered).toBeGreaterThanOrEqual(MiB);
+    expect(r.maxBuffered).toBeLessThan(2 * MiB);
   });
 
   it('hands out at most readChunkSize bytes per read', async () => {

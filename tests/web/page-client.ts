@@ -1,6 +1,6 @@
 // Runs in the test page: HTTPClient exchanges stepped once per animation frame, reported as plain data.
 import { concatBytes } from '../../engine-module/bytes/bytes.js';
-import { Err, HTTPClient, Method, Status } from '../../engine-module/web.js';
+import { createWebPlatform, Err, HTTPClient, Method, Status, type WebGlobals, type WebResponse } from '../../engine-module/web.js';
 
 export { Err, HTTPClient, Method, Status };
 
@@ -136,3 +136,63 @@ export function refusals(port: number): Record<string, { err: Err; reason: strin
 
 // A syntactically valid certificate is not needed: the refusal comes before any parsing.
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+export interface ReadingReport {
+  /** Most stream reads ever pending at once. */
+  maxInFlight: number;
+  /** Most bytes the client held unread while the game read nothing. */
+  maxBuffered: number;
+  received: number;
+  sha256: string;
+  status: Status;
+}
+
+/**
+ * Download through a client on a web platform whose fetch counts pending stream reads, reading nothing for `idleFrames`
+ * frames first (the stream must pause at `maxBufferedBytes`), then everything.
+ */
+export async function pacedReading(port: number, path: string, maxBufferedBytes: number, idleFrames: number): Promise<ReadingReport> {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const countingFetch = async (url: string, init: RequestInit): Promise<WebResponse> => {
+    const response = await fetch(url, init);
+    const reader = response.body!.getReader();
+    const counted = {
+      read: async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await reader.read();
+        } finally {
+          inFlight--;
+        }
+      },
+      cancel: (why?: unknown) => reader.cancel(why),
+    };
+    const { status, statusText, url: finalUrl, redirected, headers } = response;
+    return { status, statusText, url: finalUrl, redirected, headers, body: { getReader: () => counted } };
+  };
+  const globals = { fetch: countingFetch, AbortController, performance, crypto } as unknown as WebGlobals;
+  const client = new HTTPClient({ platform: createWebPlatform({ globals, maxBufferedBytes }) });
+  client.connectToHost('127.0.0.1', port);
+  const parts: Uint8Array[] = [];
+  let maxBuffered = 0;
+  let requested = false;
+  let received = 0;
+  for (let n = 0; n < 5000; n++) {
+    await frame();
+    client.poll();
+    const status = client.getStatus();
+    if (status === Status.CONNECTED && !requested) {
+      requested = true;
+      client.request(Method.GET, path, []);
+    } else if (status === Status.BODY) {
+      maxBuffered = Math.max(maxBuffered, client.getBufferedBytes());
+      if (idleFrames-- > 0) continue;
+      for (let c = client.readResponseBodyChunk(); c.length > 0; c = client.readResponseBodyChunk()) {
+        parts.push(c.slice());
+        received += c.length;
+      }
+    } else if (requested && status !== Status.REQUESTING) break;
+  }
+  return { maxInFlight, maxBuffered, received, sha256: await sha256Hex(parts), status: client.getStatus() };
+}
