@@ -48,6 +48,17 @@ describe('the web demo', () => {
     }
   });
 
+  it('says in words on the page that the backend is down', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await runDemo(['--web', '--ci', '--server', base, '--screenshot', join(dir, 'down.png')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`page shows: ✗ GET /manifest failed: RESULT_CANT_CONNECT`);
+    expect(run.stdout).toContain(`The backend at ${base} could not be reached from this page: it is not running`);
+  });
+
   it('says in words on the page that an asset does not match its sha256', async () => {
     // Serves an asset other than the manifest lists, to any origin.
     const server = http.createServer((req, res) => {
