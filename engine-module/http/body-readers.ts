@@ -4,6 +4,13 @@ import type { BodyFraming } from './framing.js';
 import { ProtocolError } from './protocol-error.js';
 import type { ReceiveBuffer } from './receive-buffer.js';
 
+const CR = 0x0d;
+const LF = 0x0a;
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /** Decodes one framing of a response body from the receive buffer. */
 export interface BodyReader {
   /**
@@ -108,9 +115,13 @@ class ChunkedReader implements BodyReader {
           return data;
         }
         case 'data-end': {
-          const line = buf.extractLine(this.lineLimit);
-          if (!line) return NO_BYTES;
-          if (line.length !== 0) throw new ProtocolError('chunk data not followed by CRLF');
+          // Exactly CRLF (RFC 9112 §7.1): a lenient end of chunk data is a known response-smuggling lever.
+          if (buf.length < 2) {
+            if (buf.length === 1 && buf.peek(0) !== CR) throw new ProtocolError('chunk data not followed by CRLF');
+            return NO_BYTES;
+          }
+          if (buf.peek(0) !== CR || buf.peek(1) !== LF) throw new ProtocolError('chunk data not followed by CRLF');
+          buf.takeAtMost(2);
           this.state = 'size';
           break;
         }
@@ -137,7 +148,10 @@ function hexValue(c: number): number {
   return -1;
 }
 
-/** chunk-size [ BWS ";" chunk-ext ]: hex digits, then nothing or an extension (ignored, but no CTLs). */
+/**
+ * chunk-size *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (RFC 9112 §7.1.1): hex digits, then
+ * extensions, which are ignored but must each have a name (a bare ";" is refused) and no CTLs.
+ */
 function parseChunkSize(line: Uint8Array): number {
   let size = 0;
   let i = 0;
@@ -146,12 +160,39 @@ function parseChunkSize(line: Uint8Array): number {
     if (size > Number.MAX_SAFE_INTEGER) throw new ProtocolError('chunk size past 2^53');
   }
   if (i === 0) throw new ProtocolError('missing chunk size');
+  for (let j = i; j < line.length; j++) if (isForbiddenInValue(line[j])) throw new ProtocolError('control character in a chunk extension');
+  const skipSpace = (at: number) => {
+    while (at < line.length && isWhitespace(line[at])) at++;
+    return at;
+  };
   if (i === line.length) return size;
-  let j = i;
-  while (j < line.length && isWhitespace(line[j])) j++;
-  if (j === line.length || line[j] !== 0x3b) throw new ProtocolError('invalid character after chunk size');
-  for (; j < line.length; j++) if (isForbiddenInValue(line[j])) throw new ProtocolError('control character in a chunk extension');
+  let j = skipSpace(i);
+  if (j === line.length) throw new ProtocolError('invalid character after chunk size');
+  while (j < line.length) {
+    if (line[j] !== SEMICOLON) throw new ProtocolError('invalid character after chunk size');
+    const name = skipSpace(j + 1);
+    let end = name;
+    while (end < line.length && isToken(line, end, end + 1)) end++;
+    if (end === name) throw new ProtocolError('chunk extension without a name');
+    j = skipSpace(end);
+    if (j < line.length && line[j] === EQUALS) j = skipSpace(skipExtensionValue(line, skipSpace(j + 1)));
+  }
   return size;
+}
+
+/** The end of a chunk-ext-val at `at`: a token or a quoted-string (whose quoted pairs may hide ";"). */
+function skipExtensionValue(line: Uint8Array, at: number): number {
+  if (line[at] !== QUOTE) {
+    let end = at;
+    while (end < line.length && isToken(line, end, end + 1)) end++;
+    if (end === at) throw new ProtocolError('chunk extension without a value after "="');
+    return end;
+  }
+  for (let k = at + 1; k < line.length; k++) {
+    if (line[k] === BACKSLASH) k++;
+    else if (line[k] === QUOTE) return k + 1;
+  }
+  throw new ProtocolError('unterminated quoted chunk extension value');
 }
 
 /** Trailer fields are consumed, but must still be well-formed field lines. */

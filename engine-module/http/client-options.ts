@@ -23,6 +23,11 @@ export interface TlsOptions {
    * getTlsError() saying the handshake timed out.
    */
   handshakeTimeoutMs?: number;
+  /**
+   * Refuse TLS 1.2 servers that do not support the extended master secret (RFC 7627): STATUS_SSL_HANDSHAKE_ERROR.
+   * Default false (tickhttp neither resumes nor renegotiates, so the attack it prevents does not apply).
+   */
+  requireExtendedMasterSecret?: boolean;
 }
 
 /** What a TLS layer needs to start a client handshake over an already connected transport. */

@@ -19,6 +19,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     crypto: platform.crypto,
     maxHandshakeMessageSize: params.maxHandshakeMessageSize,
     maxChainLength: params.maxChainLength,
+    requireExtendedMasterSecret: params.requireExtendedMasterSecret,
     handshakeTimeoutMs: params.handshakeTimeoutMs,
     clock: () => platform.now(),
   });

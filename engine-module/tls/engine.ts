@@ -15,7 +15,10 @@ import type { HandshakeMessage } from './messages/handshake.js';
 import { ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
 import { DEFAULT_GROUPS, orderSuites, SIGNATURE_SCHEMES, type TlsVersionName } from './suites.js';
 import { Transcript } from './transcript.js';
-import { parseCertificate } from './x509/certificate.js';
+import { type Certificate, parseCertificate } from './x509/certificate.js';
+import { keyCostProblem } from './x509/certificate-checks.js';
+import { certificateFailureAlert, certificateFailureText } from './x509/certificate-failure.js';
+import { printable } from '../bytes/printable.js';
 import { parseIpAddress } from './x509/names.js';
 
 /** Everything the engine needs; nothing is taken from the environment. */
@@ -40,6 +43,11 @@ export interface TlsEngineConfig {
   alpn?: readonly string[];
   /** Largest handshake message accepted (default 256 KiB: certificate chains can be large). */
   maxHandshakeMessageSize?: number;
+  /**
+   * Refuse TLS 1.2 servers that do not support the extended master secret (RFC 7627). Default false: this client
+   * neither resumes nor renegotiates, so the attack it prevents does not apply (rustls and BoringSSL agree).
+   */
+  requireExtendedMasterSecret?: boolean;
   /** Rewrites the ClientHello extension list before sending (for reproducing reference traces). */
   customizeClientHelloExtensions?: (extensions: Extension[]) => Extension[];
 }
@@ -68,6 +76,8 @@ export class TlsClientEngine {
   private state: HandshakeState;
   private currentStatus: TlsEngineStatus = 'handshaking';
   private failure: string | null = null;
+  /** A HelloRequest was answered with no_renegotiation (the server's next fatal alert is likely about that). */
+  private declinedRenegotiation = false;
   private outputBytes = 0;
   /** Why the transport ended, once it did; applied when every whole record received before the end is processed. */
   private transportEnd: string | null = null;
@@ -104,6 +114,7 @@ export class TlsClientEngine {
         schemes: SIGNATURE_SCHEMES,
         alpn: config.alpn ?? ['http/1.1'],
         serverName: isIpLiteral(config.hostname) ? null : config.hostname,
+        requireExtendedMasterSecret: config.requireExtendedMasterSecret ?? false,
         customizeExtensions: config.customizeClientHelloExtensions,
       },
       transcript: new Transcript(config.crypto),
@@ -115,7 +126,10 @@ export class TlsClientEngine {
         engine.emit(ContentType.handshake, message);
       },
       sendChangeCipherSpec: () => this.emit(ContentType.change_cipher_spec, Uint8Array.of(1)),
-      sendWarning: (description) => this.emit(ContentType.alert, makeAlert(ALERT_WARNING, description)),
+      sendWarning: (description) => {
+        if (description === AlertDescription.no_renegotiation) this.declinedRenegotiation = true;
+        this.emit(ContentType.alert, makeAlert(ALERT_WARNING, description));
+      },
       setReadProtection: (p: RecordProtection) => {
         // Keys change only at message boundaries (RFC 8446 §5.1): leftover bytes would be read with the wrong key.
         if (this.handshakeBytes.length > 0) {
@@ -398,7 +412,11 @@ export class TlsClientEngine {
     // TLS 1.2 warnings other than close_notify carry no obligation; TLS 1.3 treats every other alert as fatal.
     if (level === ALERT_WARNING && this.ctx.negotiated?.version === 'TLSv1.2') return;
     const when = this.currentStatus === 'handshaking' ? ` during the handshake (while expecting ${this.state.expecting})` : '';
-    this.fail(new Error(`server sent alert ${alertName(description)} (${description})${when}`), false);
+    // OpenSSL servers answer a declined renegotiation with a fatal handshake_failure.
+    const why = this.declinedRenegotiation && description === AlertDescription.handshake_failure
+      ? ': the server asked to renegotiate, which this client declines'
+      : '';
+    this.fail(new Error(`server sent alert ${alertName(description)} (${description})${when}${why}`), false);
   }
 
   private emit(type: ContentType, data: Uint8Array): void {
@@ -421,7 +439,8 @@ export class TlsClientEngine {
     } else {
       message = e instanceof Error ? e.message : String(e);
     }
-    this.failure = message;
+    // Whatever the reason quotes from the server (a name, an ALPN protocol, DER text) reaches logs only escaped.
+    this.failure = printable(message);
     if (sendAlert) {
       try {
         this.emit(ContentType.alert, makeAlert(ALERT_FATAL, alert));
@@ -433,17 +452,18 @@ export class TlsClientEngine {
   }
 }
 
-/** The leaf's key, which signs CertificateVerify / ServerKeyExchange. */
+/**
+ * The leaf's key, which signs CertificateVerify / ServerKeyExchange. What it would cost is checked here, before any
+ * big-number work, whether or not the chain is verified (the chain check adds the security limits).
+ */
 function leafPublicKey(der: Uint8Array): PublicKey {
-  let key: PublicKey | null;
-  let name = '';
+  let cert: Certificate;
   try {
-    const cert = parseCertificate(der);
-    key = cert.publicKey;
-    name = cert.publicKeyName;
+    cert = parseCertificate(der);
   } catch (e) {
     throw new TlsError(AlertDescription.bad_certificate, `cannot parse the server certificate: ${e instanceof Error ? e.message : e}`);
   }
-  if (!key) throw new TlsError(AlertDescription.unsupported_certificate, `server certificate key is not supported (${name})`);
-  return key;
+  const problem = keyCostProblem(cert);
+  if (problem) throw new TlsError(certificateFailureAlert(problem), `server certificate key refused: ${certificateFailureText(problem)}`);
+  return cert.publicKey!;
 }

@@ -30,6 +30,8 @@ export interface ClientOfferConfig {
   schemes: readonly SignatureScheme[];
   alpn: readonly string[];
   serverName: string | null;
+  /** Refuse a TLS 1.2 server without the extended master secret (RFC 7627). */
+  requireExtendedMasterSecret: boolean;
   /** Rewrites the ClientHello extension list before it is sent (reproducing other clients' hellos in tests). */
   customizeExtensions?: (extensions: Extension[]) => Extension[];
 }

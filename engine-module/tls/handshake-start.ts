@@ -83,7 +83,7 @@ function helloRetry(ctx: HandshakeContext, hello: SentHello, hrr: ServerHello, r
   if (hrr.version !== TLS13 || !hrr.extensions.has(ExtensionType.supported_versions)) {
     throw new TlsError(AlertDescription.illegal_parameter, 'HelloRetryRequest without TLS 1.3 in supported_versions');
   }
-  const suite = checkHello13(ctx, hello, hrr, new Set([...hello.offeredTypes, ExtensionType.cookie]));
+  const suite = checkHello13(ctx, hello, hrr, 'HelloRetryRequest');
   const ks = hrr.extensions.get(ExtensionType.key_share);
   const cookieData = hrr.extensions.get(ExtensionType.cookie);
   const cookie = cookieData ? parseCookie(cookieData) : undefined;

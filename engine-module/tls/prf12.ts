@@ -25,9 +25,19 @@ export function prf12(
   return out;
 }
 
-/** master_secret = PRF(pre_master_secret, "extended master secret", session_hash)[0..47] (RFC 7627 §4). */
-export function extendedMasterSecret(crypto: CryptoProvider, hash: HashName, preMaster: Uint8Array, sessionHash: Uint8Array) {
-  return prf12(crypto, hash, preMaster, 'extended master secret', sessionHash, 48);
+/**
+ * master_secret = PRF(pre_master_secret, "extended master secret", session_hash)[0..47] with the extended master
+ * secret (RFC 7627 §4), else PRF(pre_master_secret, "master secret", client_random + server_random)[0..47]
+ * (RFC 5246 §8.1).
+ */
+export function masterSecret12(
+  crypto: CryptoProvider,
+  hash: HashName,
+  preMaster: Uint8Array,
+  bound: { extended: true; sessionHash: Uint8Array } | { extended: false; clientRandom: Uint8Array; serverRandom: Uint8Array },
+) {
+  if (bound.extended) return prf12(crypto, hash, preMaster, 'extended master secret', bound.sessionHash, 48);
+  return prf12(crypto, hash, preMaster, 'master secret', concatBytes(bound.clientRandom, bound.serverRandom), 48);
 }
 
 /** The AEAD keys and implicit IVs of both directions (RFC 5246 §6.3; no MAC keys for AEAD suites). */

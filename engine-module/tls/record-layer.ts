@@ -102,11 +102,19 @@ export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
       setHeader(aad, 0, type, fragment.length);
       const inner = aead.open(nonce, aad, fragment);
       if (!inner) throw badMac();
+      // The limit counts the content type and the padding too (§5.4).
+      if (inner.length > MAX_PLAINTEXT + 1) {
+        throw new TlsError(AlertDescription.record_overflow, `decrypted record of ${inner.length} bytes with padding, over 2^14 + 1`);
+      }
       let end = inner.length;
       while (end > 0 && inner[end - 1] === 0) end--;
       if (end === 0) throw new TlsError(AlertDescription.unexpected_message, 'encrypted record without a content type');
-      if (end - 1 > MAX_PLAINTEXT) throw new TlsError(AlertDescription.record_overflow, 'decrypted record larger than 16 KiB');
-      return { type: inner[end - 1], fragment: inner.subarray(0, end - 1) };
+      const innerType = inner[end - 1];
+      // A ChangeCipherSpec is only ever sent in the clear (§5).
+      if (innerType === ContentType.change_cipher_spec) {
+        throw new TlsError(AlertDescription.unexpected_message, 'encrypted ChangeCipherSpec record');
+      }
+      return { type: innerType, fragment: inner.subarray(0, end - 1) };
     },
   };
 }

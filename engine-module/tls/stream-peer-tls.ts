@@ -42,6 +42,8 @@ export interface TlsClientOptions {
   maxHandshakeMessageSize?: number;
   /** Most certificates in a verified path, leaf and trust anchor included (default 10); longer paths fail. */
   maxChainLength?: number;
+  /** Refuse TLS 1.2 servers without the extended master secret (RFC 7627); default false. */
+  requireExtendedMasterSecret?: boolean;
   /**
    * Received bytes held for the reader (records not yet decrypted, partial handshake messages, decrypted data not
    * yet read) past which poll() stops reading the inner peer, so a slow reader pushes back on the server instead of
@@ -142,6 +144,7 @@ export class StreamPeerTLS implements StreamPeer {
       groups: options.groups,
       alpn: options.alpn,
       maxHandshakeMessageSize: options.maxHandshakeMessageSize,
+      requireExtendedMasterSecret: options.requireExtendedMasterSecret,
     });
   }
 

@@ -81,8 +81,11 @@ export interface SignatureScheme {
   readonly code: number;
   readonly name: string;
   readonly algorithm: SignatureAlgorithm;
-  /** The key a signature under this scheme needs; for TLS 1.3 ECDSA the curve is part of the scheme. */
-  readonly key: 'rsa' | 'P-256' | 'P-384';
+  /**
+   * The key a signature under this scheme needs; for TLS 1.3 ECDSA the curve is part of the scheme. 'rsa' is an
+   * rsaEncryption key, 'rsa-pss' one whose SubjectPublicKeyInfo is id-RSASSA-PSS (RFC 8446 §4.2.3).
+   */
+  readonly key: 'rsa' | 'rsa-pss' | 'P-256' | 'P-384';
   /** PKCS#1 v1.5 is allowed for TLS 1.2 handshakes and certificates, never in a TLS 1.3 CertificateVerify. */
   readonly tls13: boolean;
 }
@@ -97,6 +100,9 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
   scheme(0x0804, 'rsa_pss_rsae_sha256', { kind: 'rsa-pss', hash: 'sha256' }, 'rsa'),
   scheme(0x0805, 'rsa_pss_rsae_sha384', { kind: 'rsa-pss', hash: 'sha384' }, 'rsa'),
   scheme(0x0806, 'rsa_pss_rsae_sha512', { kind: 'rsa-pss', hash: 'sha512' }, 'rsa'),
+  scheme(0x0809, 'rsa_pss_pss_sha256', { kind: 'rsa-pss', hash: 'sha256' }, 'rsa-pss'),
+  scheme(0x080a, 'rsa_pss_pss_sha384', { kind: 'rsa-pss', hash: 'sha384' }, 'rsa-pss'),
+  scheme(0x080b, 'rsa_pss_pss_sha512', { kind: 'rsa-pss', hash: 'sha512' }, 'rsa-pss'),
   scheme(0x0401, 'rsa_pkcs1_sha256', { kind: 'rsa-pkcs1', hash: 'sha256' }, 'rsa', false),
   scheme(0x0501, 'rsa_pkcs1_sha384', { kind: 'rsa-pkcs1', hash: 'sha384' }, 'rsa', false),
   scheme(0x0601, 'rsa_pkcs1_sha512', { kind: 'rsa-pkcs1', hash: 'sha512' }, 'rsa', false),
@@ -108,7 +114,7 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
  */
 export function schemeFitsKey(s: SignatureScheme, key: PublicKey, version: TlsVersionName): boolean {
   if (version === 'TLSv1.3' && !s.tls13) return false;
-  if (s.key === 'rsa') return key.kind === 'rsa';
+  if (s.key === 'rsa' || s.key === 'rsa-pss') return key.kind === 'rsa' && (key.pssOnly === true) === (s.key === 'rsa-pss');
   if (key.kind !== 'ec') return false;
   return version === 'TLSv1.2' || key.curve === s.key;
 }

@@ -1,11 +1,11 @@
-// The TLS 1.2 client handshake after ServerHello: ECDHE with AEAD suites only, extended master secret required
-// (RFC 5246, RFC 8422, RFC 7627), and renegotiation refused (RFC 5746). Each state takes one message (or does one
+// The TLS 1.2 client handshake after ServerHello: ECDHE with AEAD suites only, the extended master secret used
+// when the server supports it (RFC 5246, RFC 8422, RFC 7627), and renegotiation refused (RFC 5746). Each state takes one message (or does one
 // unit of asymmetric work) and returns the next.
 
 import { concatBytes, constantTimeEqual } from '../bytes/bytes.js';
 import type { KeyShare, PublicKey } from './crypto/provider.js';
 import { AlertDescription, TlsError, unexpected } from './alerts.js';
-import { checkOffered, ExtensionType } from './extensions.js';
+import { checkServerExtensions, ExtensionType } from './extensions.js';
 import { makeEmptyCertificate, parseCertificate12 } from './messages/certificate.js';
 import { parseCertificateRequest12 } from './messages/certificate-request.js';
 import { makeClientKeyExchange } from './messages/client-key-exchange.js';
@@ -14,7 +14,7 @@ import { makeFinished } from './messages/finished.js';
 import { HandshakeType, handshakeName } from './messages/handshake.js';
 import { hasDowngradeSentinel, type ServerHello } from './messages/server-hello.js';
 import { parseServerKeyExchange } from './messages/server-key-exchange.js';
-import { extendedMasterSecret, finishedData12, keyBlock12 } from './prf12.js';
+import { finishedData12, keyBlock12, masterSecret12 } from './prf12.js';
 import { tls12Protection } from './record-layer.js';
 import { groupByCode, schemeFitsKey, type CipherSuite } from './suites.js';
 import {
@@ -35,6 +35,8 @@ interface Session {
   serverRandom: Uint8Array;
   /** The key share from the ClientHello, reused when the server picks its group. */
   helloShare: KeyShare | null;
+  /** The server agreed to the extended master secret (RFC 7627). */
+  extendedMasterSecret: boolean;
 }
 
 /** ServerHello selected TLS 1.2. */
@@ -43,9 +45,12 @@ export function serverHello12(ctx: HandshakeContext, hello: SentHello, sh: Serve
     throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: downgrade to TLS 1.2 detected (RFC 8446 sentinel in server random)');
   }
   const suite = pickedSuite(ctx, sh.suite, 'TLSv1.2');
-  checkOffered(sh.extensions, hello.offeredTypes, 'ServerHello');
-  if (!sh.extensions.has(ExtensionType.extended_master_secret)) {
-    throw new TlsError(AlertDescription.handshake_failure, 'server does not support the extended master secret (RFC 7627), required for TLS 1.2');
+  checkServerExtensions(sh.extensions, 'ServerHello (TLS 1.2)', hello.offeredTypes);
+  // Without it the master secret is not bound to the handshake, which matters for resumption and renegotiation
+  // (the triple-handshake attack): this client does neither, so it is required only when asked for.
+  const extendedMasterSecret = sh.extensions.has(ExtensionType.extended_master_secret);
+  if (!extendedMasterSecret && ctx.offer.requireExtendedMasterSecret) {
+    throw new TlsError(AlertDescription.handshake_failure, 'server does not support the extended master secret (RFC 7627), required by requireExtendedMasterSecret');
   }
   const reneg = sh.extensions.get(ExtensionType.renegotiation_info);
   if (reneg && (reneg.length !== 1 || reneg[0] !== 0)) {
@@ -55,7 +60,13 @@ export function serverHello12(ctx: HandshakeContext, hello: SentHello, sh: Serve
   ctx.negotiated = { version: 'TLSv1.2', suite: suite.name, group: '', alpn: alpn ? checkedAlpn(ctx, parseAlpnSelection(alpn)) : null };
   ctx.transcript.start(suite.hash);
   ctx.transcript.add(raw);
-  return expectCertificate(ctx, { suite, clientRandom: hello.random, serverRandom: sh.random, helloShare: hello.share });
+  return expectCertificate(ctx, {
+    suite,
+    clientRandom: hello.random,
+    serverRandom: sh.random,
+    helloShare: hello.share,
+    extendedMasterSecret,
+  });
 }
 
 function expectCertificate(ctx: HandshakeContext, s: Session): HandshakeState {
@@ -139,7 +150,14 @@ function clientFlight(
   ctx.sendHandshake(makeClientKeyExchange(share.publicKey));
   const { suite } = s;
   const sessionHash = ctx.transcript.hash();
-  const master = extendedMasterSecret(ctx.crypto, suite.hash, preMaster, sessionHash);
+  const master = masterSecret12(
+    ctx.crypto,
+    suite.hash,
+    preMaster,
+    s.extendedMasterSecret
+      ? { extended: true, sessionHash }
+      : { extended: false, clientRandom: s.clientRandom, serverRandom: s.serverRandom },
+  );
   const ivLength = suite.aead === 'chacha20-poly1305' ? 12 : 4;
   const kb = keyBlock12(ctx.crypto, suite.hash, master, s.clientRandom, s.serverRandom, suite.keyLength, ivLength);
   ctx.sendChangeCipherSpec();

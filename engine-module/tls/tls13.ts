@@ -4,7 +4,7 @@
 import { bytesEqual, constantTimeEqual } from '../bytes/bytes.js';
 import type { PublicKey } from './crypto/provider.js';
 import { AlertDescription, TlsError, unexpected } from './alerts.js';
-import { checkOffered, ExtensionType } from './extensions.js';
+import { checkServerExtensions, ExtensionType, type ExtensionCarrier } from './extensions.js';
 import { KeySchedule } from './key-schedule.js';
 import { makeEmptyCertificate, parseCertificate13 } from './messages/certificate.js';
 import { parseCertificateRequest13 } from './messages/certificate-request.js';
@@ -28,12 +28,12 @@ import {
 } from './handshake-context.js';
 
 /** Check the fields a TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3). */
-export function checkHello13(ctx: HandshakeContext, hello: SentHello, sh: ServerHello, offered: ReadonlySet<number>) {
+export function checkHello13(ctx: HandshakeContext, hello: SentHello, sh: ServerHello, carrier: ExtensionCarrier) {
   if (sh.legacyVersion !== TLS12) throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: legacy_version is not TLS 1.2');
   if (!bytesEqual(sh.sessionIdEcho, hello.sessionId)) {
     throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: legacy_session_id_echo differs from the one sent');
   }
-  checkOffered(sh.extensions, offered, 'ServerHello');
+  checkServerExtensions(sh.extensions, carrier, hello.offeredTypes);
   return pickedSuite(ctx, sh.suite, 'TLSv1.3');
 }
 
@@ -60,7 +60,7 @@ export function serverHello13(
   raw: Uint8Array,
   retrySuite: CipherSuite | null,
 ): HandshakeState {
-  const suite = checkHello13(ctx, hello, sh, hello.offeredTypes);
+  const suite = checkHello13(ctx, hello, sh, 'ServerHello');
   if (retrySuite && retrySuite !== suite) {
     throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: cipher suite differs from the HelloRetryRequest');
   }
@@ -85,26 +85,13 @@ export function serverHello13(
   });
 }
 
-/** Extensions that belong to other messages and must never appear in EncryptedExtensions (RFC 8446 §4.2). */
-const NOT_IN_EE = [
-  ExtensionType.key_share,
-  ExtensionType.supported_versions,
-  ExtensionType.signature_algorithms,
-  ExtensionType.cookie,
-  ExtensionType.pre_shared_key,
-  ExtensionType.psk_key_exchange_modes,
-];
-
 function expectEncryptedExtensions(ctx: HandshakeContext, phase: Phase): HandshakeState {
   return {
     expecting: 'EncryptedExtensions',
     handle(m) {
       if (m.type !== HandshakeType.encrypted_extensions) throw unexpected(handshakeName(m.type), 'EncryptedExtensions');
       const ext = parseEncryptedExtensions(m.body);
-      checkOffered(ext, phase.offered, 'EncryptedExtensions');
-      for (const t of NOT_IN_EE) {
-        if (ext.has(t)) throw new TlsError(AlertDescription.illegal_parameter, `EncryptedExtensions: extension ${t} is not allowed here`);
-      }
+      checkServerExtensions(ext, 'EncryptedExtensions', phase.offered);
       const alpn = ext.get(ExtensionType.alpn);
       if (alpn) ctx.negotiated!.alpn = checkedAlpn(ctx, parseAlpnSelection(alpn));
       ctx.transcript.add(m.raw);
@@ -135,7 +122,8 @@ function expectCertificate(ctx: HandshakeContext, phase: Phase, requestContext: 
         return expectCertificate(ctx, phase, context);
       }
       if (m.type !== HandshakeType.certificate) throw unexpected(handshakeName(m.type), 'Certificate');
-      const chain = parseCertificate13(m.body);
+      const { chain, entryExtensions } = parseCertificate13(m.body);
+      for (const ext of entryExtensions) checkServerExtensions(ext, 'CertificateEntry', phase.offered);
       if (chain.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: the server sent no certificate');
       const key = ctx.publicKeyOf(chain[0]);
       ctx.transcript.add(m.raw);

@@ -62,12 +62,38 @@ describe('TlsClientEngine', () => {
     failsWith(engine(), serverHello({ random: sentinel, extensions: [EMS] }), /downgrade to TLS 1\.2 detected/, 47);
   });
 
-  it('TLS 1.2 without the extended master secret is refused', () => {
-    failsWith(engine(), serverHello({}), /extended master secret/, 40);
+  it('TLS 1.2 without the extended master secret is refused only with requireExtendedMasterSecret', () => {
+    failsWith(engine({ requireExtendedMasterSecret: true }), serverHello({}), /extended master secret/, 40);
+    const o = engine();
+    o.e.feed(serverHello({}));
+    o.e.pump();
+    expect([o.e.status, o.e.error]).toEqual(['handshaking', null]);
   });
 
   it('an extension that was not offered is refused', () => {
     failsWith(engine(), serverHello({ extensions: [EMS, [0x1234, new Uint8Array(0)]] }), /extension 4660 was not offered/, 110);
+  });
+
+  // RFC 8446 §4.2: an extension this client knows, in a message it does not belong to, is illegal_parameter.
+  const x25519Share = (() => {
+    const w = new ByteWriter();
+    w.u16(0x001d).vec16((w) => w.bytes(new Uint8Array(32).fill(9)));
+    return w.finish();
+  })();
+  const TLS13: [number, Uint8Array] = [43, Uint8Array.of(3, 4)];
+  const ALPN: [number, Uint8Array] = [16, Uint8Array.of(0, 9, 8, ...new TextEncoder().encode('http/1.1'))];
+  it.each([
+    ['ALPN in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], ALPN], /ServerHello: extension alpn \(16\) is not allowed here/],
+    ['extended_master_secret in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], EMS], /extension extended_master_secret \(23\) is not allowed here/],
+    ['key_share in a TLS 1.2 ServerHello', 0xc02b, [EMS, [51, x25519Share]], /ServerHello \(TLS 1\.2\): extension key_share \(51\) is not allowed here/],
+  ] as [string, number, [number, Uint8Array][], RegExp][])('%s is illegal_parameter', (_what, suite, extensions, reason) => {
+    const random = new Uint8Array(32).fill(7);
+    failsWith(engine(), serverHello({ suite, random, extensions }), reason, 47);
+  });
+
+  it('ALPN in a HelloRetryRequest is illegal_parameter', () => {
+    const hrr = fromHex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c');
+    failsWith(engine(), serverHello({ suite: 0x1301, random: hrr, extensions: [TLS13, [51, Uint8Array.of(0, 0x17)], ALPN] }), /HelloRetryRequest: extension alpn \(16\) is not allowed here/, 47);
   });
 
   it('a message out of order is unexpected_message', () => {

@@ -22,8 +22,8 @@ beforeAll(() => {
 afterAll(() => pki?.cleanup());
 
 /** Start s_server -www with `args`, GET / over TLS, and return the connection after the reply. */
-async function fetchStatusPage(crypto: CryptoProvider, leaf: LeafKind, args: string[], options: object = {}) {
-  const srv = await startOpenssl([...serverCertArgs(pki.leaf[leaf]), '-www', ...args]);
+async function fetchStatusPage(crypto: CryptoProvider, leaf: LeafKind, args: string[], options: object = {}, config?: string) {
+  const srv = await startOpenssl([...serverCertArgs(pki.leaf[leaf]), '-www', ...args], undefined, config);
   try {
     const c = connectTls(srv.port, { roots: [pki.rootDer], crypto, ...options });
     expect([await c.handshake(), c.tls.getTlsError()]).toEqual([PeerStatus.CONNECTED, null]);
@@ -37,6 +37,40 @@ async function fetchStatusPage(crypto: CryptoProvider, leaf: LeafKind, args: str
     await srv.stop();
   }
 }
+
+/** An OpenSSL configuration that turns the extended master secret off (s_server has no switch for it). */
+function noEmsConfig(): string {
+  const file = path.join(pki.dir, 'no-ems.cnf');
+  writeFileSync(file, 'openssl_conf = conf\n[conf]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\nOptions = -ExtendedMasterSecret\n');
+  return file;
+}
+
+describe('TLS 1.2 without the extended master secret (RFC 7627)', () => {
+  for (const [name, crypto] of [['pure', pureCrypto], ['node', nodeCrypto]] as const) {
+    it(`connects by default, ${name} provider (the server really sends no EMS)`, async () => {
+      const { reply } = await fetchStatusPage(crypto, 'p256', ['-tls1_2'], {}, noEmsConfig());
+      expect(reply).toMatch(/Extended master secret: no/i);
+    });
+  }
+
+  it('is refused with requireExtendedMasterSecret, saying why', async () => {
+    const srv = await startOpenssl([...serverCertArgs(pki.leaf.p256), '-www', '-tls1_2'], undefined, noEmsConfig());
+    try {
+      const c = connectTls(srv.port, { roots: [pki.rootDer], requireExtendedMasterSecret: true });
+      expect(await c.handshake()).toBe(PeerStatus.ERROR);
+      expect(c.tls.getTlsError()).toBe(
+        'server does not support the extended master secret (RFC 7627), required by requireExtendedMasterSecret',
+      );
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('uses it when the server offers it', async () => {
+    const { reply } = await fetchStatusPage(pureCrypto, 'p256', ['-tls1_2']);
+    expect(reply).toMatch(/Extended master secret: yes/i);
+  });
+});
 
 const providers: [string, CryptoProvider][] = [
   ['pure', pureCrypto],
@@ -234,7 +268,9 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       srv.send('r');
       // OpenSSL answers the refusal by ending the connection with handshake_failure (RFC 5746 lets it choose).
       expect(await c.until(() => c.tls.getStatus() === PeerStatus.ERROR)).toBe(true);
-      expect(c.tls.getTlsError()).toMatch(/^server sent alert handshake_failure/);
+      expect(c.tls.getTlsError()).toMatch(
+        /^server sent alert handshake_failure \(40\): the server asked to renegotiate, which this client declines$/,
+      );
       expect(srv.output()).toMatch(/no renegotiation/i);
     } finally {
       c.tls.disconnectFromHost();

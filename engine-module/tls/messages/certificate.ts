@@ -5,8 +5,13 @@ import { AlertDescription, TlsError } from '../alerts.js';
 import { readExtensions } from '../extensions.js';
 import { frameHandshake, HandshakeType } from './handshake.js';
 
-/** The DER certificates of a TLS 1.3 Certificate message (per-entry extensions are read and ignored). */
-export function parseCertificate13(body: Uint8Array): Uint8Array[] {
+/** A TLS 1.3 Certificate message: the DER certificates and each entry's extensions. */
+export interface Certificate13 {
+  chain: Uint8Array[];
+  entryExtensions: Map<number, Uint8Array>[];
+}
+
+export function parseCertificate13(body: Uint8Array): Certificate13 {
   const r = new ByteReader(body);
   if (r.vec8().length !== 0) {
     throw new TlsError(AlertDescription.illegal_parameter, 'Certificate: non-empty request context from the server');
@@ -14,11 +19,12 @@ export function parseCertificate13(body: Uint8Array): Uint8Array[] {
   const list = new ByteReader(r.vec24());
   r.expectEnd('Certificate');
   const chain: Uint8Array[] = [];
+  const entryExtensions: Map<number, Uint8Array>[] = [];
   while (!list.atEnd()) {
     chain.push(nonEmpty(list.vec24()));
-    readExtensions(list, 'CertificateEntry');
+    entryExtensions.push(readExtensions(list, 'CertificateEntry'));
   }
-  return chain;
+  return { chain, entryExtensions };
 }
 
 /** The DER certificates of a TLS 1.2 Certificate message. */

@@ -128,12 +128,24 @@ export function signatureFitsKey(alg: SignatureAlgorithm, key: PublicKey): boole
 export function keyProblem(cert: Certificate): CertificateFailure | null {
   const key = cert.publicKey;
   const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
-  if (!key) return fail('unsupported-key', cert.publicKeyName);
-  if (key.kind !== 'rsa') return null;
+  if (!key || key.kind !== 'rsa') return keyCostProblem(cert);
   if (key.bits < MIN_RSA_BITS) return fail('key-too-small', `${key.bits} bits, at least ${MIN_RSA_BITS} required`);
-  if (key.bits > MAX_RSA_BITS) return fail('key-too-large', `${key.bits} bits, at most ${MAX_RSA_BITS}`);
   // CABF 6.1.5: a modulus size divisible by 8.
   if (key.bits % 8 !== 0) return fail('unsupported-key', `RSA modulus of ${key.bits} bits, not a multiple of 8`);
+  return keyCostProblem(cert);
+}
+
+/**
+ * The part of {@link keyProblem} that bounds the work a key costs: a supported key, an RSA modulus of at most
+ * {@link MAX_RSA_BITS} and a small odd exponent. It applies even when certificates are not verified: a 16384-bit
+ * key would stall a poll for seconds.
+ */
+export function keyCostProblem(cert: Certificate): CertificateFailure | null {
+  const key = cert.publicKey;
+  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  if (!key) return fail('unsupported-key', cert.publicKeyName);
+  if (key.kind !== 'rsa') return null;
+  if (key.bits > MAX_RSA_BITS) return fail('key-too-large', `${key.bits} bits, at most ${MAX_RSA_BITS}`);
   // A small odd public exponent keeps verification cheap; huge exponents are a denial-of-service lever.
   const e = key.exponent;
   if (e.length > 4 || (e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3)) return fail('unsupported-exponent');

@@ -12,9 +12,13 @@ export interface OpensslServer {
   stop(): Promise<void>;
 }
 
-/** Start s_server with `args` (certificates, versions, modes) and wait until it accepts. */
-export function startOpenssl(args: string[], cwd?: string): Promise<OpensslServer> {
-  const proc = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Start s_server with `args` (certificates, versions, modes) and wait until it accepts. `config` is an OpenSSL
+ * configuration file for it (settings s_server has no switch for, such as turning the extended master secret off).
+ */
+export function startOpenssl(args: string[], cwd?: string, config?: string): Promise<OpensslServer> {
+  const env = config ? { ...process.env, OPENSSL_CONF: config } : process.env;
+  const proc = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let text = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`s_server did not start: ${text}`)), 10_000);
