@@ -9,7 +9,7 @@ import { isHttpMethod } from '../request/method.js';
 import { normalizeSpec, specError, type ProxyEndpoint, type RequestSpec, type RequestTlsOptions } from '../request/request-spec.js';
 import { Result } from '../request/result.js';
 import { stepGuarded } from '../request/tick.js';
-import { defaultHttpScene, stepMembers, type HttpScene, type SceneMember } from './http-scene.js';
+import { defaultHttpScene, reportToConsole, stepMembers, type HttpScene, type SceneMember } from './http-scene.js';
 import { Signal } from './signal.js';
 
 /** The arguments of `requestCompleted`: Godot's (result, response_code, headers, body). */
@@ -72,6 +72,8 @@ export class HTTPRequest {
   private job: RequestJob | null = null;
   /** The scene the running request belongs to. */
   private running: HttpScene | null = null;
+  /** The scene of the last request started: where its listeners' exceptions are reported. */
+  private owner: HttpScene | null = null;
   private lastError = '';
   private tlsOptions: TLSOptions | null = null;
   private httpProxy: ProxyEndpoint | null = null;
@@ -80,7 +82,7 @@ export class HTTPRequest {
 
   /** A node stepped by `scene` (default: the platform's default scene, shared by every node made without one). */
   constructor(private readonly scene: HttpScene | null = null) {
-    this.requestCompleted = new Signal(() => (this.scene ?? this.running ?? defaultHttpScene())!.onListenerError);
+    this.requestCompleted = new Signal(() => this.owner?.onListenerError ?? reportToConsole);
     this.member = {
       unit: (first) => {
         const s = this.running;
@@ -192,7 +194,7 @@ export class HTTPRequest {
     if (problem !== null) return this.refuse(Err.ERR_INVALID_PARAMETER, problem);
     this.lastError = '';
     this.job = startRequest(scene.requester, normalizeSpec(spec as RequestSpec), scene.clock());
-    this.running = scene;
+    this.running = this.owner = scene;
     scene.live.add(this.member);
     return Err.OK;
   }

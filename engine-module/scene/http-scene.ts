@@ -45,7 +45,8 @@ export interface HttpScene {
   readonly budget: BudgetOptions | undefined;
 }
 
-const reportToConsole: ListenerErrorHandler = (error) => {
+/** The default listener error handler: console.error when the runtime has a console. */
+export const reportToConsole: ListenerErrorHandler = (error) => {
   (globalThis as { console?: { error?: (...a: unknown[]) => void } }).console?.error?.(
     'tickhttp: a request_completed listener threw:',
     error,
