@@ -3,7 +3,6 @@ import { NO_BYTES } from '../net/chunk-queue.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import { tryGetPlatform } from '../platform/platform.js';
 import type { HTTPClientOptions, TlsOptions } from './client-options.js';
-import { parseConnectTarget } from './connect-target.js';
 import {
   DEFAULT_MAX_HEAD_BYTES,
   DEFAULT_MAX_HEADER_COUNT,
@@ -15,22 +14,15 @@ import {
   ResponseCode,
   Status,
 } from './constants.js';
-import { openCarried } from './carried-session.js';
-import type { Exchange, ExchangeOpen, ReadSettings } from './exchange.js';
+import type { Exchange, ReadSettings } from './exchange.js';
 import { describeConnectionFailure, type ConnectionFailure } from './failures.js';
-import { http11Over, openHttp11 } from './http11-exchange.js';
-import type { Refusal } from './refusal.js';
+import { http11Over } from './http11-exchange.js';
+import { openExchange, type ProxyEndpoint } from './open.js';
+import { refuse, type Refusal } from './refusal.js';
 import { queryStringFromDict, type QueryValue } from './query-string.js';
-import type { HeadLimits, ResponseHead } from './response-head.js';
+import { fieldLines, headerValue, type HeadLimits, type ResponseHead } from './response-head.js';
 import { pollResult } from './states.js';
-import { startTls, tlsOptionsProblem } from './tls-layer.js';
 import { TLSOptions } from './tls-options.js';
-
-/** A proxy endpoint set with setHttpProxy / setHttpsProxy. */
-interface ProxyEndpoint {
-  host: string;
-  port: number;
-}
 
 /**
  * Godot's HTTPClient: a poll-driven HTTP/1.1 client. Nothing blocks and nothing throws: `connectToHost()` and
@@ -165,22 +157,21 @@ export class HTTPClient {
       return this.connectToHost(host, port, true, args.verifyHost, args.tls);
     }
     this.close();
-    const target = parseConnectTarget(host, port, useSsl);
-    if (typeof target === 'number') return target;
-    if (target.tls && tlsOptionsProblem(tlsOptions)) return Err.ERR_INVALID_PARAMETER;
     const platform = this.options.platform ?? tryGetPlatform();
-    if (!platform) return Err.ERR_UNCONFIGURED;
-    const open: ExchangeOpen = {
-      target,
+    if (!platform) return this.refuse(refuse('no platform installed: call setPlatform() first', Err.ERR_UNCONFIGURED));
+    const opened = openExchange({
+      host,
+      port,
+      useTls: useSsl,
+      verifyHost,
+      tlsOptions,
       platform,
-      tls: target.tls ? { ...tlsOptions, host: target.host, verifyHost, platform } : null,
-      proxy: target.tls ? this.httpsProxy : this.httpProxy,
+      proxies: { http: this.httpProxy, https: this.httpsProxy },
       limits: this.limits,
       settings: this.settings,
-      startTls: this.options.tls ?? startTls,
+      tls: this.options.tls,
       blocking: this.blocking,
-    };
-    const opened = platform.http ? openCarried(platform.http, open) : openHttp11(open);
+    });
     if ('err' in opened) return this.refuse(opened);
     this.exchange = opened;
     return Err.OK;
@@ -243,8 +234,12 @@ export class HTTPClient {
    */
   requestRaw(method: Method, url: string, headers: readonly string[], body: Uint8Array): Err {
     const status = this.getStatus();
-    if (status === Status.REQUESTING || status === Status.BODY) return Err.ERR_BUSY;
-    if (status !== Status.CONNECTED) return Err.ERR_INVALID_PARAMETER;
+    if (status === Status.REQUESTING || status === Status.BODY) {
+      return this.refuse(refuse('a response is still pending: read it to the end (or close()) before the next request', Err.ERR_BUSY));
+    }
+    if (status !== Status.CONNECTED) {
+      return this.refuse(refuse(`request() needs a connected client; the status is STATUS_${Status[status]}: connectToHost() and poll() until CONNECTED first`));
+    }
     const refused = this.exchange!.send({ method, url, headers, body });
     if (refused) return this.refuse(refused);
     this.refusal = null;
@@ -263,7 +258,17 @@ export class HTTPClient {
 
   /** Response header lines, "Name: value", in arrival order. */
   getResponseHeaders(): string[] {
-    return this.head()?.headers.map(([n, v]) => `${n}: ${v}`) ?? [];
+    const head = this.head();
+    return head ? fieldLines(head.headers) : [];
+  }
+
+  /**
+   * The value of a response header by name in any case ("content-type" finds "Content-Type"); repeated fields are
+   * joined with ", ". Null before a response or when the header is absent.
+   */
+  getResponseHeader(name: string): string | null {
+    const head = this.head();
+    return head ? headerValue(head.headers, name) : null;
   }
 
   /** Response headers by name as the server wrote it; repeated names have their values joined with "; ". */

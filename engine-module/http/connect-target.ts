@@ -1,4 +1,4 @@
-import { Err } from './constants.js';
+import { quoted, refuse, type Refusal } from './refusal.js';
 
 /** Where connectToHost goes, after Godot's argument rules. */
 export interface ConnectTarget {
@@ -29,11 +29,11 @@ export function bracketIpv6(host: string): string {
 
 /**
  * Apply Godot's connect_to_host rules: "http://" is stripped, "https://" is stripped and forces TLS, port -1 picks
- * 80/443. Empty or too-short hosts, hosts with spaces, control characters or URL delimiters, and ports outside
- * 1..65535 are ERR_INVALID_PARAMETER.
+ * 80/443. Empty or too-short hosts, hosts with spaces, control characters or URL delimiters (a path, a query, user
+ * info), and ports outside 1..65535 are refused (ERR_INVALID_PARAMETER) with the reason.
  */
-export function parseConnectTarget(hostArg: string, port: number, useTls: boolean): ConnectTarget | Err {
-  if (typeof hostArg !== 'string') return Err.ERR_INVALID_PARAMETER;
+export function parseConnectTarget(hostArg: string, port: number, useTls: boolean): ConnectTarget | Refusal {
+  if (typeof hostArg !== 'string') return refuse(`host must be a string, not ${typeof hostArg}`);
   let host = hostArg;
   let tls = useTls;
   if (host.startsWith('http://')) host = host.slice(7);
@@ -42,13 +42,18 @@ export function parseConnectTarget(hostArg: string, port: number, useTls: boolea
     tls = true;
   }
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (/[\s\x00-\x1f\x7f/?#@[\]\\]/.test(host)) return Err.ERR_INVALID_PARAMETER;
+  if (/[/?#@]/.test(host)) {
+    return refuse(`host ${quoted(hostArg)} holds a path, query or user info: give the host name only (the path goes to request())`);
+  }
+  if (/[\s\x00-\x1f\x7f[\]\\]/.test(host)) return refuse(`host ${quoted(hostArg)} holds spaces, control characters or brackets`);
   const literal = isIpLiteral(host);
-  if (host.includes(':') && !literal) return Err.ERR_INVALID_PARAMETER;
-  if (!literal && host.length < HOST_MIN_LENGTH) return Err.ERR_INVALID_PARAMETER;
+  if (host.includes(':') && !literal) {
+    return refuse(`host ${quoted(hostArg)} holds a colon: give the port as the second argument`);
+  }
+  if (!literal && host.length < HOST_MIN_LENGTH) return refuse(`host ${quoted(hostArg)} is shorter than ${HOST_MIN_LENGTH} characters`);
   const defaultPort = tls ? 443 : 80;
   const p = port === -1 ? defaultPort : port;
-  if (!Number.isInteger(p) || p < 1 || p > 65535) return Err.ERR_INVALID_PARAMETER;
+  if (!Number.isInteger(p) || p < 1 || p > 65535) return refuse(`port ${typeof port === 'number' ? port : quoted(port)} is not 1..65535 (or -1 for ${defaultPort})`);
   const name = bracketIpv6(host);
   return { host, port: p, tls, hostHeader: p === defaultPort ? name : `${name}:${p}`, authority: `${name}:${p}` };
 }

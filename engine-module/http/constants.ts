@@ -45,9 +45,10 @@ export enum Status {
   REQUESTING = 6,
   BODY = 7,
   CONNECTION_ERROR = 8,
-  /** Godot 3's name; Godot 4 calls it TLS_HANDSHAKE_ERROR (same value). */
-  SSL_HANDSHAKE_ERROR = 9,
+  /** Godot 4's name of SSL_HANDSHAKE_ERROR (same value). */
   TLS_HANDSHAKE_ERROR = 9,
+  /** Godot 3's name, the one the README uses; declared last so that `Status[9]` prints it. */
+  SSL_HANDSHAKE_ERROR = 9,
 }
 
 /** HTTPClient.ResponseCode: every status code Godot names. */

@@ -1,5 +1,5 @@
 import { latin1Decode, utf8Decode } from '../bytes/bytes.js';
-import { isForbiddenInValue, isToken, isWhitespace } from './field-syntax.js';
+import { isForbiddenInValue, isNamed, isToken, isWhitespace } from './field-syntax.js';
 import { ProtocolError } from './protocol-error.js';
 import type { ReceiveBuffer } from './receive-buffer.js';
 
@@ -14,6 +14,19 @@ export interface ResponseHead {
    * holding other bytes is read as UTF-8 (as Godot reads heads), invalid sequences becoming U+FFFD.
    */
   headers: Array<[string, string]>;
+}
+
+/** The values of the fields named `name` (any case), joined with ", " as RFC 9110 §5.3 allows; null when absent. */
+export function headerValue(fields: ReadonlyArray<readonly [string, string]>, name: string): string | null {
+  const lower = name.toLowerCase();
+  let out: string | null = null;
+  for (const [n, v] of fields) if (isNamed(n, lower)) out = out === null ? v : `${out}, ${v}`;
+  return out;
+}
+
+/** Field lines as Godot hands them out: "Name: value". */
+export function fieldLines(fields: ReadonlyArray<readonly [string, string]>): string[] {
+  return fields.map(([n, v]) => `${n}: ${v}`);
 }
 
 /** Limits that bound what one head may cost. */

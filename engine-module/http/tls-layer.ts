@@ -42,7 +42,7 @@ export function tlsOptionsProblem(options: TlsOptions): string | null {
   const pem = options.trustedChain;
   if (pem === undefined || pem === '') return null;
   try {
-    return pemToDer(pem).length > 0 ? null : 'trustedChain holds no PEM certificate';
+    return pemToDer(pem).length > 0 ? null : 'trustedChain holds no PEM certificate (it takes the PEM text itself, not a file path)';
   } catch (e) {
     return `trustedChain is not valid PEM: ${(e as Error).message}`;
   }
