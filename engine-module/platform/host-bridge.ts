@@ -139,7 +139,13 @@ export interface HostCrypto {
    * Decrypt `ciphertext` (the encrypted bytes followed by the 16-byte tag): the plaintext (16 bytes shorter), or
    * null when the tag does not verify. Release no plaintext for a bad tag.
    */
-  aeadOpen?(alg: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): HostBytes | null;
+  aeadOpen?(
+    alg: AeadName,
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    ciphertext: Uint8Array,
+  ): HostBytes | null;
   /** One-shot digest (32, 48 or 64 bytes): certificate and handshake hashing. */
   hash?(alg: HashName, data: Uint8Array): HostBytes;
   /** HMAC with that hash (the TLS 1.3 key schedule and the TLS 1.2 PRF run on it). */
@@ -161,8 +167,9 @@ export interface HostCrypto {
   /**
    * True only when `signature` is a valid `alg` signature of `data` under the key in `spki` (a DER
    * SubjectPublicKeyInfo, as OpenSSL's d2i_PUBKEY or mbedtls_pk_parse_public_key read it): certificate chains and
-   * the server's handshake signature. RSA keys tickhttp refuses (under 1024 bits, an even exponent) never get here. PSS signatures with a
-   * salt length other than the hash's are checked in JavaScript.
+   * the server's handshake signature. RSA keys tickhttp refuses (a modulus under 1024 bits, an exponent that is
+   * even or below 3) never get here. PSS signatures with a salt length other than the hash's are checked in
+   * JavaScript.
    */
   verify?(alg: HostSignatureName, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
 }

@@ -2,12 +2,25 @@
 // the host gives runs natively, the rest stays on the pure provider. The checks every provider makes on its inputs
 // happen here, before the call, so every host accepts and refuses exactly what the pure provider does.
 
-import type { Aead, AeadName, CryptoProvider, GroupName, PublicKey, SignatureAlgorithm } from '../tls/crypto/provider.js';
+import type {
+  Aead,
+  AeadName,
+  CryptoProvider,
+  GroupName,
+  PublicKey,
+  SignatureAlgorithm,
+} from '../tls/crypto/provider.js';
 import type { HostBytes, HostCrypto, HostSignatureName } from './host-bridge.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
 import { AEAD_KEY_LENGTH, NONCE_LENGTH, TAG_LENGTH } from '../tls/crypto/aead-sizes.js';
 import { HASH_LENGTH } from '../tls/crypto/hash-lengths.js';
-import { isAllZero, isWellFormedPublic, privateKeyFromRandom, PUBLIC_KEY_LENGTH, SHARED_SECRET_LENGTH } from '../tls/crypto/groups.js';
+import {
+  isAllZero,
+  isWellFormedPublic,
+  privateKeyFromRandom,
+  PUBLIC_KEY_LENGTH,
+  SHARED_SECRET_LENGTH,
+} from '../tls/crypto/groups.js';
 import { rsaKeyProblem } from '../tls/crypto/rsa.js';
 import { wholeBuffer } from './host-bytes.js';
 
@@ -27,8 +40,9 @@ function hostCall<T>(name: string, call: () => T): T {
 /** A host result as bytes of exactly `length`; anything else is a host fault, never silently used. */
 function hostResult(name: string, value: HostBytes | null | undefined, length: number): Uint8Array {
   const bytes = value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : null;
-  if (bytes === null) throw new Error(`tickhttp: the host's ${name} returned ${value === null ? 'null' : typeof value}, not bytes`);
-  if (bytes.length !== length) throw new Error(`tickhttp: the host's ${name} returned ${bytes.length} bytes instead of ${length}`);
+  const returned = `tickhttp: the host's ${name} returned`;
+  if (bytes === null) throw new Error(`${returned} ${value === null ? 'null' : typeof value}, not bytes`);
+  if (bytes.length !== length) throw new Error(`${returned} ${bytes.length} bytes instead of ${length}`);
   return bytes;
 }
 
@@ -108,7 +122,11 @@ export function hostCryptoProvider(host: HostCrypto): CryptoProvider {
     createHash: pureCrypto.createHash,
     hmac: hasHmac
       ? (alg, key, data) =>
-          hostResult('hmac', hostCall('hmac', () => host.hmac!(alg, wholeBuffer(key), wholeBuffer(data))), HASH_LENGTH[alg])
+          hostResult(
+            'hmac',
+            hostCall('hmac', () => host.hmac!(alg, wholeBuffer(key), wholeBuffer(data))),
+            HASH_LENGTH[alg],
+          )
       : pureCrypto.hmac,
     aead: (alg, key) => (aeads.includes(alg) ? hostAead(host, alg, key) : pureCrypto.aead(alg, key)),
     generateKeyShare(group, random) {
@@ -120,18 +138,21 @@ export function hostCryptoProvider(host: HostCrypto): CryptoProvider {
     ecdh(share, peerPublic) {
       if (!groups.includes(share.group)) return pureCrypto.ecdh(share, peerPublic);
       if (!isWellFormedPublic(share.group, peerPublic)) return null;
-      const got = hostCall('ecdh', () => host.ecdh!(share.group, wholeBuffer(share.privateKey), wholeBuffer(peerPublic)));
+      const privateKey = wholeBuffer(share.privateKey);
+      const got = hostCall('ecdh', () => host.ecdh!(share.group, privateKey, wholeBuffer(peerPublic)));
       if (got === null) return null;
       const secret = hostResult('ecdh', got, SHARED_SECRET_LENGTH[share.group]);
       return isAllZero(secret) ? null : secret;
     },
     verify(alg, key, data, signature) {
-      if (!hasVerify || (alg.kind === 'rsa-pss' && alg.saltLength !== undefined && alg.saltLength !== HASH_LENGTH[alg.hash])) {
+      const otherSalt = alg.kind === 'rsa-pss' && alg.saltLength !== undefined && alg.saltLength !== HASH_LENGTH[alg.hash];
+      if (!hasVerify || otherSalt) {
         return pureCrypto.verify(alg, key, data, signature);
       }
       const name = signatureName(alg, key);
       if (name === null) return false;
-      return hostCall('verify', () => host.verify!(name, wholeBuffer(key.spki), wholeBuffer(data), wholeBuffer(signature))) === true;
+      const spki = wholeBuffer(key.spki);
+      return hostCall('verify', () => host.verify!(name, spki, wholeBuffer(data), wholeBuffer(signature))) === true;
     },
   };
 }

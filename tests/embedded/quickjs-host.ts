@@ -180,12 +180,6 @@ export class QuickJsHost {
 
   private installBridge(host: NodeSocketHost, options: QuickJsHostOptions): void {
     const vm = this.vm;
-    const bytesOut = (data: Uint8Array): QuickJSHandle =>
-      vm.newArrayBuffer(
-        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
-          ? data.buffer
-          : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-      );
     const numberOf = (h: QuickJSHandle) => vm.getNumber(h);
     const fns: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
       tcpConnect: (h, p) => vm.newNumber(host.tcpConnect(vm.getString(h), numberOf(p))),
@@ -200,7 +194,7 @@ export class QuickJsHost {
           buffer.dispose();
         }
       },
-      tcpReceive: (h, max) => bytesOut(host.tcpReceive(numberOf(h), numberOf(max))),
+      tcpReceive: (h, max) => this.bytesOut(host.tcpReceive(numberOf(h), numberOf(max))),
       tcpStatus: (h) => vm.newNumber(host.tcpStatus(numberOf(h))),
       tcpAvailable: (h) => vm.newNumber(host.tcpAvailable(numberOf(h))),
       tcpClose: (h) => {
@@ -213,7 +207,7 @@ export class QuickJsHost {
       },
       now: () => vm.newNumber(host.now()),
     };
-    if (!options.withoutRandom) fns.randomBytes = (n) => bytesOut(host.randomBytes(numberOf(n)));
+    if (!options.withoutRandom) fns.randomBytes = (n) => this.bytesOut(host.randomBytes(numberOf(n)));
     const pem = options.trustedRootsPem;
     if (pem !== undefined) fns.trustedRoots = () => vm.newString(pem);
 
@@ -226,6 +220,13 @@ export class QuickJsHost {
     if (options.crypto) this.installCrypto(bridge, options.crypto);
     vm.setProp(vm.global, '__host', bridge);
     bridge.dispose();
+  }
+
+  /** Bytes into the runtime as an ArrayBuffer (a whole-buffer view crosses without a copy on the Node side). */
+  private bytesOut(data: Uint8Array): QuickJSHandle {
+    const { buffer, byteOffset, byteLength } = data;
+    const whole = byteOffset === 0 && byteLength === buffer.byteLength;
+    return this.vm.newArrayBuffer(whole ? buffer : buffer.slice(byteOffset, byteOffset + byteLength));
   }
 
   /**
@@ -259,7 +260,7 @@ export class QuickJsHost {
       if (typeof value === 'boolean') return value ? vm.true : vm.false;
       const b = value as Uint8Array;
       traffic.bytesOut += b.length;
-      return vm.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      return this.bytesOut(b);
     };
     const object = vm.newObject();
     for (const [name, value] of Object.entries(crypto)) {
