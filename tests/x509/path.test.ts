@@ -6,7 +6,7 @@ import {
   createChainVerification,
   verifyCertificateChain,
 } from '../../engine-module/tls/x509/path.js';
-import { CA_EXT, Issued, TestPki, leafExt } from './pki.js';
+import { CA_EXT, Issued, TestPki, leafExt, type KeyType } from './pki.js';
 import { AlertDescription } from '../../engine-module/tls/alerts.js';
 import {
   certFailure,
@@ -20,16 +20,23 @@ let pki: TestPki;
 const k: Record<string, string> = {};
 const c: Record<string, Issued> = {};
 
-beforeAll(() => {
+/**
+ * Lets the test runner's messages through between openssl runs: a long run of blocking child processes on a busy
+ * machine would otherwise keep the worker silent past the runner's timeout.
+ */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+beforeAll(async () => {
   pki = new TestPki();
-  k.rsaRoot = pki.key('rsa-root', 'rsa2048');
-  k.rsa4096 = pki.key('rsa4096-root', 'rsa4096');
-  k.rsaLeaf = pki.key('rsa-leaf', 'rsa2048');
-  k.rsa1024 = pki.key('rsa1024', 'rsa1024');
-  k.ecRoot = pki.key('ec-root', 'p384');
-  k.ecInt = pki.key('ec-int', 'p256');
-  k.ecLeaf = pki.key('ec-leaf', 'p256');
-  k.ed = pki.key('ed', 'ed25519');
+  const keys: [field: string, name: string, type: KeyType][] = [
+    ['rsaRoot', 'rsa-root', 'rsa2048'], ['rsa4096', 'rsa4096-root', 'rsa4096'], ['rsaLeaf', 'rsa-leaf', 'rsa2048'],
+    ['rsa1024', 'rsa1024', 'rsa1024'], ['ecRoot', 'ec-root', 'p384'], ['ecInt', 'ec-int', 'p256'],
+    ['ecLeaf', 'ec-leaf', 'p256'], ['ed', 'ed', 'ed25519'],
+  ];
+  for (const [field, name, type] of keys) {
+    k[field] = pki.key(name, type);
+    await turn();
+  }
 
   c.rsaRoot = pki.issue('rsa-root', { subject: '/CN=Test RSA Root/O=tickhttp', key: k.rsaRoot, ext: CA_EXT, days: 3650 });
   c.rsaLeaf = pki.issue('rsa-leaf', {
@@ -412,7 +419,7 @@ describe('verifyCertificateChain: long chains', () => {
   let chain: Issued[] = [];
   let root: Issued;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const key = pki.key('long', 'p256');
     root = pki.issue('long-0', { subject: '/CN=Long 0', key, ext: CA_EXT, days: 3650 });
     let issuer = root;
@@ -420,6 +427,7 @@ describe('verifyCertificateChain: long chains', () => {
     for (let i = 1; i < 49; i++) {
       issuer = pki.issue(`long-${i}`, { subject: `/CN=Long ${i}`, key, issuer, ext: CA_EXT });
       cas.push(issuer);
+      await turn();
     }
     const leaf = pki.issue('long-leaf', { subject: '/CN=long.example.test', key, issuer, ext: leafExt('DNS:long.example.test') });
     chain = [leaf, ...cas.reverse()];
