@@ -7,7 +7,7 @@
 import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
 import { Err } from '../http/constants.js';
 import { utf8Decode } from '../bytes/bytes.js';
-import { cancelRequest, startRequest, type RequestOutcome } from '../request/http-request.js';
+import { cancelRequest, refusedRequest, startRequest, type RequestOutcome } from '../request/http-request.js';
 import { normalizeSpec, specError, type RequestSpec } from '../request/request-spec.js';
 import { stepGuarded } from '../request/tick.js';
 import { stateOf, type HttpState, type RequestRecord } from './http-state.js';
@@ -15,10 +15,12 @@ import { ensureIndex } from './soa.js';
 
 /**
  * Start a request on an entity (replacing, and cancelling, any request it already carries). Returns Err.OK, or
- * Err.ERR_INVALID_PARAMETER without touching the entity when the spec is invalid; {@link requestSpecError} says why.
+ * Err.ERR_INVALID_PARAMETER when the spec is invalid ({@link requestSpecError} says why); a refused request still
+ * ends as data, like any other: Request now, Done with RESULT_REQUEST_FAILED and the reason in getResponse().error at
+ * the next tick.
  */
 export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
-  if (specError(spec) !== null) return Err.ERR_INVALID_PARAMETER;
+  const problem = specError(spec);
   const s = stateOf(world);
   const { Request, Progress, Outcome } = s.world;
   if (hasComponent(world, eid, Request)) removeComponent(world, eid, Request);
@@ -31,11 +33,13 @@ export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
   Outcome.code[eid] = 0;
   Outcome.timeout[eid] = 0;
   Outcome.fromCache[eid] = 0;
-  const job = startRequest(s.world.requester, normalizeSpec(spec), s.world.now);
+  const job = problem === null
+    ? startRequest(s.world.requester, normalizeSpec(spec), s.world.now)
+    : refusedRequest(typeof spec?.url === 'string' ? spec.url : '', problem, s.world.now);
   const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepGuarded(s.world.requester, job, s.world.now, s.tick, first) };
   s.requests.set(eid, rec);
   addComponent(world, eid, Request);
-  return Err.OK;
+  return problem === null ? Err.OK : Err.ERR_INVALID_PARAMETER;
 }
 
 /** Why addRequest() would refuse this spec, or null when it is valid. */

@@ -98,6 +98,7 @@ export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
 export function checkHeaderLines(headers: readonly string[]): Refusal | null {
   for (const line of headers) {
     const colon = nameEnd(line);
+    if (typeof line === 'string' && /[\r\n\0]/.test(line)) return refuse(`header line ${quoted(line)} holds CR, LF or NUL`);
     if (colon < 0) return refuse(`header line ${quoted(line)} is not "Name: value" with a token name`);
     if (!isValidValue(line, colon + 1, line.length)) return refuse(`control character in the value of header line ${quoted(line)}`);
   }

@@ -10,7 +10,7 @@ import { isIdempotent } from './method.js';
 import { dequeue, enqueue, release, type Lease, type Waiter } from './pool.js';
 import { isRedirect, redirectHop, type Hop } from './redirects.js';
 import { spend, type TickBudget } from './budget.js';
-import type { NormalizedSpec } from './request-spec.js';
+import { normalizeSpec, type NormalizedSpec } from './request-spec.js';
 import { sharedCache, type Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';
 import { dropValidator, loadValidator, parseContentRange, rangeValidator, saveValidator } from './resume.js';
@@ -100,7 +100,27 @@ export interface RequestJob {
 
 /** Start a request at tick time `now`; it joins the pool's queue at once. */
 export function startRequest(r: Requester, spec: NormalizedSpec, now: number): RequestJob {
-  const job: RequestJob = {
+  const job = newJob(spec, now);
+  startHop(r, job, now);
+  return job;
+}
+
+/**
+ * A request refused before it started (its spec broke a rule): already done, REQUEST_FAILED with the reason, so a
+ * caller that waits for outcomes sees it end like any other request.
+ */
+export function refusedRequest(url: string, reason: string, now: number): RequestJob {
+  const job = newJob(REFUSED_SPEC, now);
+  job.phase = 'done';
+  job.outcome = outcome(job, Result.REQUEST_FAILED, TimeoutKind.NONE, reason, { code: 0, url, headers: [], body: null, path: null });
+  return job;
+}
+
+/** The spec of a refused request: never read, since a refused request never runs. */
+const REFUSED_SPEC = normalizeSpec({ url: 'http://refused.invalid/' });
+
+function newJob(spec: NormalizedSpec, now: number): RequestJob {
+  return {
     spec,
     start: now,
     phase: 'queued',
@@ -124,8 +144,6 @@ export function startRequest(r: Requester, spec: NormalizedSpec, now: number): R
     drained: 0,
     afterDrain: null,
   };
-  startHop(r, job, now);
-  return job;
 }
 
 /**
@@ -245,13 +263,13 @@ function pollConnecting(r: Requester, job: RequestJob, now: number): void {
     case Status.CONNECTED:
       return send(r, job, now);
     case Status.CANT_RESOLVE:
-      return fail(r, job, now, Result.CANT_RESOLVE, TimeoutKind.NONE, `cannot resolve ${job.hop.url.host}`);
+      return fail(r, job, now, Result.CANT_RESOLVE, TimeoutKind.NONE, connectionWords(client));
     case Status.SSL_HANDSHAKE_ERROR:
       return fail(r, job, now, Result.SSL_HANDSHAKE_ERROR, TimeoutKind.NONE, client.getTlsError() ?? 'TLS handshake failed');
     case Status.CONNECTION_ERROR:
-      return fail(r, job, now, Result.CONNECTION_ERROR, TimeoutKind.NONE, 'connection error while connecting');
+      return fail(r, job, now, Result.CONNECTION_ERROR, TimeoutKind.NONE, connectionWords(client));
     default:
-      return fail(r, job, now, Result.CANT_CONNECT, TimeoutKind.NONE, `cannot connect to ${job.hop.url.host}`);
+      return fail(r, job, now, Result.CANT_CONNECT, TimeoutKind.NONE, connectionWords(client));
   }
 }
 
@@ -636,6 +654,11 @@ function abortResponse(job: RequestJob): void {
   resp.cacheWriter?.abort();
   resp.cacheWriter = null;
   job.response = null;
+}
+
+/** A connection's failure in the words HTTPClient.getLastError() uses, so both layers say the same. */
+function connectionWords(client: Connection['client']): string {
+  return client.getLastError() ?? 'connection failed';
 }
 
 function releaseConnection(r: Requester, job: RequestJob, now: number, keepAlive: boolean): void {

@@ -1,11 +1,12 @@
 // What a script asks for, and its checked, defaulted form. Caller mistakes are found here, before anything is sent.
 import { utf8Encode } from '../bytes/bytes.js';
 import type { TlsOptions } from '../http/client-options.js';
-import { DEFAULT_READ_CHUNK_SIZE, MAX_READ_CHUNK_SIZE, MIN_READ_CHUNK_SIZE } from '../http/constants.js';
+import { DEFAULT_READ_CHUNK_SIZE, MAX_READ_CHUNK_SIZE, Method, MIN_READ_CHUNK_SIZE } from '../http/constants.js';
 import { tlsOptionsProblem } from '../http/tls-layer.js';
 import type { RevalidationCache } from './cache.js';
 import { headerLines, type HeaderInput } from './headers.js';
 import { isHttpMethod, type HttpMethod } from './method.js';
+import { writeRequest } from '../http/request-writer.js';
 import type { Hop } from './redirects.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 import { parseUrl } from './url.js';
@@ -56,7 +57,7 @@ export interface RequestSpec {
   /** Absolute http:// or https:// URL. */
   url: string;
   /** Default GET. */
-  method?: HttpMethod;
+  method?: HttpMethod | Lowercase<HttpMethod>;
   /** "Name: value" lines or a record. Host, Content-Length and (for GET) Accept-Encoding are added as needed. */
   headers?: HeaderInput;
   /** Request body; a string is sent as UTF-8. */
@@ -95,20 +96,30 @@ export interface NormalizedSpec {
   readChunkSize: number;
 }
 
-const BAD_FIELD_CHARS = /[\r\n\0]/;
+/** The spec's method as HTTP spells it (upper case); GET when absent. */
+function methodOf(spec: RequestSpec): string {
+  return spec.method === undefined ? 'GET' : String(spec.method).toUpperCase();
+}
+
+function encodedBody(spec: RequestSpec): Uint8Array {
+  return spec.body === undefined ? new Uint8Array(0) : typeof spec.body === 'string' ? utf8Encode(spec.body) : spec.body;
+}
 
 /** Why a spec cannot be sent, or null when it can. */
 export function specError(spec: RequestSpec): string | null {
   if (!spec || typeof spec.url !== 'string') return 'url must be a string';
   if (!parseUrl(spec.url)) return `not an absolute http(s) URL: ${JSON.stringify(spec.url)}`;
-  if (spec.method !== undefined && !isHttpMethod(spec.method)) return `unsupported method ${String(spec.method)}`;
-  for (const line of headerLines(spec.headers)) {
-    if (BAD_FIELD_CHARS.test(line)) return 'header contains CR, LF or NUL';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/.test(line)) return `malformed header line ${JSON.stringify(line)}`;
-  }
+  const method = methodOf(spec);
+  if (!isHttpMethod(method)) return `unsupported method ${JSON.stringify(String(spec.method))} (GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE or PATCH, any case)`;
   if (spec.body !== undefined && typeof spec.body !== 'string' && !(spec.body instanceof Uint8Array)) {
     return 'body must be a string or Uint8Array';
   }
+  if (spec.headers !== undefined && (typeof spec.headers !== 'object' || spec.headers === null)) {
+    return 'headers must be "Name: value" lines or a name → value record';
+  }
+  // The wire writer's own rules, so that what is accepted here is what will be sent.
+  const wire = writeRequest({ method: Method[method], url: '/', headers: headerLines(spec.headers), body: encodedBody(spec), host: 'h' });
+  if ('err' in wire) return wire.reason;
   for (const [k, v] of Object.entries(spec.timeouts ?? {})) {
     if (typeof v !== 'number' || !(v >= 0)) return `timeouts.${k} must be a number >= 0`;
   }
@@ -122,7 +133,7 @@ export function specError(spec: RequestSpec): string | null {
   if (download !== undefined && (typeof download.path !== 'string' || download.path === '')) {
     return 'download path must be a non-empty string';
   }
-  if (spec.cache !== undefined && spec.cache !== false && (spec.method ?? 'GET') !== 'GET') {
+  if (spec.cache !== undefined && spec.cache !== false && method !== 'GET') {
     return 'cache applies to GET requests only';
   }
   for (const [scheme, p] of Object.entries(spec.proxy ?? {})) {
@@ -140,10 +151,10 @@ export function specError(spec: RequestSpec): string | null {
 
 /** Apply defaults to a spec that {@link specError} accepted. */
 export function normalizeSpec(spec: RequestSpec): NormalizedSpec {
-  const body = spec.body === undefined ? null : typeof spec.body === 'string' ? utf8Encode(spec.body) : spec.body;
+  const body = spec.body === undefined ? null : encodedBody(spec);
   const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
   return {
-    hop: { method: spec.method ?? 'GET', url: parseUrl(spec.url)!, headers: headerLines(spec.headers), body },
+    hop: { method: methodOf(spec) as HttpMethod, url: parseUrl(spec.url)!, headers: headerLines(spec.headers), body },
     timeouts: {
       connectMs: spec.timeouts?.connectMs ?? 0,
       totalMs: spec.timeouts?.totalMs ?? 0,

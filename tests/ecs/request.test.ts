@@ -89,10 +89,12 @@ describe('requests on entities', () => {
     expect(tw.http.Progress.sent[eid]).toBeGreaterThan(Buffer.byteLength(score));
   });
 
-  it('refuses an invalid spec before anything is sent, leaving the entity untouched', async () => {
+  it('refuses an invalid spec before anything is sent; the refusal still ends as data with its reason', async () => {
     tw = testWorld();
     const eid = addEntity(tw.world);
     for (const spec of [
+      { url: 'http://h.test/', method: 'POST' as const, headers: ['Transfer-Encoding: chunked'], body: 'x' },
+      { url: 'http://h.test/', method: 'POST' as const, headers: ['Content-Length: 3'], body: 'hello' },
       { url: 'ftp://x/' },
       { url: 'http://h.test/', method: 'GETT' as never },
       { url: 'http://h.test/', headers: ['X-A: 1\r\nX-B: 2'] },
@@ -103,10 +105,28 @@ describe('requests on entities', () => {
       { url: 'http://h.test/', method: 'POST' as const, cache: true },
     ]) {
       expect(addRequest(tw.world, eid, spec), JSON.stringify(spec)).toBe(Err.ERR_INVALID_PARAMETER);
-      expect(requestSpecError(spec)).toBeTypeOf('string');
+      const reason = requestSpecError(spec);
+      expect(reason).toBeTypeOf('string');
+      expect(hasComponent(tw.world, eid, tw.http.Request)).toBe(true);
+      await tw.tick();
+      expect(hasComponent(tw.world, eid, tw.http.Done)).toBe(true);
+      expect(getResponse(tw.world, eid)).toMatchObject({ result: Result.REQUEST_FAILED, error: reason, code: 0 });
     }
-    expect(hasComponent(tw.world, eid, tw.http.Request)).toBe(false);
     expect(requestSpecError({ url: 'http://h.test/' })).toBeNull();
+    expect(requestSpecError({ url: 'http://h.test/', method: 'post' })).toBeNull();
+    expect(requestSpecError({ url: 'http://h.test/', method: 'GETT' as never })).toBe(
+      'unsupported method "GETT" (GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE or PATCH, any case)',
+    );
+    expect(requestSpecError({ url: 'http://h.test/', method: 'POST', headers: ['Content-Length: 3'], body: 'hello' })).toBe(
+      'Content-Length "3" is not the body\'s length (5 bytes)',
+    );
+  });
+
+  it('takes method names in any case', async () => {
+    server = await startServer((req, res) => res.end(req.method));
+    tw = testWorld();
+    const { eid } = await tw.run({ url: server.url('/'), method: 'post', body: 'x' });
+    expect(responseText(tw.world, eid)).toBe('POST');
   });
 
   it('cancels on Request removal: connection closed, nothing published afterwards', async () => {
