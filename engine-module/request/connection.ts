@@ -1,5 +1,7 @@
 // A pooled connection: an HTTPClient connected to one origin, plus the count of bytes written to its transport
 // (upload progress; HTTPClient itself does not report it).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8Encode } from '../bytes/bytes.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { Platform } from '../platform/platform.js';
 import { HTTPClient } from '../http/client.js';
@@ -43,12 +45,12 @@ export function poolKey(target: OriginTarget): string {
   return `${origin} verify=${verifyHost} cn=${commonNameOverride} chain=${chainId(trustedChain)}`;
 }
 
-const chainIds = new Map<string, number>();
-/** A short stable id for a PEM chain (the PEM itself would make a very long key). */
-function chainId(pem: string): number {
-  let id = chainIds.get(pem);
-  if (id === undefined) chainIds.set(pem, (id = chainIds.size + 1));
-  return id;
+/**
+ * A short stable id for a PEM chain (the PEM itself would make a very long key): its SHA-256, so distinct chains keep
+ * distinct keys without a table of every chain ever seen growing through a long game session.
+ */
+function chainId(pem: string): string {
+  return pem === '' ? '' : toHex(sha256(utf8Encode(pem)).subarray(0, 16));
 }
 
 /** Pool hooks that open HTTPClients through `platform`, for the targets registered in `targets` by key. */

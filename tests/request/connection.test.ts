@@ -20,4 +20,11 @@ describe('pool keys', () => {
     expect(keys.size).toBe(5);
     expect(poolKey({ url: https, tls: { trustedChain: 'X' } })).toBe(poolKey({ url: https, tls: { trustedChain: 'X' } }));
   });
+
+  it('name a chain by its digest, not by a table of every chain seen (nothing grows over a long session)', () => {
+    // SHA-256("X"), first 16 bytes: the same in any process, whatever chains came before.
+    expect(poolKey({ url: https, tls: { trustedChain: 'X' } })).toBe(
+      'https://assets.test:443 verify=true cn= chain=4b68ab3847feda7d6c62c1fbcbeebfa3',
+    );
+  });
 });
