@@ -284,6 +284,7 @@ export class Http11Exchange implements Exchange {
     const failure: ConnectionFailure = { code: 'transport-ended', how, stage };
     if (tlsWords) failure.tls = tlsWords;
     if (stage === 'body') failure.framing = this.response!.plan.framing;
+    if (!tls && how === 'closed') failure.plain = true;
     return failure;
   }
 

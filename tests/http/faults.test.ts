@@ -74,7 +74,7 @@ describe('connection faults', () => {
     const x = await d.exchange(Method.GET, '/');
     expect({ status: x.status, has: d.client.hasResponse() }).toEqual({ status: Status.CONNECTION_ERROR, has: false });
     expect(d.client.poll()).toBe(Err.ERR_CONNECTION_ERROR);
-    expect(d.client.getLastError()).toBe('connection closed before the response head arrived');
+    expect(d.client.getLastError()).toBe('connection closed before the response head arrived (if the server speaks TLS, use https://)');
   });
 
   it('a body cut short of its Content-Length is an error, never a short success', async () => {
