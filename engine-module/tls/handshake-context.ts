@@ -83,7 +83,10 @@ export function chainCheckState(check: ChainCheck, next: () => HandshakeState): 
     const result = check.step();
     if (result === null) return state;
     if (!result.ok) {
-      throw new TlsError(certificateFailureAlert(result.failure), `certificate verification failed: ${result.reason}`);
+      const alert = certificateFailureAlert(result.failure);
+      // An unknown CA is most often the caller's own: say how to trust it.
+      const hint = alert === AlertDescription.unknown_ca ? ' (to trust a private CA, pass its PEM as trustedChain)' : '';
+      throw new TlsError(alert, `certificate verification failed: ${result.reason}${hint}`);
     }
     return next();
   });

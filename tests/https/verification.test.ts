@@ -100,6 +100,7 @@ describe('verifyHost = false', () => {
     const d = driver();
     expect(await connectTls(d, '127.0.0.1', selfSigned.port)).toBe(Status.SSL_HANDSHAKE_ERROR);
     expect(d.client.getTlsError()).toMatch(/self-signed certificate not trusted: CN=tickhttp test other/);
+    expect(d.client.getTlsError()).toMatch(/pass its PEM as trustedChain/);
   });
 
   it('connects to it without verification (unsafe, for development servers)', async () => {
