@@ -142,6 +142,8 @@ export interface ReadingReport {
   maxInFlight: number;
   /** Most bytes the client held unread while the game read nothing. */
   maxBuffered: number;
+  /** The largest piece one stream read delivered (the browser chooses: up to its data pipe's size). */
+  maxChunk: number;
   received: number;
   sha256: string;
   status: Status;
@@ -154,6 +156,7 @@ export interface ReadingReport {
 export async function pacedReading(port: number, path: string, maxBufferedBytes: number, idleFrames: number): Promise<ReadingReport> {
   let inFlight = 0;
   let maxInFlight = 0;
+  let maxChunk = 0;
   const countingFetch = async (url: string, init: RequestInit): Promise<WebResponse> => {
     const response = await fetch(url, init);
     const reader = response.body!.getReader();
@@ -161,7 +164,9 @@ export async function pacedReading(port: number, path: string, maxBufferedBytes:
       read: async () => {
         maxInFlight = Math.max(maxInFlight, ++inFlight);
         try {
-          return await reader.read();
+          const result = await reader.read();
+          if (result.value) maxChunk = Math.max(maxChunk, result.value.length);
+          return result;
         } finally {
           inFlight--;
         }
@@ -194,5 +199,5 @@ export async function pacedReading(port: number, path: string, maxBufferedBytes:
       }
     } else if (requested && status !== Status.REQUESTING) break;
   }
-  return { maxInFlight, maxBuffered, received, sha256: await sha256Hex(parts), status: client.getStatus() };
+  return { maxInFlight, maxBuffered, maxChunk, received, sha256: await sha256Hex(parts), status: client.getStatus() };
 }
