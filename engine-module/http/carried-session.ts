@@ -3,12 +3,11 @@
 // after one poll and stays so between requests (the runtime pools its connections).
 import { NO_BYTES } from '../net/chunk-queue.js';
 import type { HttpExchange, HttpTransport } from '../platform/http-transport.js';
-import { Err, METHOD_NAMES, Method, Status } from './constants.js';
+import { Err, METHOD_NAMES, Status } from './constants.js';
 import type { Exchange, ExchangeOpen, OutgoingRequest, ReadSettings } from './exchange.js';
 import type { ConnectionFailure } from './failures.js';
-import type { ResponsePlan } from './framing.js';
 import { refuse, type Refusal } from './refusal.js';
-import { checkHeaderLines } from './request-writer.js';
+import { checkHeaderLines, methodRefusal } from './request-writer.js';
 import type { ResponseHead } from './response-head.js';
 import { failureEvent, nextStatus, type ExchangeEvent } from './states.js';
 
@@ -29,7 +28,8 @@ export function openCarried(transport: HttpTransport, open: ExchangeOpen): Excha
 
 class CarriedSession implements Exchange {
   status: Status = Status.DISCONNECTED;
-  private response: { head: ResponseHead; plan: ResponsePlan } | null = null;
+  /** The final response head and its Content-Length (-1 when the page cannot see one that counts the body). */
+  private response: { head: ResponseHead; length: number } | null = null;
   private lastFailure: ConnectionFailure | null = null;
   /** URL of the last final response (after the runtime's redirects). */
   private finalUrl = '';
@@ -46,7 +46,8 @@ class CarriedSession implements Exchange {
   }
 
   send({ method, url, headers, body }: OutgoingRequest): Refusal | null {
-    if (!Number.isInteger(method) || method < 0 || method >= Method.MAX) return refuse(`unknown method ${String(method)}`);
+    const badMethod = methodRefusal(method);
+    if (badMethod) return badMethod;
     // Origin-form only: there is no proxy to send absolute targets to, and fetch has no "*" or authority form.
     if (typeof url !== 'string' || !url.startsWith('/') || /[\x00-\x20\x7f]/.test(url)) {
       return refuse(`request target ${JSON.stringify(String(url))} must be a path starting with "/", without spaces`);
@@ -86,8 +87,7 @@ class CarriedSession implements Exchange {
   }
 
   bodyLength(): number {
-    const framing = this.response?.plan.framing;
-    return framing ? (framing.kind === 'length' ? framing.length : -1) : -1;
+    return this.response ? this.response.length : -1;
   }
 
   isChunked(): boolean {
@@ -135,10 +135,9 @@ class CarriedSession implements Exchange {
     if (exchange.state() === 'waiting') return;
     const head = exchange.head();
     if (!head) return this.fail('before-head', exchange.error());
-    const length = exchange.bodyLength();
     this.response = {
       head: { minorVersion: 1, status: head.status, reason: head.statusText, headers: head.headers },
-      plan: { framing: length >= 0 ? { kind: 'length', length } : { kind: 'until-close' }, keepAlive: true },
+      length: exchange.bodyLength(),
     };
     this.finalUrl = head.url;
     this.move('head');

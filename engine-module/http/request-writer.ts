@@ -35,9 +35,8 @@ const USER_AGENT_LINE = `User-Agent: tickhttp/${TICKHTTP_VERSION}\r\n`;
  * without a body is refused (ERR_INVALID_PARAMETER, with the reason), and nothing is produced.
  */
 export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
-  if (!Number.isInteger(input.method) || input.method < 0 || input.method >= Method.MAX) {
-    return refuse(`unknown method ${quoted(input.method)} (a Method value, 0..${Method.MAX - 1})`);
-  }
+  const methodProblem = methodRefusal(input.method);
+  if (methodProblem) return methodProblem;
   const targetProblem = targetRefusal(input.method, input.url);
   if (targetProblem) return refuse(targetProblem);
   if (!isValidValue(input.host, 0, input.host.length)) return refuse(`control character in the Host ${quoted(input.host)}`);
@@ -89,6 +88,12 @@ export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
   if (!accept) head += 'Accept: */*\r\n';
   if (length === null && (body.length > 0 || CONTENT_METHODS.has(input.method))) head += `Content-Length: ${body.length}\r\n`;
   return { bytes: encodeRequest(`${head}\r\n`, body), asksClose };
+}
+
+/** The refusal of a method that is not a {@link Method} value, or null. */
+export function methodRefusal(method: Method): Refusal | null {
+  if (Number.isInteger(method) && method >= 0 && method < Method.MAX) return null;
+  return refuse(`unknown method ${quoted(method)} (a Method value, 0..${Method.MAX - 1})`);
 }
 
 /**
