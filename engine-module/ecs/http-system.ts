@@ -14,7 +14,7 @@ import { onRequestRemoved, publish, runningRequests } from './request-system.js'
 
 /** Options of a world's HTTP systems. */
 export interface HttpSystemOptions extends RequesterOptions {
-  /** Work per tick for all clients and requests together (default: read whatever has arrived). */
+  /** Work per tick for all clients and requests together (default: DEFAULT_TICK_MS of extra body work). */
   budget?: BudgetOptions;
   /** The tick clock in milliseconds, read once per tick; timeouts, backoff and idle times use it (default platform.now). */
   clock?: () => number;
@@ -63,8 +63,8 @@ export function getHttp(world: World): HttpWorld {
 /**
  * One tick: clear last tick's events, read the clock, then give every attached client and running request one step
  * (poll, connect, send, one unit of body work: a chunk read or a slice decoded), then more units, round-robin, to
- * those with work ready while the tick's budget lasts; without one, a request does at most
- * {@link BudgetOptions.perRequestBytes} of work per tick. Outcomes land in Outcome/Done and events in this same tick. Never throws.
+ * those with work ready while the tick's budget lasts, and a request does at most {@link BudgetOptions.perRequestBytes}
+ * of work per tick. Outcomes land in Outcome/Done and events in this same tick. Never throws.
  */
 export function updateHttp(world: World): void {
   const s = stateOf(world);

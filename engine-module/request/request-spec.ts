@@ -2,6 +2,7 @@
 import { utf8Encode } from '../bytes/bytes.js';
 import type { TlsOptions } from '../http/client-options.js';
 import { DEFAULT_READ_CHUNK_SIZE, MAX_READ_CHUNK_SIZE, Method, MIN_READ_CHUNK_SIZE } from '../http/constants.js';
+import type { ProxyEndpoint } from '../http/open.js';
 import { tlsOptionsProblem } from '../http/tls-layer.js';
 import type { RevalidationCache } from './cache.js';
 import { headerLines, type HeaderInput } from './headers.js';
@@ -10,6 +11,8 @@ import { writeRequest } from '../http/request-writer.js';
 import type { Hop } from './redirects.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 import { parseUrl } from './url.js';
+
+export type { ProxyEndpoint };
 
 /** Time limits in milliseconds on the world's tick clock; 0 or absent means none. */
 export interface Timeouts {
@@ -36,12 +39,6 @@ export interface DownloadOptions {
 export interface RequestTlsOptions extends TlsOptions {
   /** Check the certificate against the host name (default true). */
   verifyHost?: boolean;
-}
-
-/** A proxy's address. */
-export interface ProxyEndpoint {
-  host: string;
-  port: number;
 }
 
 /** Proxies by the scheme of the URL a hop goes to (HTTPClient's setHttpProxy / setHttpsProxy). */

@@ -15,7 +15,7 @@ export interface HttpSceneOptions extends RequesterOptions {
    * the ECS requests and this scene's nodes then share one pool, one cache and the per-origin limits.
    */
   requester?: Requester;
-  /** Work per frame for all nodes together (default: read whatever has arrived; see BudgetOptions). */
+  /** Work per frame for all nodes together (default: DEFAULT_TICK_MS of extra body work; see BudgetOptions). */
   budget?: BudgetOptions;
   /** The frame clock in milliseconds; `timeout` and retries use it (default: the platform's now()). */
   clock?: () => number;
@@ -95,7 +95,7 @@ export function updateHttpRequests(scene: HttpScene | null = defaultHttpScene())
 /** One frame for these members only (HTTPRequest.poll() steps one node this way). */
 export function stepMembers(scene: HttpScene, members: readonly SceneMember[]): void {
   scene.now = scene.clock();
-  scene.tick = startBudget(scene.budget, () => scene.requester.platform.now());
+  scene.tick = startBudget(scene.budget, scene.tick.clock);
   runTick(scene.requester, scene.now, scene.tick, members.map((m) => m.unit), () => {
     for (const m of members) m.settle();
   });
