@@ -22,35 +22,37 @@ const SHORT_NAMES: Record<string, string> = {
  * Also checks the Name's structure (SEQUENCE OF SET OF SEQUENCE { OID, value }); throws DecodeError if malformed.
  */
 export function formatName(name: DerElement): string {
-  const rdns: string[] = [];
-  const r = contents(name, 'Name');
-  while (!r.atEnd()) {
-    const set = r.enter('RelativeDistinguishedName', Tag.SET);
-    const parts: string[] = [];
-    do {
-      const atv = set.enter('AttributeTypeAndValue');
-      const oid = decodeOid(atv.expect(Tag.OID, 'attribute type').value);
-      const value = atv.read();
-      atv.expectEnd('AttributeTypeAndValue');
-      parts.push(`${SHORT_NAMES[oid] ?? oid}=${decodeDirectoryString(value)}`);
-    } while (!set.atEnd());
-    rdns.push(parts.join('+'));
-  }
-  return rdns.join(', ');
+  return relativeNames(name)
+    .map((rdn) => rdn.map(({ oid, value }) => `${SHORT_NAMES[oid] ?? oid}=${value}`).join('+'))
+    .join(', ');
 }
 
 const COMMON_NAME = '2.5.4.3';
 
 /** The values of the Name's commonName attributes (the profile rules compare them with the subjectAltName). */
 export function commonNames(name: DerElement): string[] {
-  const out: string[] = [];
+  return relativeNames(name)
+    .flat()
+    .filter((a) => a.oid === COMMON_NAME)
+    .map((a) => a.value);
+}
+
+// The one walk over a Name's structure, so that the text people read and the values the rules compare are decoded
+// and validated alike.
+function relativeNames(name: DerElement): { oid: string; value: string }[][] {
+  const rdns: { oid: string; value: string }[][] = [];
   const r = contents(name, 'Name');
   while (!r.atEnd()) {
     const set = r.enter('RelativeDistinguishedName', Tag.SET);
-    while (!set.atEnd()) {
+    const attributes: { oid: string; value: string }[] = [];
+    do {
       const atv = set.enter('AttributeTypeAndValue');
-      if (decodeOid(atv.expect(Tag.OID, 'attribute type').value) === COMMON_NAME) out.push(decodeDirectoryString(atv.read()));
-    }
+      const oid = decodeOid(atv.expect(Tag.OID, 'attribute type').value);
+      const value = atv.read();
+      atv.expectEnd('AttributeTypeAndValue');
+      attributes.push({ oid, value: decodeDirectoryString(value) });
+    } while (!set.atEnd());
+    rdns.push(attributes);
   }
-  return out;
+  return rdns;
 }
