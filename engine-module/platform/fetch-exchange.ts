@@ -6,9 +6,9 @@ import type { CarriedHead, CarriedRequest, ExchangeState, HttpExchange } from '.
 import type { WebAbortController, WebGlobals, WebReadResult, WebResponse, WebStreamReader } from './web-globals.js';
 
 /** The words for a fetch that failed before its head: a page cannot tell these causes apart. */
-export const FETCH_FAILED = 'fetch failed: network error, CORS refusal or refused connection';
+const FETCH_FAILED = 'fetch failed: network error, CORS refusal or refused connection';
 /** The words for a body stream that broke. */
-export const BODY_FAILED = 'fetch failed during the body: connection reset or network error';
+const BODY_FAILED = 'fetch failed during the body: connection reset or network error';
 
 /** How fetch is asked for each request. */
 export interface FetchSettings {
