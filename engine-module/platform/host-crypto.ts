@@ -22,7 +22,7 @@ import {
   SHARED_SECRET_LENGTH,
 } from '../tls/crypto/groups.js';
 import { rsaKeyProblem } from '../tls/crypto/rsa.js';
-import { wholeBuffer } from './host-bytes.js';
+import { hostBytes, wholeBuffer } from './host-bytes.js';
 
 /** What a host with native AES (the common case) offers when it does not say. */
 const DEFAULT_HOST_AEADS: readonly AeadName[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305'];
@@ -39,7 +39,7 @@ function hostCall<T>(name: string, call: () => T): T {
 
 /** A host result as bytes of exactly `length`; anything else is a host fault, never silently used. */
 function hostResult(name: string, value: HostBytes | null | undefined, length: number): Uint8Array {
-  const bytes = value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : null;
+  const bytes = value instanceof Uint8Array || value instanceof ArrayBuffer ? hostBytes(value) : null;
   const returned = `tickhttp: the host's ${name} returned`;
   if (bytes === null) throw new Error(`${returned} ${value === null ? 'null' : typeof value}, not bytes`);
   if (bytes.length !== length) throw new Error(`${returned} ${bytes.length} bytes instead of ${length}`);
