@@ -299,9 +299,9 @@ function send(r: Requester, job: RequestJob, now: number): void {
     const why = err === Err.ERR_UNAVAILABLE ? (conn.client.getLastError() ?? Err[err]) : Err[err];
     return end(r, job, now, Result.REQUEST_FAILED, TimeoutKind.NONE, `request refused: ${why}`);
   }
+  job.writtenAtSend = conn.written;
   // The runtime's own HTTP reports no upload progress: its body counts as sent once handed over.
   if (r.platform.http) conn.written += body.length;
-  job.writtenAtSend = conn.written;
   job.lastProgress = now;
   job.phase = 'waiting';
 }

@@ -50,6 +50,7 @@ describe('requests through a bitecs world on requestAnimationFrame', () => {
     expect(post.result).toBe(Result.SUCCESS);
     const echo = JSON.parse(post.text);
     expect([echo.method, echo.headers['x-score'], echo.length]).toEqual(['POST', '42', 8]);
+    expect(post.sent).toBe(8); // handed to fetch counts as sent
     expect(refused.result).toBe(Result.CANT_CONNECT);
     expect(refused.error).toContain('fetch failed: network error, CORS refusal or refused connection');
     expect(forbidden.result).toBe(Result.REQUEST_FAILED);

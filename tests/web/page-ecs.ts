@@ -24,6 +24,8 @@ export interface RequestReport {
   /** Progress.received and Progress.total as seen after each frame. */
   received: number[];
   total: number[];
+  /** Progress.sent when the request ended. */
+  sent: number;
 }
 
 interface Running {
@@ -58,6 +60,7 @@ async function report(run: Running, eid: number, received: number[], total: numb
     text: body.length < 65536 ? new TextDecoder().decode(body) : '',
     received,
     total,
+    sent: run.http.Progress.sent[eid]!,
   };
 }
 
