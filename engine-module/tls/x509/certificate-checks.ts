@@ -5,7 +5,7 @@
 import { bytesEqual } from '../../bytes/bytes.js';
 import type { PublicKey, SignatureAlgorithm } from '../crypto/provider.js';
 import type { Certificate } from './certificate.js';
-import { CertificateFailure, certFailure } from './certificate-failure.js';
+import { CertificateFailure, CertificateFailureCode, certFailure } from './certificate-failure.js';
 import { EKU_ANY, EKU_SERVER_AUTH, OID } from './extensions.js';
 import { checkHostname, parseIpAddress, sanTexts } from './names.js';
 
@@ -17,6 +17,11 @@ const MAX_SERIAL_OCTETS = 20;
 /** An empty Name's DER: SEQUENCE {}. */
 const EMPTY_NAME = new Uint8Array([0x30, 0x00]);
 
+/** Failures of `cert`, each naming it by its subject. */
+function failing(cert: Certificate): (code: CertificateFailureCode, detail?: string) => CertificateFailure {
+  return (code, detail) => certFailure(code, cert.subjectName, detail);
+}
+
 /** True when issuer and subject are the same Name (a self-issued certificate). */
 export function isSelfIssued(cert: Certificate): boolean {
   return bytesEqual(cert.issuer, cert.subject);
@@ -25,7 +30,7 @@ export function isSelfIssued(cert: Certificate): boolean {
 /** Checks on the server's own certificate, hostname included. */
 export function leafProblem(cert: Certificate, hostname: string, now: Date): CertificateFailure | null {
   const ext = cert.extensions;
-  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  const fail = failing(cert);
   return (
     structureProblem(cert) ??
     issuedProblem(cert) ??
@@ -62,7 +67,7 @@ export function issuerProblem(
   anchor: boolean,
 ): CertificateFailure | null {
   const ext = cert.extensions;
-  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  const fail = failing(cert);
   const bc = ext.basicConstraints;
   const pathLen = bc?.pathLen;
   return (
@@ -127,7 +132,7 @@ export function signatureFitsKey(alg: SignatureAlgorithm, key: PublicKey): boole
  */
 export function keyProblem(cert: Certificate): CertificateFailure | null {
   const key = cert.publicKey;
-  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  const fail = failing(cert);
   if (!key || key.kind !== 'rsa') return keyCostProblem(cert);
   if (key.bits < MIN_RSA_BITS) return fail('key-too-small', `${key.bits} bits, at least ${MIN_RSA_BITS} required`);
   // CABF 6.1.5: a modulus size divisible by 8.
@@ -142,7 +147,7 @@ export function keyProblem(cert: Certificate): CertificateFailure | null {
  */
 export function keyCostProblem(cert: Certificate): CertificateFailure | null {
   const key = cert.publicKey;
-  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  const fail = failing(cert);
   if (!key) return fail('unsupported-key', cert.publicKeyName);
   if (key.kind !== 'rsa') return null;
   if (key.bits > MAX_RSA_BITS) return fail('key-too-large', `${key.bits} bits, at most ${MAX_RSA_BITS}`);
@@ -155,7 +160,7 @@ export function keyCostProblem(cert: Certificate): CertificateFailure | null {
 /** Version, critical extensions and the extension encodings every certificate in a path must get right. */
 function structureProblem(cert: Certificate): CertificateFailure | null {
   const ext = cert.extensions;
-  const fail = (code: Parameters<typeof certFailure>[0], detail?: string) => certFailure(code, cert.subjectName, detail);
+  const fail = failing(cert);
   if (cert.version !== 3) return fail('unsupported-version', `version ${cert.version}`);
   if (ext.unknownCritical.length > 0) return fail('unknown-critical-extension', ext.unknownCritical.join(', '));
   if (ext.critical.get(OID.authorityKeyId)) return fail('profile-violation', 'authorityKeyIdentifier marked critical');
