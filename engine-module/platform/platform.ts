@@ -31,6 +31,35 @@ export interface FileAccess {
 }
 
 /**
+ * Where a download is written when the runtime's files are asynchronous (a browser's Origin Private File System).
+ * Writes complete in the order they were made; the request layer hands over bytes it will not touch again.
+ */
+export interface AsyncFileSink {
+  /** Append bytes; rejects, with the reason as its message, when they could not be stored. */
+  write(data: Uint8Array): Promise<void>;
+  /**
+   * Flush and close. What was written is kept, also when the request failed or was cancelled: a partial file is what
+   * a later request resumes from.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * File access whose operations complete later. The request layer never awaits them inside a tick: it starts an
+ * operation and looks at its outcome on later ticks (the timeouts keep running meanwhile).
+ */
+export interface AsyncFileAccess {
+  /** Size of an existing file in bytes, or -1 when it does not exist. */
+  size(path: string): Promise<number>;
+  /** Open for writing: truncate, or append when `append` is true; rejects with the reason when it cannot. */
+  open(path: string, append: boolean): Promise<AsyncFileSink>;
+  /** Read a whole file; null when missing. */
+  read(path: string): Promise<Uint8Array | null>;
+  /** Remove a file if present. */
+  remove(path: string): Promise<void>;
+}
+
+/**
  * Everything tickhttp needs from the runtime it runs in. The core never touches a runtime directly:
  * Node gets `createNodePlatform()`, embedded hosts build one with `createHostPlatform(bridge)`.
  */
@@ -49,6 +78,8 @@ export interface Platform {
   trustedRoots(): Uint8Array[];
   /** File access for downloads to disk, when the host has a file system. */
   files?: FileAccess;
+  /** File access that completes later, for runtimes without synchronous files (a browser); used when `files` is absent. */
+  asyncFiles?: AsyncFileAccess;
   /** The crypto provider TLS uses by default on this platform; the pure JavaScript one when absent. */
   crypto?: CryptoProvider;
   /**
