@@ -8,7 +8,7 @@ import { addComponent, hasComponent, removeComponent, type World } from 'bitecs'
 import { Err } from '../http/constants.js';
 import { utf8Decode } from '../bytes/bytes.js';
 import { cancelRequest, refusedRequest, startRequest, type RequestOutcome } from '../request/http-request.js';
-import { normalizeSpec, specError, type RequestSpec } from '../request/request-spec.js';
+import { parseSpec, specError, type RequestSpec } from '../request/request-spec.js';
 import { stepGuarded } from '../request/tick.js';
 import { stateOf, type HttpState, type RequestRecord } from './http-state.js';
 import { ensureIndex } from './soa.js';
@@ -20,7 +20,7 @@ import { ensureIndex } from './soa.js';
  * the next tick.
  */
 export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
-  const problem = specError(spec);
+  const parsed = parseSpec(spec);
   const s = stateOf(world);
   const { Request, Progress, Outcome } = s.world;
   if (hasComponent(world, eid, Request)) removeComponent(world, eid, Request);
@@ -33,13 +33,13 @@ export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
   Outcome.code[eid] = 0;
   Outcome.timeout[eid] = 0;
   Outcome.fromCache[eid] = 0;
-  const job = problem === null
-    ? startRequest(s.world.requester, normalizeSpec(spec), s.world.now)
-    : refusedRequest(typeof spec?.url === 'string' ? spec.url : '', problem, s.world.now);
+  const job = typeof parsed !== 'string'
+    ? startRequest(s.world.requester, parsed, s.world.now)
+    : refusedRequest(typeof spec?.url === 'string' ? spec.url : '', parsed, s.world.now);
   const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepGuarded(s.world.requester, job, s.world.now, s.tick, first) };
   s.requests.set(eid, rec);
   addComponent(world, eid, Request);
-  return problem === null ? Err.OK : Err.ERR_INVALID_PARAMETER;
+  return typeof parsed !== 'string' ? Err.OK : Err.ERR_INVALID_PARAMETER;
 }
 
 /** Why addRequest() would refuse this spec, or null when it is valid. */

@@ -28,6 +28,17 @@ const CONTENT_METHODS = new Set([Method.POST, Method.PUT, Method.PATCH]);
 
 const USER_AGENT_LINE = `User-Agent: tickhttp/${TICKHTTP_VERSION}\r\n`;
 
+/** A request's own lines, checked and classified: what the head is built from. */
+interface CheckedFields {
+  /** The caller's lines but Host, each as "Name: value\r\n". */
+  fieldLines: string;
+  host: string | null;
+  length: string | null;
+  userAgent: boolean;
+  accept: boolean;
+  asksClose: boolean;
+}
+
 /**
  * Validate and serialise a request. Any CR, LF or NUL (or other control character) in the method, target, a header
  * name or value, a malformed header line, a second Host or Content-Length, a Content-Length that is not the body's
@@ -35,6 +46,28 @@ const USER_AGENT_LINE = `User-Agent: tickhttp/${TICKHTTP_VERSION}\r\n`;
  * without a body is refused (ERR_INVALID_PARAMETER, with the reason), and nothing is produced.
  */
 export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
+  const fields = checkFields(input);
+  if ('err' in fields) return fields;
+  const body = input.body;
+  const target = input.absolutePrefix && input.url.startsWith('/') ? input.absolutePrefix + input.url : input.url;
+  let head = `${METHOD_NAMES[input.method]} ${target} HTTP/1.1\r\nHost: ${fields.host ?? input.host}\r\n${fields.fieldLines}`;
+  if (!fields.userAgent) head += USER_AGENT_LINE;
+  if (!fields.accept) head += 'Accept: */*\r\n';
+  if (fields.length === null && (body.length > 0 || CONTENT_METHODS.has(input.method))) head += `Content-Length: ${body.length}\r\n`;
+  return { bytes: encodeRequest(`${head}\r\n`, body), asksClose: fields.asksClose };
+}
+
+/**
+ * The refusal {@link writeRequest} would return for this request, or null when it would write it; nothing is encoded,
+ * so a request can be checked where it enters (a request spec) and written later on the wire.
+ */
+export function requestRefusal(input: RequestInput): Refusal | null {
+  const fields = checkFields(input);
+  return 'err' in fields ? fields : null;
+}
+
+/** {@link writeRequest}'s rules: the refusal of the first thing broken, or the request's lines classified. */
+function checkFields(input: RequestInput): CheckedFields | Refusal {
   const methodProblem = methodRefusal(input.method);
   if (methodProblem) return methodProblem;
   const targetProblem = targetRefusal(input.method, input.url);
@@ -75,19 +108,13 @@ export function writeRequest(input: RequestInput): SerializedRequest | Refusal {
     const canonical = from === colon + 2 && to === line.length && line.charCodeAt(colon + 1) === 0x20;
     fieldLines += canonical ? `${line}\r\n` : `${line.slice(0, colon)}: ${line.slice(from, to)}\r\n`;
   }
-  const body = input.body;
-  if (length !== null && length !== String(body.length)) {
-    return refuse(`Content-Length ${quoted(length)} is not the body's length (${body.length} bytes)`);
+  const size = input.body.length;
+  if (length !== null && length !== String(size)) {
+    return refuse(`Content-Length ${quoted(length)} is not the body's length (${size} bytes)`);
   }
   // RFC 9110 §10.1.1: no 100-continue expectation on a request without content.
-  if (expect && body.length === 0) return refuse('Expect header on a request without a body');
-
-  const target = input.absolutePrefix && input.url.startsWith('/') ? input.absolutePrefix + input.url : input.url;
-  let head = `${METHOD_NAMES[input.method]} ${target} HTTP/1.1\r\nHost: ${host ?? input.host}\r\n${fieldLines}`;
-  if (!userAgent) head += USER_AGENT_LINE;
-  if (!accept) head += 'Accept: */*\r\n';
-  if (length === null && (body.length > 0 || CONTENT_METHODS.has(input.method))) head += `Content-Length: ${body.length}\r\n`;
-  return { bytes: encodeRequest(`${head}\r\n`, body), asksClose };
+  if (expect && size === 0) return refuse('Expect header on a request without a body');
+  return { fieldLines, host, length, userAgent, accept, asksClose };
 }
 
 /** The refusal of a method that is not a {@link Method} value, or null. */

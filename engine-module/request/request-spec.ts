@@ -1,5 +1,6 @@
 // What a script asks for, and its checked, defaulted form. Caller mistakes are found here, before anything is sent.
 import { utf8Encode } from '../bytes/bytes.js';
+import { NO_BYTES } from '../net/chunk-queue.js';
 import type { TlsOptions } from '../http/client-options.js';
 import { DEFAULT_READ_CHUNK_SIZE, MAX_READ_CHUNK_SIZE, Method, MIN_READ_CHUNK_SIZE } from '../http/constants.js';
 import type { ProxyEndpoint } from '../http/open.js';
@@ -7,7 +8,7 @@ import { tlsOptionsProblem } from '../http/tls-layer.js';
 import type { RevalidationCache } from './cache.js';
 import { headerLines, type HeaderInput } from './headers.js';
 import { isHttpMethod, type HttpMethod } from './method.js';
-import { writeRequest } from '../http/request-writer.js';
+import { requestRefusal } from '../http/request-writer.js';
 import type { Hop } from './redirects.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from './retry.js';
 import { parseUrl } from './url.js';
@@ -98,14 +99,15 @@ function methodOf(spec: RequestSpec): string {
   return spec.method === undefined ? 'GET' : String(spec.method).toUpperCase();
 }
 
-function encodedBody(spec: RequestSpec): Uint8Array {
-  return spec.body === undefined ? new Uint8Array(0) : typeof spec.body === 'string' ? utf8Encode(spec.body) : spec.body;
-}
-
-/** Why a spec cannot be sent, or null when it can. */
-export function specError(spec: RequestSpec): string | null {
+/**
+ * The spec checked and with its defaults applied, or why it cannot be sent. The one place a spec is read: its URL is
+ * parsed, its body encoded and its headers checked against the wire writer's rules once, here, so that what is
+ * accepted is what will be sent and the layers below trust it.
+ */
+export function parseSpec(spec: RequestSpec): NormalizedSpec | string {
   if (!spec || typeof spec.url !== 'string') return 'url must be a string';
-  if (!parseUrl(spec.url)) return `not an absolute http(s) URL: ${JSON.stringify(spec.url)}`;
+  const url = parseUrl(spec.url);
+  if (!url) return `not an absolute http(s) URL: ${JSON.stringify(spec.url)}`;
   const method = methodOf(spec);
   if (!isHttpMethod(method)) return `unsupported method ${JSON.stringify(String(spec.method))} (GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE or PATCH, any case)`;
   if (spec.body !== undefined && typeof spec.body !== 'string' && !(spec.body instanceof Uint8Array)) {
@@ -114,9 +116,47 @@ export function specError(spec: RequestSpec): string | null {
   if (spec.headers !== undefined && (typeof spec.headers !== 'object' || spec.headers === null)) {
     return 'headers must be "Name: value" lines or a name → value record';
   }
-  // The wire writer's own rules, so that what is accepted here is what will be sent.
-  const wire = writeRequest({ method: Method[method], url: '/', headers: headerLines(spec.headers), body: encodedBody(spec), host: 'h' });
-  if ('err' in wire) return wire.reason;
+  const body = spec.body === undefined ? null : typeof spec.body === 'string' ? utf8Encode(spec.body) : spec.body;
+  const headers = headerLines(spec.headers);
+  const wire = requestRefusal({ method: Method[method], url: '/', headers, body: body ?? NO_BYTES, host: 'h' });
+  if (wire) return wire.reason;
+  const problem = optionsProblem(spec, method);
+  if (problem !== null) return problem;
+  const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
+  return {
+    hop: { method, url, headers, body },
+    timeouts: {
+      connectMs: spec.timeouts?.connectMs ?? 0,
+      totalMs: spec.timeouts?.totalMs ?? 0,
+      stallMs: spec.timeouts?.stallMs ?? 0,
+    },
+    retry: retryPolicy(spec.retry),
+    maxRedirects: spec.maxRedirects ?? 8,
+    bodySizeLimit: spec.bodySizeLimit ?? -1,
+    decompress: spec.decompress ?? true,
+    download: download ? { path: download.path, resume: download.resume ?? false } : null,
+    cache: spec.cache ?? false,
+    tls: spec.tls ?? null,
+    proxy: spec.proxy ?? null,
+    readChunkSize: spec.readChunkSize ?? DEFAULT_READ_CHUNK_SIZE,
+  };
+}
+
+/** Why a spec cannot be sent, or null when it can. */
+export function specError(spec: RequestSpec): string | null {
+  const parsed = parseSpec(spec);
+  return typeof parsed === 'string' ? parsed : null;
+}
+
+/** The checked form of a spec known to be valid (a constant, a test's own); throws with the reason otherwise. */
+export function normalizeSpec(spec: RequestSpec): NormalizedSpec {
+  const parsed = parseSpec(spec);
+  if (typeof parsed === 'string') throw new Error(parsed);
+  return parsed;
+}
+
+/** Why the spec's options (timeouts, limits, download, cache, proxies, TLS) are out of range, or null. */
+function optionsProblem(spec: RequestSpec, method: HttpMethod): string | null {
   for (const [k, v] of Object.entries(spec.timeouts ?? {})) {
     if (typeof v !== 'number' || !(v >= 0)) return `timeouts.${k} must be a number >= 0`;
   }
@@ -144,27 +184,4 @@ export function specError(spec: RequestSpec): string | null {
   }
   // Checked for http:// URLs too: a redirect may lead to https.
   return spec.tls ? tlsOptionsProblem(spec.tls) : null;
-}
-
-/** Apply defaults to a spec that {@link specError} accepted. */
-export function normalizeSpec(spec: RequestSpec): NormalizedSpec {
-  const body = spec.body === undefined ? null : encodedBody(spec);
-  const download = typeof spec.download === 'string' ? { path: spec.download } : spec.download;
-  return {
-    hop: { method: methodOf(spec) as HttpMethod, url: parseUrl(spec.url)!, headers: headerLines(spec.headers), body },
-    timeouts: {
-      connectMs: spec.timeouts?.connectMs ?? 0,
-      totalMs: spec.timeouts?.totalMs ?? 0,
-      stallMs: spec.timeouts?.stallMs ?? 0,
-    },
-    retry: retryPolicy(spec.retry),
-    maxRedirects: spec.maxRedirects ?? 8,
-    bodySizeLimit: spec.bodySizeLimit ?? -1,
-    decompress: spec.decompress ?? true,
-    download: download ? { path: download.path, resume: download.resume ?? false } : null,
-    cache: spec.cache ?? false,
-    tls: spec.tls ?? null,
-    proxy: spec.proxy ?? null,
-    readChunkSize: spec.readChunkSize ?? DEFAULT_READ_CHUNK_SIZE,
-  };
 }

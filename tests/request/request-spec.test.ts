@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHttpSystem, destroyHttpSystem } from '../../engine-module/ecs/http-system.js';
 import { addRequest } from '../../engine-module/ecs/request-system.js';
 import { Err } from '../../engine-module/http/constants.js';
-import { specError } from '../../engine-module/request/request-spec.js';
+import { parseSpec, specError } from '../../engine-module/request/request-spec.js';
 import { memoryPlatform } from '../http/fake-platform.js';
 
 // Any base64 body will do: the spec check reads the PEM framing, the handshake reads the certificate.
@@ -43,5 +43,23 @@ describe('tls.trustedChain in a request spec', () => {
     expect(addRequest(world, eid, { url: 'https://game.test/a', tls: { trustedChain: 'not a certificate' } })).toBe(Err.ERR_INVALID_PARAMETER);
     expect(dialed).toEqual([]);
     destroyHttpSystem(world);
+  });
+});
+
+describe('parseSpec: the one reading of a spec', () => {
+  it('gives the defaulted form with the URL parsed, the method upper-cased and a string body encoded as UTF-8', () => {
+    const parsed = parseSpec({ url: 'http://game.test:8080/a?b', method: 'post', headers: { 'X-A': '1' }, body: 'é' });
+    if (typeof parsed === 'string') throw new Error(parsed);
+    expect(parsed.hop.method).toBe('POST');
+    expect([parsed.hop.url.host, parsed.hop.url.port]).toEqual(['game.test', 8080]);
+    expect(parsed.hop.headers).toEqual(['X-A: 1']);
+    expect([...parsed.hop.body!]).toEqual([0xc3, 0xa9]);
+    expect([parsed.maxRedirects, parsed.bodySizeLimit, parsed.decompress, parsed.download]).toEqual([8, -1, true, null]);
+  });
+
+  it("refuses with the wire writer's reason what the writer would refuse, and specError says the same words", () => {
+    const spec = { url: 'http://game.test/', headers: ['Transfer-Encoding: chunked'] };
+    expect(parseSpec(spec)).toMatch(/header Transfer-Encoding is not allowed/);
+    expect(specError(spec)).toBe(parseSpec(spec));
   });
 });
