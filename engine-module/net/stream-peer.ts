@@ -15,6 +15,13 @@ export interface StreamPeer {
   putPartialData(data: Uint8Array): number;
   /** Close the connection; the peer reports NONE afterwards. */
   disconnectFromHost(): void;
+  /**
+   * Have `wake` called whenever a poll could find something new: bytes arrived, the remote closed, an error, room to
+   * write again. It is called from the runtime's own events, between frames, and stays until replaced (null removes
+   * it). Returns false when this peer cannot tell; a driver must then poll it every frame. A peer without this method
+   * cannot tell either. This lets a driver leave thousands of idle connections alone instead of polling each one.
+   */
+  watch?(wake: (() => void) | null): boolean;
 }
 
 /** Godot's StreamPeerTCP.Status values. */

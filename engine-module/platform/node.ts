@@ -67,6 +67,7 @@ class NodeTcpPeer implements StreamPeer {
   private failed = false;
   private closedByUs = false;
   private paused = false;
+  private wake: (() => void) | null = null;
 
   constructor(
     address: string,
@@ -78,6 +79,7 @@ class NodeTcpPeer implements StreamPeer {
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       this.connected = true;
+      this.wake?.();
     });
     this.socket.on('data', (chunk: Buffer) => {
       // Node allocates a new buffer for every read and never reuses it, so views of it stay valid.
@@ -86,16 +88,27 @@ class NodeTcpPeer implements StreamPeer {
         this.paused = true;
         this.socket.pause();
       }
+      this.wake?.();
     });
     this.socket.on('end', () => {
       this.ended = true;
+      this.wake?.();
     });
     this.socket.on('close', () => {
       this.ended = true;
+      this.wake?.();
     });
     this.socket.on('error', () => {
       this.failed = true;
+      this.wake?.();
     });
+    this.socket.on('drain', () => this.wake?.());
+  }
+
+  /** Every socket event that changes what a poll sees (connect, data, end, close, error, drain) calls `wake`. */
+  watch(wake: (() => void) | null): boolean {
+    this.wake = wake;
+    return true;
   }
 
   getStatus(): number {

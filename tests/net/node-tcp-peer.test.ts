@@ -161,4 +161,24 @@ describe('Node TCP peer', () => {
     expect(peer.getPartialData(10)).toBe(NO_BYTES);
     expect(peer.putPartialData(Uint8Array.from([1]))).toBe(0);
   });
+
+  it('calls its watcher when data arrives and when the remote closes, not while the connection is quiet', async () => {
+    const { peer, remote } = await connect();
+    let wakes = 0;
+    expect(peer.watch?.(() => wakes++)).toBe(true);
+    for (let i = 0; i < 50; i++) await nextTick();
+    expect(wakes).toBe(0);
+    remote.write('ping');
+    await until(() => wakes > 0, 'a wake for the data');
+    expect(peer.getAvailableBytes()).toBe(4);
+    const afterData = wakes;
+    remote.end();
+    await until(() => wakes > afterData, 'a wake for the close');
+    peer.getPartialData(4);
+    expect(peer.getStatus()).toBe(PeerStatus.NONE);
+    peer.watch?.(null);
+    const removed = wakes;
+    for (let i = 0; i < 50; i++) await nextTick();
+    expect(wakes).toBe(removed);
+  });
 });
