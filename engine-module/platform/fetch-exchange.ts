@@ -3,7 +3,7 @@
 // and the client takes from the queue when it polls. Reading pauses while the queue holds `maxBuffered` bytes.
 import { ChunkQueue } from '../net/chunk-queue.js';
 import type { CarriedHead, CarriedRequest, ExchangeState, HttpExchange } from './http-transport.js';
-import type { WebAbortController, WebGlobals, WebReadResult, WebResponse, WebStreamReader } from './web-globals.js';
+import { browserWords, type WebAbortController, type WebGlobals, type WebReadResult, type WebResponse, type WebStreamReader } from './web-globals.js';
 
 /** The words for a fetch that failed before its head: a page cannot tell these causes apart. */
 const FETCH_FAILED = 'fetch failed: network error, CORS refusal or refused connection';
@@ -145,7 +145,7 @@ export class FetchExchange implements HttpExchange {
     if (this.stopped) return;
     this.reader = null;
     this.current = 'failed';
-    this.failure = `${words} (${describe(e)})`;
+    this.failure = `${words} (${browserWords(e)})`;
   }
 }
 
@@ -158,12 +158,6 @@ function exposedLength(response: WebResponse): number {
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return -1;
   const value = response.headers.get('content-length');
   return value !== null && /^[0-9]{1,15}$/.test(value.trim()) ? Number(value.trim()) : -1;
-}
-
-/** The browser's own words for a failure, quoted; they come from the page's runtime, never from the server. */
-function describe(e: unknown): string {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return JSON.stringify(text.slice(0, 200));
 }
 
 function ignore(): void {}

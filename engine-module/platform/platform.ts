@@ -80,6 +80,11 @@ export interface Platform {
   files?: FileAccess;
   /** File access that completes later, for runtimes without synchronous files (a browser); used when `files` is absent. */
   asyncFiles?: AsyncFileAccess;
+  /**
+   * Why this platform offers neither `files` nor `asyncFiles`, in words (a page without an Origin Private File System
+   * says what it lacks); a download's REQUEST_FAILED reason carries it.
+   */
+  filesMissing?: string;
   /** The crypto provider TLS uses by default on this platform; the pure JavaScript one when absent. */
   crypto?: CryptoProvider;
   /**

@@ -1,6 +1,8 @@
-// What a page cannot ask of fetch, as reasons in words. A browser silently drops forbidden request fields and has no
-// switch for certificate checks or proxies; tickhttp refuses such requests instead of sending something else.
+// What a page cannot ask of fetch or of its files, as reasons in words. A browser silently drops forbidden request
+// fields and has no switch for certificate checks or proxies; tickhttp refuses such requests instead of sending
+// something else.
 import type { CarriedConnect } from './http-transport.js';
+import type { WebGlobals } from './web-globals.js';
 
 /** Request fields only the browser may set (the Fetch standard's forbidden request-header names). */
 const FORBIDDEN_FIELDS = new Set([
@@ -57,4 +59,14 @@ export function refuseWebRequest(method: string, headers: ReadonlyArray<[string,
   if (!names.length) return null;
   const list = names.join(', ');
   return `${NOT_HERE}: request header${names.length > 1 ? 's' : ''} ${list} (only the browser sets ${names.length > 1 ? 'them' : 'it'})`;
+}
+
+const NO_OPFS = 'this page has no Origin Private File System';
+
+/** Why downloads to a file cannot work in this page (it has no Origin Private File System), or null. */
+export function refuseWebFiles(web: WebGlobals): string | null {
+  // Browsers offer navigator.storage only to secure contexts (https, or http from localhost or 127.0.0.1).
+  if (web.isSecureContext === false) return `${NO_OPFS}: the page is not a secure context (serve it over https or from localhost)`;
+  if (typeof web.navigator?.storage?.getDirectory !== 'function') return `${NO_OPFS}: this browser does not support navigator.storage.getDirectory()`;
+  return null;
 }

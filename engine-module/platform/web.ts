@@ -3,9 +3,10 @@
 import type { StreamPeer } from '../net/stream-peer.js';
 import { FetchExchange, type FetchSettings } from './fetch-exchange.js';
 import type { HttpTransport } from './http-transport.js';
+import { createOpfsFiles } from './opfs-files.js';
 import type { PendingResolve, Platform } from './platform.js';
 import { webGlobals, type WebGlobals } from './web-globals.js';
-import { refuseWebConnect, refuseWebRequest } from './web-refusals.js';
+import { refuseWebConnect, refuseWebFiles, refuseWebRequest } from './web-refusals.js';
 
 /** Options of {@link createWebPlatform}. */
 export interface WebPlatformOptions {
@@ -24,6 +25,15 @@ const NO_SOCKETS = 'a browser page has no TCP sockets: HTTP goes through fetch';
 /** getRandomValues fills at most this many bytes per call. */
 const RANDOM_CHUNK = 65536;
 
+/** Downloads' file access: the page's Origin Private File System, or why the page has none. */
+function pageFiles(web: WebGlobals): Pick<Platform, 'asyncFiles' | 'filesMissing'> {
+  const filesMissing = refuseWebFiles(web);
+  if (filesMissing !== null) return { filesMissing };
+  // refuseWebFiles found getDirectory; called on storage, as the browser requires.
+  const storage = web.navigator!.storage!;
+  return { asyncFiles: createOpfsFiles(() => storage.getDirectory!()) };
+}
+
 /** The platform for a browser page (the `tickhttp/web` entry installs it on import). Throws outside a browser. */
 export function createWebPlatform(options: WebPlatformOptions = {}): Platform {
   const found = options.globals ?? webGlobals();
@@ -38,6 +48,7 @@ export function createWebPlatform(options: WebPlatformOptions = {}): Platform {
   };
   return {
     http,
+    ...pageFiles(web),
     resolveHost: (): PendingResolve => ({ status: () => 'failed', address: () => null }),
     connectTcp(): StreamPeer {
       throw new Error(NO_SOCKETS);
