@@ -7,5 +7,17 @@ setPlatform(createWebPlatform());
 export * from './index.js';
 export { createWebPlatform } from './platform/web.js';
 export type { WebPlatformOptions } from './platform/web.js';
-export type { WebGlobals, WebResponse, WebHeaders, WebStreamReader, WebReadResult, WebRequestInit, WebAbortController } from './platform/web-globals.js';
+export type {
+  WebGlobals,
+  WebResponse,
+  WebHeaders,
+  WebStreamReader,
+  WebReadResult,
+  WebRequestInit,
+  WebAbortController,
+  WebDirectoryHandle,
+  WebFileHandle,
+  WebFileWriter,
+  WebWriteCommand,
+} from './platform/web-globals.js';
 export type { HttpTransport, HttpExchange, CarriedRequest, CarriedHead, CarriedConnect, ExchangeState } from './platform/http-transport.js';
