@@ -27,12 +27,16 @@ export interface WebTestServer {
   sentSha256: Map<string, string>;
   /** Bodies /stall responses are holding open. */
   stalled: Set<ServerResponse>;
+  /** The bodies /file serves, by "id:version" (made on the first request for them). */
+  files: Map<string, Buffer>;
+  /** Ids of /file whose `cut` was applied already (each cuts one response only). */
+  cut: Set<string>;
   close(): Promise<void>;
 }
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'X-Sha256, X-Method, Content-Length, Content-Encoding, ETag',
+  'Access-Control-Expose-Headers': 'X-Sha256, X-Method, Content-Length, Content-Encoding, ETag, Content-Range, Accept-Ranges',
 };
 
 /** What /gzip sends, compressed. */
@@ -119,6 +123,33 @@ function api(server: WebTestServer, req: IncomingMessage, res: ServerResponse, b
       res.write(randomBytes(n >> 1), () => setTimeout(() => req.socket.resetAndDestroy(), 50));
       return;
     }
+    case '/file': {
+      // A resumable file: ETag "id-version", Range "bytes=first-" honoured when If-Range (if sent) names the current
+      // version, else 200 with the whole body; `cut=K` resets the first response of this id after byte K of the file,
+      // `hold=K` sends up to byte K and then nothing until the test ends; `maxAge=S` lets the browser cache it.
+      const id = q('id');
+      const key = `${id}:${q('v') || '1'}`;
+      let data = server.files.get(key);
+      if (!data) server.files.set(key, (data = randomBytes(Number(q('n')))));
+      server.sentSha256.set(key, createHash('sha256').update(data).digest('hex'));
+      const etag = `"${id}-${q('v') || '1'}"`;
+      const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''));
+      const ifRange = req.headers['if-range'];
+      const first = range && (ifRange === undefined || ifRange === etag) && Number(range[1]) < data.length ? Number(range[1]) : 0;
+      const head: Record<string, string | number> = { ETag: etag, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', 'Content-Length': data.length - first };
+      if (q('maxAge')) head['Cache-Control'] = `max-age=${q('maxAge')}`;
+      if (range && first > 0) head['Content-Range'] = `bytes ${first}-${data.length - 1}/${data.length}`;
+      res.writeHead(first > 0 ? 206 : 200, head);
+      const cutAt = q('cut') === '' || server.cut.has(id) ? -1 : Number(q('cut'));
+      if (cutAt > first) {
+        server.cut.add(id);
+        res.write(data.subarray(first, cutAt), () => setTimeout(() => req.socket.resetAndDestroy(), 50));
+      } else if (Number(q('hold') || -1) > first) {
+        res.write(data.subarray(first, Number(q('hold'))));
+        server.stalled.add(res);
+      } else writeInPieces(res, data.subarray(first), () => res.end());
+      return;
+    }
     case '/stall':
       // A head and a first piece of body, then nothing until the test ends.
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
@@ -165,6 +196,8 @@ export async function startWebTestServer(entry: string, page = SUITE_PAGE): Prom
     seen: [],
     sentSha256: new Map(),
     stalled: new Set(),
+    files: new Map(),
+    cut: new Set(),
     async close() {
       for (const res of server.stalled) res.destroy();
       await Promise.all([shut(pageServer, sockets), shut(apiServer, sockets)]);
