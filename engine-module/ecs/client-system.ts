@@ -3,6 +3,7 @@
 import { addComponent, hasComponent, removeComponent, type World } from 'bitecs';
 import type { HTTPClient } from '../http/client.js';
 import { Status } from '../http/constants.js';
+import { watchIdle } from '../http/idle-watch.js';
 import { spend, type TickBudget } from '../request/budget.js';
 import { memorySink } from '../request/sinks.js';
 import { stateOf, type ClientRecord, type HttpState } from './http-state.js';
@@ -27,13 +28,18 @@ export function attachClient(world: World, eid: number, client: HTTPClient, opti
   const { Client } = s.world;
   if (s.clients.get(eid)?.client !== client && hasComponent(world, eid, Client)) removeComponent(world, eid, Client);
   const rec: ClientRecord = {
+    eid,
     client,
     collectBody: options.collectBody ?? true,
     body: null,
     status: client.getStatus(),
     unit: (first) => stepClient(s, eid, rec, s.tick, first),
+    asleep: false,
+    listed: false,
+    wake: () => wakeClient(s, rec),
   };
   s.clients.set(eid, rec);
+  wakeClient(s, rec);
   ensureIndex(Client, eid);
   Client.status[eid] = client.getStatus();
   Client.code[eid] = 0;
@@ -52,6 +58,8 @@ export function onClientRemoved(s: HttpState, eid: number): void {
   const rec = s.clients.get(eid);
   if (!rec) return;
   s.clients.delete(eid);
+  // The client may live on (attached elsewhere): it must not keep waking this world.
+  rec.client[watchIdle](null);
   rec.client.close();
   s.world.Client.status[eid] = Status.DISCONNECTED;
 }
@@ -84,7 +92,28 @@ function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget: TickBu
   // Written even when the status stayed: a script polling its client itself may run a whole exchange between ticks.
   Client.code[eid] = client.getResponseCode();
   Client.bodyLength[eid] = client.getResponseBodyLength();
+  if (!more) rec.asleep = client[watchIdle](rec.wake);
   return more;
+}
+
+/** Put a client back among those stepped each tick (its transport had activity, or the script called it). */
+function wakeClient(s: HttpState, rec: ClientRecord): void {
+  rec.asleep = false;
+  if (rec.listed || s.clients.get(rec.eid) !== rec) return;
+  rec.listed = true;
+  s.awake.push(rec);
+}
+
+/** This tick's clients to step: the awake ones still attached; those that fell asleep are dropped from the list. */
+export function awakeClients(s: HttpState): readonly ClientRecord[] {
+  const awake = s.awake;
+  let kept = 0;
+  for (const rec of awake) {
+    if (!rec.asleep && s.clients.get(rec.eid) === rec) awake[kept++] = rec;
+    else rec.listed = false;
+  }
+  awake.length = kept;
+  return awake;
 }
 
 /** Report a status change since the last look, and the response it completed. */

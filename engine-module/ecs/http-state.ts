@@ -20,6 +20,7 @@ export interface HttpWorld extends HttpComponents {
 
 /** An attached low-level client. */
 export interface ClientRecord {
+  readonly eid: number;
   client: HTTPClient;
   collectBody: boolean;
   /** The body of the response being read, when the system collects bodies. */
@@ -27,6 +28,12 @@ export interface ClientRecord {
   status: Status;
   /** This client's step as a unit of the tick's work, made once at attach so a tick allocates nothing for it. */
   readonly unit: WorkUnit;
+  /** Its last step found nothing to do: it is left unpolled until {@link wake} is called. */
+  asleep: boolean;
+  /** In {@link HttpState.awake}. */
+  listed: boolean;
+  /** Called by the client's transport or by a call of the script that may change the client (see client-system). */
+  readonly wake: () => void;
 }
 
 /** An entity's request. Results are written only while this very record is the entity's (see request-system). */
@@ -51,6 +58,8 @@ export interface HttpState {
   readonly units: WorkUnit[];
   readonly running: RequestRecord[];
   readonly clients: Map<number, ClientRecord>;
+  /** The clients stepped each tick: those attached and not asleep (plus, until the next tick, the newly asleep). */
+  readonly awake: ClientRecord[];
   readonly requests: Map<number, RequestRecord>;
   readonly unsubscribe: (() => void)[];
   /** Where this tick's round starts, so no request is always served last. */

@@ -6,7 +6,7 @@ import { closeIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
 import { runTick } from '../request/tick.js';
 import { assertBitecsWorld } from './bitecs-world.js';
-import { onClientRemoved } from './client-system.js';
+import { awakeClients, onClientRemoved } from './client-system.js';
 import { createComponents } from './components.js';
 import type { HttpEvent } from './events.js';
 import { dropState, setState, stateOf, type HttpState, type HttpWorld } from './http-state.js';
@@ -43,6 +43,7 @@ export function createHttpSystem(world: World, options: HttpSystemOptions = {}):
     units: [],
     running: [],
     clients: new Map(),
+    awake: [],
     requests: new Map(),
     unsubscribe: [],
     rotation: 0,
@@ -64,7 +65,9 @@ export function getHttp(world: World): HttpWorld {
  * One tick: clear last tick's events, read the clock, then give every attached client and running request one step
  * (poll, connect, send, one unit of body work: a chunk read or a slice decoded), then more units, round-robin, to
  * those with work ready while the tick's budget lasts, and a request does at most {@link BudgetOptions.perRequestBytes}
- * of work per tick. Outcomes land in Outcome/Done and events in this same tick. Never throws.
+ * of work per tick. An attached client with nothing to do (idle on its connection, or not connected) is left
+ * unpolled until its transport reports activity or the script calls it, so idle clients cost a tick nothing.
+ * Outcomes land in Outcome/Done and events in this same tick. Never throws.
  */
 export function updateHttp(world: World): void {
   const s = stateOf(world);
@@ -73,7 +76,7 @@ export function updateHttp(world: World): void {
   s.tick = startBudget(s.budget, s.budgetClock);
   const units = s.units;
   units.length = 0;
-  for (const rec of s.clients.values()) units.push(rec.unit);
+  for (const rec of awakeClients(s)) units.push(rec.unit);
   const running = runningRequests(s);
   for (const rec of running) units.push(rec.unit);
   runTick(s.world.requester, s.world.now, s.tick, units, () => {
@@ -89,6 +92,7 @@ export function destroyHttpSystem(world: World): void {
   for (const rec of s.clients.values()) rec.client.close();
   s.requests.clear();
   s.clients.clear();
+  s.awake.length = 0;
   closeIdle(s.world.requester.pool);
   dropState(world);
 }

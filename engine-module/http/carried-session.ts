@@ -115,6 +115,11 @@ class CarriedSession implements Exchange {
     return null;
   }
 
+  /** poll() works only while connecting, requesting or reading a body: otherwise only the caller moves this session. */
+  idleUntilWoken(): boolean {
+    return this.status !== Status.CONNECTING && this.status !== Status.REQUESTING && this.status !== Status.BODY;
+  }
+
   bufferedBytes(): number {
     return this.exchange ? this.exchange.available() : 0;
   }

@@ -17,6 +17,7 @@ import {
 import type { Exchange, ReadSettings } from './exchange.js';
 import { describeConnectionFailure, type ConnectionFailure } from './failures.js';
 import { http11Over } from './http11-exchange.js';
+import { watchIdle } from './idle-watch.js';
 import { openExchange, type ProxyEndpoint } from './open.js';
 import { refuse, type Refusal } from './refusal.js';
 import { queryStringFromDict, type QueryValue } from './query-string.js';
@@ -132,6 +133,8 @@ export class HTTPClient {
   private httpProxy: ProxyEndpoint | null = null;
   private httpsProxy: ProxyEndpoint | null = null;
   private blocking = false;
+  /** Told when a call may have changed this client while a driver leaves it unpolled (see the watchIdle method). */
+  private idleWatcher: (() => void) | null = null;
 
   constructor(private readonly options: HTTPClientOptions = {}) {
     this.limits = {
@@ -196,8 +199,29 @@ export class HTTPClient {
     this.setConnection(connection);
   }
 
+  /**
+   * For a driver polling many clients: true when poll() would do nothing until `wake` is called, which happens when
+   * the transport reports activity or when a call may change the client (connectToHost, setConnection, request,
+   * poll, a body read, close). Null stops the watching. Reached only through a key the package does not export.
+   */
+  [watchIdle](wake: (() => void) | null): boolean {
+    const idle = wake !== null && (this.exchange ? this.exchange.idleUntilWoken(wake) : true);
+    this.idleWatcher = idle ? wake : null;
+    if (wake === null) this.exchange?.transport()?.watch?.(null);
+    return idle;
+  }
+
+  /** A call may change what a driver sees: wake the driver that left this client unpolled. */
+  private stirred(): void {
+    const wake = this.idleWatcher;
+    if (!wake) return;
+    this.idleWatcher = null;
+    wake();
+  }
+
   /** Close the connection and forget the response; the client can connect again. */
   close(): void {
+    this.stirred();
     this.exchange?.close();
     this.exchange = null;
     this.refusal = null;
@@ -213,6 +237,7 @@ export class HTTPClient {
    * blocks and never throws. Returns OK, or the Err matching a failed status (ERR_UNCONFIGURED when disconnected).
    */
   poll(): Err {
+    this.stirred();
     const exchange = this.exchange;
     if (!exchange || exchange.status === Status.DISCONNECTED) return Err.ERR_UNCONFIGURED;
     exchange.poll();
@@ -233,6 +258,7 @@ export class HTTPClient {
    * headers contradict the body; ERR_BUSY while a response is pending; ERR_INVALID_PARAMETER when not connected.
    */
   requestRaw(method: Method, url: string, headers: readonly string[], body: Uint8Array): Err {
+    this.stirred();
     const status = this.getStatus();
     if (status === Status.REQUESTING || status === Status.BODY) {
       return this.refuse(refuse('a response is still pending: read it to the end (or close()) before the next request', Err.ERR_BUSY));
@@ -306,6 +332,7 @@ export class HTTPClient {
    * else a single copy joining them.
    */
   readResponseBodyChunk(): Uint8Array {
+    this.stirred();
     return this.exchange ? this.exchange.readBody() : NO_BYTES;
   }
 

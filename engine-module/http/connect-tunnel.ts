@@ -61,6 +61,12 @@ export class ConnectTunnel implements StreamPeer {
     return this.state === 'open' ? this.inner.putPartialData(data) : 0;
   }
 
+  /** The inner peer's watcher once the tunnel is open and nothing of the proxy's is left over; before, polls work. */
+  watch(wake: (() => void) | null): boolean {
+    if (wake && (this.state !== 'open' || this.buffer.length > 0)) return false;
+    return this.inner.watch?.(wake) ?? false;
+  }
+
   disconnectFromHost(): void {
     this.inner.disconnectFromHost();
     this.buffer.clear();

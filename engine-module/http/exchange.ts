@@ -60,6 +60,12 @@ export interface Exchange {
   bufferedBytes(): number;
   /** Close the connection; the status becomes DISCONNECTED. */
   close(): void;
+  /**
+   * True when a poll would do nothing until `wake` is called: nothing is in flight, and either nothing can move
+   * without the caller (DISCONNECTED, a failure status) or the transport watches for activity (see
+   * {@link StreamPeer.watch}) and will call `wake`. False when the connection must be polled every frame.
+   */
+  idleUntilWoken(wake: () => void): boolean;
 }
 
 /** Everything connectToHost decided, for an exchange to open the connection. */

@@ -196,6 +196,24 @@ export class Http11Exchange implements Exchange {
     return this.buffer.length + (out ? out.length - this.request!.sent : 0);
   }
 
+  idleUntilWoken(wake: () => void): boolean {
+    switch (this.status) {
+      case Status.RESOLVING:
+      case Status.CONNECTING:
+      case Status.REQUESTING:
+      case Status.BODY:
+        return false;
+      case Status.CONNECTED: {
+        // Exactly the state in which pollIdle returns at once; anything that changes it is an event of the transport.
+        const peer = this.open!.peer;
+        return peer.getAvailableBytes() === 0 && peer.getStatus() === PeerStatus.CONNECTED && (peer.watch?.(wake) ?? false);
+      }
+      default:
+        // DISCONNECTED and the failure statuses: nothing moves until the caller acts.
+        return true;
+    }
+  }
+
   close(): void {
     this.dropTransport();
     this.request = null;

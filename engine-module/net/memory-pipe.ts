@@ -17,6 +17,14 @@ class Direction {
   closed = false;
   /** The connection was reset: the reader sees ERROR at once. */
   reset = false;
+  /** The watchers (see StreamPeer.watch) of the end reading this direction and of the end writing it. */
+  wakeReader: (() => void) | null = null;
+  wakeWriter: (() => void) | null = null;
+
+  /** Something arrived or ended: the reader's poll has work. */
+  stirReader(): void {
+    this.wakeReader?.();
+  }
 }
 
 /**
@@ -51,7 +59,10 @@ export class MemoryPeer implements StreamPeer {
 
   /** Everything available up to `max` bytes (up to maxRead), joined across the writes it came from. */
   getPartialData(max: number): Uint8Array {
-    return this.incoming.bytes.readJoined(Math.min(max, this.getAvailableBytes()));
+    const out = this.incoming.bytes.readJoined(Math.min(max, this.getAvailableBytes()));
+    // Room for the writer again (it may be held back by the capacity).
+    if (out.length > 0) this.incoming.wakeWriter?.();
+    return out;
   }
 
   putPartialData(data: Uint8Array): number {
@@ -60,7 +71,15 @@ export class MemoryPeer implements StreamPeer {
     const n = Math.min(data.length, (this.options.capacity ?? Infinity) - dir.bytes.length);
     if (n <= 0) return 0;
     dir.bytes.push(data.slice(0, n));
+    dir.stirReader();
     return n;
+  }
+
+  /** Writes, closes and resets by the other end, and its reads that make room, call `wake` at once. */
+  watch(wake: (() => void) | null): boolean {
+    this.incoming.wakeReader = wake;
+    this.outgoing.wakeWriter = wake;
+    return true;
   }
 
   /** Close this end: the other end reads what was sent, then sees NONE. */
@@ -68,6 +87,7 @@ export class MemoryPeer implements StreamPeer {
     this.selfClosed = true;
     this.outgoing.closed = true;
     this.incoming.bytes.clear();
+    this.outgoing.stirReader();
   }
 
   /** Abort the connection (like a TCP reset): the other end reads what already arrived, then sees ERROR. */
@@ -91,6 +111,7 @@ export class MemoryPeer implements StreamPeer {
     if (!piece) return false;
     if (!this.selfClosed && !this.outgoing.closed) {
       this.outgoing.bytes.push(piece);
+      this.outgoing.stirReader();
     }
     return true;
   }

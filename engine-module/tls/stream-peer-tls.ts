@@ -246,6 +246,19 @@ export class StreamPeerTLS implements StreamPeer {
     return n;
   }
 
+  /**
+   * The inner peer's watcher: once connected with nothing held, only bytes arriving or the inner peer ending give a
+   * poll work. Refused while a poll still has something to do: records to send, a whole record to process, bytes of
+   * the inner peer not yet taken in.
+   */
+  watch(wake: (() => void) | null): boolean {
+    const engine = this.engine;
+    const busy = engine.status !== 'connected' || this.pendingOut !== null || engine.pendingOutput > 0
+      || engine.hasPendingWork || engine.hasWholeRecord || this.inner.getAvailableBytes() > 0;
+    if (wake && busy) return false;
+    return this.inner.watch?.(wake) ?? false;
+  }
+
   /** Send close_notify (best effort) and close the inner peer. */
   disconnectFromHost(): void {
     if (this.closedByCaller) return;

@@ -4,7 +4,7 @@ import { HTTPClient } from '../../engine-module/http/client.js';
 import { Method, Status } from '../../engine-module/http/constants.js';
 import { attachClient, getClient } from '../../engine-module/ecs/client-system.js';
 import type { ClientResponseEvent, HttpEvent } from '../../engine-module/ecs/events.js';
-import { pattern, platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { countingPlatform, pattern, platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -127,5 +127,45 @@ describe('low-level client component', () => {
     removeEntity(tw.world, eid);
     expect(client.getStatus()).toBe(Status.DISCONNECTED);
     await tw.until(() => server.live.size === 0);
+  });
+
+  it('leaves an idle client unpolled until the server speaks or closes, and still reports the close', async () => {
+    server = await startServer((_req, res) => res.end('x'));
+    tw = testWorld();
+    const counting = countingPlatform(true);
+    const eid = addEntity(tw.world);
+    const client = new HTTPClient({ platform: counting.platform });
+    attachClient(tw.world, eid, client);
+    const { Client } = tw.http;
+    // Not connected: nothing to do until the script calls.
+    for (let i = 0; i < 5; i++) await tw.tick();
+    expect(client.connectToHost('127.0.0.1', server.port)).toBe(0);
+    await tw.until(() => Client.status[eid] === Status.CONNECTED);
+    const looks = counting.looks();
+    for (let i = 0; i < 50; i++) await tw.tick();
+    expect(counting.looks()).toBe(looks);
+
+    const statuses: number[] = [];
+    for (const socket of server.live) socket.destroy();
+    await tw.until(() => {
+      for (const e of tw.http.events) if (e.type === 'status' && e.eid === eid) statuses.push(e.status);
+      return Client.status[eid] === Status.DISCONNECTED;
+    });
+    expect(statuses).toEqual([Status.DISCONNECTED]);
+    expect(counting.looks()).toBeGreaterThan(looks);
+  });
+
+  it('polls an idle client every tick when its transport cannot say when something arrives', async () => {
+    server = await startServer((_req, res) => res.end('x'));
+    tw = testWorld();
+    const counting = countingPlatform(false);
+    const eid = addEntity(tw.world);
+    const client = new HTTPClient({ platform: counting.platform });
+    client.connectToHost('127.0.0.1', server.port);
+    attachClient(tw.world, eid, client);
+    await tw.until(() => tw.http.Client.status[eid] === Status.CONNECTED);
+    const looks = counting.looks();
+    for (let i = 0; i < 50; i++) await tw.tick();
+    expect(counting.looks()).toBeGreaterThanOrEqual(looks + 50);
   });
 });

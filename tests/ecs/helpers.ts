@@ -8,8 +8,30 @@ import { createHttpSystem, destroyHttpSystem, updateHttp, type HttpSystemOptions
 import type { HttpWorld } from '../../engine-module/ecs/http-state.js';
 import type { RequestOutcome } from '../../engine-module/request/http-request.js';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
+import type { StreamPeer } from '../../engine-module/net/stream-peer.js';
+import type { Platform } from '../../engine-module/platform/platform.js';
 
 export const platform = createNodePlatform();
+
+/** The Node platform with each TCP peer's reads counted; `watching: false` hides the peers' watch (see StreamPeer). */
+export function countingPlatform(watching: boolean): { platform: Platform; looks: () => number } {
+  let looks = 0;
+  const counted: Platform = Object.create(platform);
+  counted.connectTcp = (address, port) => {
+    const peer = platform.connectTcp(address, port);
+    const wrapped: StreamPeer = {
+      getStatus: () => peer.getStatus(),
+      getAvailableBytes: () => (looks++, peer.getAvailableBytes()),
+      getPartialData: (max) => peer.getPartialData(max),
+      putPartialData: (data) => peer.putPartialData(data),
+      disconnectFromHost: () => peer.disconnectFromHost(),
+    };
+    if (watching) wrapped.watch = (wake) => peer.watch!(wake);
+    return wrapped;
+  };
+  return { platform: counted, looks: () => looks };
+}
+
 
 export interface TestServer {
   server: Server;

@@ -7,7 +7,10 @@ import { addRequest, getResponse } from '../../engine-module/ecs/request-system.
 import { Err } from '../../engine-module/http/constants.js';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result } from '../../engine-module/request/result.js';
-import { pattern, testWorld, type TestWorld } from '../ecs/helpers.js';
+import { attachClient } from '../../engine-module/ecs/client-system.js';
+import { HTTPClient } from '../../engine-module/http/client.js';
+import { Method, Status } from '../../engine-module/http/constants.js';
+import { countingPlatform, pattern, testWorld, type TestWorld } from '../ecs/helpers.js';
 import { makeHttpsPki, providerPlatforms, sha256, startHttpsServer, type HttpsPki, type HttpsTestServer } from './fixtures.js';
 
 const ASSET = Buffer.from(pattern(3 * 1024 * 1024, 11));
@@ -33,6 +36,8 @@ beforeAll(async () => {
   pki = makeHttpsPki();
   server = await startHttpsServer(pki.server, (req, res, connection) => {
     if (req.url === '/asset') return trickleAsset(res);
+    // Answer, then close the connection once it has sat idle for a moment.
+    if (req.url === '/close-when-idle') return void res.end('bye', () => setTimeout(() => req.socket.destroy(), 50));
     res.end(`${req.url} on connection ${connection}`);
   });
 });
@@ -109,5 +114,35 @@ describe('pooled TLS connections', () => {
     expect(r.result).toBe(Result.SSL_HANDSHAKE_ERROR);
     expect(r.error).toMatch(/untrusted root/);
     expect(tw.http.requester.pool.leased).toBe(0);
+  });
+});
+
+describe('an HTTPClient attached over TLS', () => {
+  it('is left unpolled while idle on its connection, and the server closing it is still reported', async () => {
+    tw = testWorld();
+    const world = tw;
+    const counting = countingPlatform(true);
+    const client = new HTTPClient({ platform: counting.platform });
+    expect(client.connectToHost('127.0.0.1', server.port, true, true, { trustedChain: pki.rootPem })).toBe(Err.OK);
+    const eid = addEntity(world.world);
+    attachClient(world.world, eid, client);
+    const { Client } = world.http;
+    await world.until(() => Client.status[eid] === Status.CONNECTED);
+    // The server's session tickets arrive after the handshake: they wake it, once.
+    for (let i = 0; i < 30; i++) await world.tick();
+    const looks = counting.looks();
+    for (let i = 0; i < 30; i++) await world.tick();
+    expect(counting.looks()).toBe(looks);
+
+    // The script's request wakes it; the response comes; then the server closes the idle connection.
+    expect(client.request(Method.GET, '/close-when-idle', [])).toBe(Err.OK);
+    const statuses: number[] = [];
+    await world.until(() => {
+      for (const e of world.http.events) if (e.type === 'status' && e.eid === eid) statuses.push(e.status);
+      return Client.status[eid] === Status.DISCONNECTED;
+    });
+    expect(statuses[0]).toBe(Status.REQUESTING);
+    expect(statuses.slice(-2)).toEqual([Status.CONNECTED, Status.DISCONNECTED]);
+    expect(Client.code[eid]).toBe(200);
   });
 });

@@ -56,4 +56,24 @@ describe('MemoryPeer', () => {
     expect(b.putPartialData(bytes('z'))).toBe(0);
     expect(text(a.getPartialData(100))).toBe('abcde');
   });
+
+  it('wakes a watching end when the other writes, delivers a scripted piece or closes, and a writer when room is made', () => {
+    const [client, server] = createMemoryPipe({ capacity: 4 });
+    let clientWakes = 0;
+    let serverWakes = 0;
+    expect(client.watch(() => clientWakes++)).toBe(true);
+    server.watch(() => serverWakes++);
+    expect(server.putPartialData(Uint8Array.from([1, 2, 3, 4, 5]))).toBe(4);
+    expect(clientWakes).toBe(1);
+    client.getPartialData(4);
+    expect(serverWakes).toBe(1);
+    server.queueSplits(Uint8Array.from([6]));
+    expect(clientWakes).toBe(1);
+    server.deliverNext();
+    expect(clientWakes).toBe(2);
+    server.disconnectFromHost();
+    expect(clientWakes).toBe(3);
+    expect(client.getPartialData(1)).toEqual(Uint8Array.from([6]));
+    expect(serverWakes).toBe(2);
+  });
 });
