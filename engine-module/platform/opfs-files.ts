@@ -58,6 +58,8 @@ class OpfsSink implements AsyncFileSink {
   constructor(
     private readonly writer: WebFileWriter,
     private readonly path: string,
+    /** Told of the close as it starts, so that what comes next for the path waits for it. */
+    private readonly closes: (closing: Promise<void>) => void,
   ) {}
 
   write(data: Uint8Array): Promise<void> {
@@ -76,6 +78,7 @@ class OpfsSink implements AsyncFileSink {
       if (this.broken) throw new Error(`${this.broken.message}; what was written since opening it is not kept`);
       throw failure('close', this.path, explain(e));
     });
+    this.closes(this.closing);
     return this.closing;
   }
 }
@@ -86,11 +89,24 @@ class OpfsSink implements AsyncFileSink {
  */
 export function createOpfsFiles(getDirectory: () => Promise<WebDirectoryHandle>): AsyncFileAccess {
   let root: Promise<WebDirectoryHandle> | null = null;
+  /**
+   * Closes under way, by path. A close is what puts the written bytes in place, so an operation on the path made
+   * after it (the size a resume starts from, a reopening) waits for it: operations on a path take effect in the
+   * order they were made, as on a disk.
+   */
+  const closing = new Map<string, Promise<void>>();
 
-  /** The place `path` names; rejects when it names none. */
-  function placeOrThrow(path: string): Place {
+  function closes(path: string, close: Promise<void>): void {
+    closing.set(path, close);
+    const settled = (): void => void (closing.get(path) === close && closing.delete(path));
+    close.then(settled, settled);
+  }
+
+  /** The place `path` names, once the closes of it made before have settled; rejects when it names none. */
+  async function ready(path: string): Promise<Place> {
     const place = placeOf(path);
     if (typeof place === 'string') throw failure('use', path, place);
+    await closing.get(path)?.catch(() => undefined);
     return place;
   }
 
@@ -114,7 +130,7 @@ export function createOpfsFiles(getDirectory: () => Promise<WebDirectoryHandle>)
 
   /** The file at `path`, made as needed when `create`; else null when it does not exist. */
   async function fileAt(path: string, create: boolean): Promise<WebFileHandle | null> {
-    const place = placeOrThrow(path);
+    const place = await ready(path);
     const dir = await dirAt(path, place, create);
     try {
       return dir && (await dir.getFileHandle(place.name, { create }));
@@ -144,7 +160,7 @@ export function createOpfsFiles(getDirectory: () => Promise<WebDirectoryHandle>)
         const writer = (await file.createWritable({ keepExistingData: append })).getWriter();
         // The stream starts writing at 0 even when it keeps the file's bytes.
         if (size > 0) await writer.write({ type: 'seek', position: size });
-        return new OpfsSink(writer, path);
+        return new OpfsSink(writer, path, (close) => closes(path, close));
       } catch (e) {
         throw failure('open', path, explain(e));
       }
@@ -161,7 +177,7 @@ export function createOpfsFiles(getDirectory: () => Promise<WebDirectoryHandle>)
     },
 
     async remove(path) {
-      const place = placeOrThrow(path);
+      const place = await ready(path);
       const dir = await dirAt(path, place, false);
       try {
         await dir?.removeEntry(place.name);

@@ -83,6 +83,11 @@ describe('the Origin Private File System as AsyncFileAccess', () => {
     expect(r.size).toBe(size);
   });
 
+  it('an operation on a path made after its close starts sees what the close put in place', async () => {
+    const r = await suite.call<{ size: number; sizeAfterAppend: number }>('sizeRightAfterClose', 'closing.bin', 1024 * 1024);
+    expect(r).toEqual({ size: 1024 * 1024, sizeAfterAppend: 1024 * 1024 + 1 });
+  });
+
   it('a write over the quota rejects saying so; later writes and the close reject with its reason; the file keeps what it held', async () => {
     const origin = new URL(suite.server.pageUrl).origin;
     const cdp = await suite.page.context().newCDPSession(suite.page);

@@ -135,6 +135,22 @@ export async function manyWrites(path: string, count: number): Promise<{ sha256W
   };
 }
 
+/**
+ * Write `bytes`, start the close without waiting for it, and at once ask the size, then reopen to append one byte:
+ * what each saw.
+ */
+export async function sizeRightAfterClose(path: string, bytes: number): Promise<{ size: number; sizeAfterAppend: number }> {
+  const sink = await files().open(path, false);
+  void sink.write(new Uint8Array(bytes));
+  const closed = sink.close();
+  const size = await files().size(path);
+  const again = await files().open(path, true);
+  const closedAgain = (void again.write(Uint8Array.from([1])), again.close());
+  const sizeAfterAppend = await files().size(path);
+  await Promise.all([closed, closedAgain]);
+  return { size, sizeAfterAppend };
+}
+
 /** Bytes the origin stores now, by the browser's estimate (the quota tests set the quota just above it). */
 export async function usage(): Promise<number> {
   return (await page.navigator.storage.estimate()).usage;
