@@ -81,6 +81,8 @@ export class Dialer {
       } else if (this.stage !== 'tls' && this.plan.tls) {
         this.peer = this.tls = this.startTls(peer, this.plan.tls);
         this.stage = 'tls';
+        // Its first poll makes the key share: in a fresh process that and starting TLS are each a frame's work.
+        return CONNECTING;
       } else {
         this.peer = null;
         return { kind: 'open', peer, tls: this.tls };

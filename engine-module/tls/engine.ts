@@ -5,7 +5,7 @@
 
 import { DecodeError } from '../bytes/byte-reader.js';
 import { ChunkQueue, NO_BYTES } from '../net/chunk-queue.js';
-import type { CryptoProvider, GroupName, PublicKey } from './crypto/provider.js';
+import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { AlertDescription, alertName, TlsError } from './alerts.js';
 import type { Extension } from './extensions.js';
 import { startHandshake } from './handshake-start.js';
@@ -15,7 +15,8 @@ import type { HandshakeMessage } from './messages/handshake.js';
 import { ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
 import { DEFAULT_GROUPS, orderSuites, SIGNATURE_SCHEMES, type TlsVersionName } from './suites.js';
 import { Transcript } from './transcript.js';
-import { type Certificate, parseCertificate } from './x509/certificate.js';
+import type { Certificate } from './x509/certificate.js';
+import { parseBoundedCertificate } from './x509/path.js';
 import { keyCostProblem } from './x509/certificate-checks.js';
 import { certificateFailureAlert, certificateFailureText } from './x509/certificate-failure.js';
 import { printable } from '../bytes/printable.js';
@@ -32,7 +33,7 @@ export interface TlsEngineConfig {
    * Starts validating the server's chain (leaf first); null disables certificate verification (unsafe: anyone on
    * the path can impersonate the server). The server's signatures are checked against its leaf key either way.
    */
-  verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null;
+  verifyChain: ((chain: Uint8Array[], leaf: Certificate) => ChainCheck) | null;
   /** Versions to offer (default both, 1.3 preferred). */
   versions?: readonly TlsVersionName[];
   /** Suite names to offer, in this order (default: all, ordered by the provider's AEAD preference). */
@@ -119,8 +120,10 @@ export class TlsClientEngine {
       },
       transcript: new Transcript(config.crypto),
       negotiated: null,
-      checkChain: (chain) => (verifyChain ? verifyChain(chain) : { step: () => ({ ok: true }) }),
-      publicKeyOf: leafPublicKey,
+      serverCertificate(chain) {
+        const leaf = serverLeaf(chain[0]);
+        return { key: leaf.publicKey!, check: verifyChain ? verifyChain(chain, leaf) : { step: () => ({ ok: true }) } };
+      },
       sendHandshake(message, addToTranscript = true) {
         if (addToTranscript) this.transcript.add(message);
         engine.emit(ContentType.handshake, message);
@@ -157,9 +160,13 @@ export class TlsClientEngine {
     return this.currentStatus === 'handshaking' ? null : this.ctx.negotiated;
   }
 
-  /** True when pump() has work to do even without new input (the handshake is mid-computation). */
+  /**
+   * True when pump() has handshake work to do even without new input: a unit of computation, or received handshake
+   * messages and records that wait because the last pump() did a unit of work.
+   */
   get hasPendingWork(): boolean {
-    return this.currentStatus === 'handshaking' && this.state.work !== undefined;
+    if (this.currentStatus !== 'handshaking') return false;
+    return this.state.work !== undefined || this.records.hasWholeRecord || this.hasWholeHandshakeMessage();
   }
 
   /** Decrypted application data waiting to be read (records still encrypted are not counted; see {@link decrypt}). */
@@ -304,23 +311,24 @@ export class TlsClientEngine {
   }
 
   /**
-   * Process handshake messages and received records, with at most one unit of handshake work; stop once connected
+   * Process handshake messages and received records, or run one unit of handshake work alone; stop once connected
    * and `wanted` decrypted bytes wait.
    */
   private advance(wanted: number): void {
-    let worked = false;
+    // A unit of work runs alone in its pump: the messages handled before or after it are cheap once warm, but in a
+    // fresh process each runs cold code (parsing, hashing), and together they would make one long frame.
+    let handled = false;
     while (this.currentStatus === 'handshaking' || this.currentStatus === 'connected') {
       const work = this.state.work;
       if (work) {
-        if (worked) return;
-        worked = true;
-        this.setState(work.call(this.state));
-        continue;
+        if (!handled) this.setState(work.call(this.state));
+        return;
       }
       const message = this.nextHandshakeMessage();
       if (message) {
         if (!this.state.handle) throw new TlsError(AlertDescription.unexpected_message, `unexpected handshake message (expected ${this.state.expecting})`);
         this.setState(this.state.handle(message));
+        handled = true;
         continue;
       }
       if (this.currentStatus === 'connected' && this.plaintext.length >= wanted) return;
@@ -348,6 +356,11 @@ export class TlsClientEngine {
   private setState(next: HandshakeState): void {
     this.state = next;
     if (next.connected && this.currentStatus === 'handshaking') this.currentStatus = 'connected';
+  }
+
+  private hasWholeHandshakeMessage(): boolean {
+    const q = this.handshakeBytes;
+    return q.length >= 4 && q.length >= 4 + ((q.at(1) << 16) | (q.at(2) << 8) | q.at(3));
   }
 
   private nextHandshakeMessage(): HandshakeMessage | null {
@@ -453,17 +466,15 @@ export class TlsClientEngine {
 }
 
 /**
- * The leaf's key, which signs CertificateVerify / ServerKeyExchange. What it would cost is checked here, before any
- * big-number work, whether or not the chain is verified (the chain check adds the security limits).
+ * The leaf, whose key signs CertificateVerify / ServerKeyExchange. What that key would cost is checked here, before
+ * any big-number work, whether or not the chain is verified (the chain check adds the security limits).
  */
-function leafPublicKey(der: Uint8Array): PublicKey {
-  let cert: Certificate;
-  try {
-    cert = parseCertificate(der);
-  } catch (e) {
-    throw new TlsError(AlertDescription.bad_certificate, `cannot parse the server certificate: ${e instanceof Error ? e.message : e}`);
+function serverLeaf(der: Uint8Array): Certificate {
+  const cert = parseBoundedCertificate(der);
+  if ('code' in cert) {
+    throw new TlsError(AlertDescription.bad_certificate, `cannot parse the server certificate: ${certificateFailureText(cert)}`);
   }
   const problem = keyCostProblem(cert);
   if (problem) throw new TlsError(certificateFailureAlert(problem), `server certificate key refused: ${certificateFailureText(problem)}`);
-  return cert.publicKey!;
+  return cert;
 }

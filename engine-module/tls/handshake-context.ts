@@ -42,10 +42,11 @@ export interface HandshakeContext {
   readonly random: (n: number) => Uint8Array;
   readonly offer: ClientOfferConfig;
   readonly transcript: Transcript;
-  /** Start validating the server's chain (leaf first) for the configured name and roots. */
-  checkChain(chain: Uint8Array[]): ChainCheck;
-  /** The public key of a DER certificate; throws a TlsError(bad_certificate) when it cannot be read. */
-  publicKeyOf(der: Uint8Array): PublicKey;
+  /**
+   * Parse the server's leaf certificate (once: the chain validation reuses it) and start validating the chain (leaf
+   * first) for the configured name and roots. Throws a TlsError when the leaf cannot be read or its key is refused.
+   */
+  serverCertificate(chain: Uint8Array[]): { key: PublicKey; check: ChainCheck };
   /** Send a handshake message, adding it to the transcript unless it is a post-handshake one. */
   sendHandshake(message: Uint8Array, addToTranscript?: boolean): void;
   /** Send an alert at warning level (the only non-fatal one a client sends: no_renegotiation). */
@@ -77,8 +78,25 @@ export function workState(expecting: string, work: () => HandshakeState): Handsh
   return { expecting, work };
 }
 
+/**
+ * Take the server's certificate list: the leaf's parse as a unit of work, `checkKey` on its key (a TLS 1.2 suite
+ * names the key type), then the chain validation step by step, then `next` with the key.
+ */
+export function certificateState(
+  ctx: HandshakeContext,
+  chain: Uint8Array[],
+  checkKey: (key: PublicKey) => void,
+  next: (key: PublicKey) => HandshakeState,
+): HandshakeState {
+  return workState('server certificate', () => {
+    const { key, check } = ctx.serverCertificate(chain);
+    checkKey(key);
+    return chainCheckState(check, () => next(key));
+  });
+}
+
 /** Step the chain check one signature at a time, then continue with `next`. */
-export function chainCheckState(check: ChainCheck, next: () => HandshakeState): HandshakeState {
+function chainCheckState(check: ChainCheck, next: () => HandshakeState): HandshakeState {
   const state: HandshakeState = workState('certificate chain validation', () => {
     const result = check.step();
     if (result === null) return state;

@@ -12,14 +12,17 @@ import { workState, type HandshakeContext, type HandshakeState, type SentHello }
 import { checkHello13, serverHello13 } from './tls13.js';
 import { serverHello12 } from './tls12.js';
 
-/** The first state: make the key share (the one expensive step) and send ClientHello. */
+/**
+ * The first states: make the key share (the one expensive step), then send ClientHello. Two units, because in a
+ * fresh process building the hello (encoders, the transcript hash) is cold code that would lengthen the key
+ * generation's frame.
+ */
 export function startHandshake(ctx: HandshakeContext): HandshakeState {
-  return workState('ClientHello', () => {
+  return workState('ClientHello key share', () => {
     const random = ctx.random(32);
     if (random.length !== 32) throw new Error('random source returned the wrong number of bytes');
     const share = ctx.offer.versions.includes('TLSv1.3') ? ctx.crypto.generateKeyShare(ctx.offer.groups[0], ctx.random) : null;
-    const hello = sendClientHello(ctx, random, new Uint8Array(0), share);
-    return expectServerHello(ctx, hello, null);
+    return workState('ClientHello', () => expectServerHello(ctx, sendClientHello(ctx, random, new Uint8Array(0), share), null));
   });
 }
 

@@ -8,6 +8,7 @@ import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
+import type { Certificate } from './x509/certificate.js';
 import { createChainVerification } from './x509/path.js';
 
 /** Options of {@link StreamPeerTLS}. The caller supplies what the runtime provides; nothing is taken from a global. */
@@ -126,13 +127,13 @@ export class StreamPeerTLS implements StreamPeer {
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
     const randomBytes = need(options.randomBytes, 'random source');
     const crypto = options.crypto ?? pureCrypto;
-    let verifyChain: ((chain: Uint8Array[]) => ChainCheck) | null = null;
+    let verifyChain: ((chain: Uint8Array[], leaf: Certificate) => ChainCheck) | null = null;
     if (options.verify ?? true) {
       const roots = need(options.roots, 'trusted roots');
       const now = options.now ?? (() => new Date());
       const hostname = options.verifyName ?? options.hostname;
       const maxChainLength = options.maxChainLength;
-      verifyChain = (chain) => createChainVerification(chain, { hostname, roots, now: now(), crypto, maxChainLength });
+      verifyChain = (chain, leaf) => createChainVerification(chain, { hostname, roots, now: now(), crypto, maxChainLength }, leaf);
     }
     this.engine = new TlsClientEngine({
       hostname: options.hostname,

@@ -18,7 +18,7 @@ import { finishedData12, keyBlock12, masterSecret12 } from './prf12.js';
 import { tls12Protection } from './record-layer.js';
 import { groupByCode, schemeFitsKey, type CipherSuite } from './suites.js';
 import {
-  chainCheckState,
+  certificateState,
   pickedSuite,
   signatureCheckState,
   workState,
@@ -76,13 +76,14 @@ function expectCertificate(ctx: HandshakeContext, s: Session): HandshakeState {
       if (m.type !== HandshakeType.certificate) throw unexpected(handshakeName(m.type), 'Certificate');
       const chain = parseCertificate12(m.body);
       if (chain.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: the server sent no certificate');
-      const key = ctx.publicKeyOf(chain[0]);
-      const wanted = s.suite.auth === 'ecdsa' ? 'ec' : 'rsa';
-      if (key.kind !== wanted) {
-        throw new TlsError(AlertDescription.unsupported_certificate, `Certificate: ${s.suite.name} needs an ${wanted.toUpperCase()} key, the certificate has ${key.kind}`);
-      }
       ctx.transcript.add(m.raw);
-      return chainCheckState(ctx.checkChain(chain), () => expectServerKeyExchange(ctx, s, key));
+      const wanted = s.suite.auth === 'ecdsa' ? 'ec' : 'rsa';
+      const checkKey = (key: PublicKey) => {
+        if (key.kind !== wanted) {
+          throw new TlsError(AlertDescription.unsupported_certificate, `Certificate: ${s.suite.name} needs an ${wanted.toUpperCase()} key, the certificate has ${key.kind}`);
+        }
+      };
+      return certificateState(ctx, chain, checkKey, (key) => expectServerKeyExchange(ctx, s, key));
     },
   };
 }

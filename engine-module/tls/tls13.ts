@@ -18,7 +18,7 @@ import { parseServerKeyShare, type ServerHello } from './messages/server-hello.j
 import { tls13Protection } from './record-layer.js';
 import { GROUP_CODES, schemeFitsKey, TLS12, type CipherSuite } from './suites.js';
 import {
-  chainCheckState,
+  certificateState,
   pickedSuite,
   signatureCheckState,
   workState,
@@ -74,14 +74,18 @@ export function serverHello13(
   if (!retrySuite) ctx.transcript.start(suite.hash);
   ctx.transcript.add(raw);
   ctx.negotiated = { version: 'TLSv1.3', suite: suite.name, group: share.group, alpn: null };
+  // The ECDH and the key schedule are two units: the schedule's first HKDF and AEAD setup are cold code in a fresh
+  // process, as long as the ECDH itself.
   return workState('key exchange', () => {
     const shared = ctx.crypto.ecdh(share, server.publicKey);
     if (!shared) throw new TlsError(AlertDescription.illegal_parameter, `ServerHello: invalid ${share.group} public key`);
-    const ks = new KeySchedule(ctx.crypto, suite.hash);
-    const [clientSecret, serverSecret] = ks.handshakeSecrets(shared, ctx.transcript.hash());
-    ctx.setReadProtection(protection(ctx, ks, suite, serverSecret));
-    ctx.setWriteProtection(protection(ctx, ks, suite, clientSecret));
-    return expectEncryptedExtensions(ctx, { ks, suite, clientSecret, serverSecret, offered: hello.offeredTypes });
+    return workState('handshake keys', () => {
+      const ks = new KeySchedule(ctx.crypto, suite.hash);
+      const [clientSecret, serverSecret] = ks.handshakeSecrets(shared, ctx.transcript.hash());
+      ctx.setReadProtection(protection(ctx, ks, suite, serverSecret));
+      ctx.setWriteProtection(protection(ctx, ks, suite, clientSecret));
+      return expectEncryptedExtensions(ctx, { ks, suite, clientSecret, serverSecret, offered: hello.offeredTypes });
+    });
   });
 }
 
@@ -125,9 +129,8 @@ function expectCertificate(ctx: HandshakeContext, phase: Phase, requestContext: 
       const { chain, entryExtensions } = parseCertificate13(m.body);
       for (const ext of entryExtensions) checkServerExtensions(ext, 'CertificateEntry', phase.offered);
       if (chain.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: the server sent no certificate');
-      const key = ctx.publicKeyOf(chain[0]);
       ctx.transcript.add(m.raw);
-      return chainCheckState(ctx.checkChain(chain), () => expectCertificateVerify(ctx, phase, key, requestContext));
+      return certificateState(ctx, chain, () => {}, (key) => expectCertificateVerify(ctx, phase, key, requestContext));
     },
   };
 }

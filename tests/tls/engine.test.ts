@@ -13,7 +13,7 @@ const random = (n: number) => new Uint8Array(randomBytes(n));
 
 function engine(config: Partial<TlsEngineConfig> = {}) {
   const e = new TlsClientEngine({ hostname: 'example.test', crypto: pureCrypto, randomBytes: random, verifyChain: null, ...config });
-  e.pump();
+  while (e.hasPendingWork) e.pump();
   return { e, hello: e.takeOutput()! };
 }
 

@@ -56,10 +56,11 @@ const MAX_SIGNATURE_CHECKS = 100;
 
 /**
  * Validate a server's certificate list (DER, leaf first) for `opts.hostname` against `opts.roots` at `opts.now`,
- * doing the work in steps (see {@link ChainVerification}).
+ * doing the work in steps (see {@link ChainVerification}). `leaf`, when given, is `chain[0]` already parsed (by
+ * {@link parseBoundedCertificate}: a TLS client reads the leaf's key first), so it is not parsed twice.
  */
-export function createChainVerification(chain: Uint8Array[], opts: ChainVerificationOptions): ChainVerification {
-  const run = verifySteps(chain, opts);
+export function createChainVerification(chain: Uint8Array[], opts: ChainVerificationOptions, leaf?: Certificate): ChainVerification {
+  const run = verifySteps(chain, opts, leaf);
   let result: ChainVerificationResult | null = null;
   return {
     step() {
@@ -87,7 +88,11 @@ export function verifyCertificateChain(chain: Uint8Array[], opts: ChainVerificat
   }
 }
 
-function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Generator<void, ChainVerificationResult> {
+function* verifySteps(
+  chain: Uint8Array[],
+  opts: ChainVerificationOptions,
+  parsedLeaf: Certificate | undefined,
+): Generator<void, ChainVerificationResult> {
   const maxLength = opts.maxChainLength ?? DEFAULT_MAX_CHAIN_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength < 1) {
     return refuse(certFailure('invalid-options', undefined, 'maxChainLength must be a positive integer'));
@@ -97,7 +102,8 @@ function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Gene
   }
   if (chain.length === 0) return refuse(certFailure('no-certificate'));
 
-  const leaf = parseBounded(chain[0]);
+  // A leaf parsed from other bytes than chain[0] is never trusted in its place.
+  const leaf = parsedLeaf && parsedLeaf.der === chain[0] ? parsedLeaf : parseBoundedCertificate(chain[0]);
   if ('code' in leaf) return refuse(leaf);
   const anchors = anchorsFor(opts.roots);
 
@@ -110,12 +116,13 @@ function* verifySteps(chain: Uint8Array[], opts: ChainVerificationOptions): Gene
   yield; // parsing and indexing the roots is a step of its own at interpreter speed
 
   const search = new PathSearch(
-    chain.slice(1).map(parseBounded),
+    chain.slice(1).map(parseBoundedCertificate),
     anchors,
     opts.crypto ?? pureCrypto,
     opts.now,
     maxLength,
   );
+  yield; // so is parsing the intermediates, before the first signature check
   return (yield* search.extend([leaf])) ? { ok: true } : refuse(search.failure());
 }
 
@@ -275,7 +282,7 @@ class PathSearch {
 
   private anchorCertificate(anchor: Anchor): Certificate | CertificateFailure {
     if (anchor.parsed === undefined) {
-      const parsed = parseBounded(anchor.der);
+      const parsed = parseBoundedCertificate(anchor.der);
       anchor.parsed = 'code' in parsed ? { ...parsed, detail: `trusted root: ${parsed.detail}` } : parsed;
     }
     return anchor.parsed;
@@ -296,7 +303,8 @@ class PathSearch {
   }
 }
 
-function parseBounded(der: Uint8Array): Certificate | CertificateFailure {
+/** A certificate parsed, or why it cannot be: over {@link MAX_CERTIFICATE_BYTES}, or malformed. Never throws. */
+export function parseBoundedCertificate(der: Uint8Array): Certificate | CertificateFailure {
   if (der.length > MAX_CERTIFICATE_BYTES) {
     return certFailure('too-large', undefined, `${der.length} bytes, limit ${MAX_CERTIFICATE_BYTES}`);
   }
