@@ -19,7 +19,7 @@ export function instrument(): void {
   if (installed) return;
   installed = true;
   const httpProto = Http11Exchange.prototype as unknown as Record<string, unknown>;
-  for (const name of ['step', 'readInto']) wrapThrowing(httpProto, name, isHttpProtocolError);
+  for (const name of ['step', 'readPiece']) wrapThrowing(httpProto, name, isHttpProtocolError);
   wrapFailure(TlsClientEngine.prototype as unknown as Record<string, unknown>, 'fail');
 }
 

@@ -74,10 +74,10 @@ class CarriedSession implements Exchange {
     if (this.status === Status.BODY) this.checkEnd(exchange);
   }
 
-  readBody(): Uint8Array {
+  readBody(max = this.settings.readChunkSize): Uint8Array {
     const exchange = this.exchange;
     if (this.status !== Status.BODY || !exchange) return NO_BYTES;
-    const out = exchange.read(this.settings.readChunkSize);
+    const out = exchange.read(max);
     this.checkEnd(exchange);
     return out;
   }

@@ -328,12 +328,28 @@ export class HTTPClient {
    * The body bytes available now, up to `readChunkSize` (however many transport reads they arrived in), empty when
    * nothing has arrived yet. When the body ends the status becomes CONNECTED (or DISCONNECTED when the connection
    * cannot be reused); a body cut short becomes CONNECTION_ERROR, with the bytes read before the fault still returned.
-   * Body bytes are passed through without per-byte work: a view of a received chunk when one chunk holds them all,
-   * else a single copy joining them.
+   * The array is the caller's to keep: the exchange lends views of the transport's storage, copied here once into an
+   * array sized by what has arrived.
    */
   readResponseBodyChunk(): Uint8Array {
     this.stirred();
-    return this.exchange ? this.exchange.readBody() : NO_BYTES;
+    const exchange = this.exchange;
+    if (!exchange) return NO_BYTES;
+    const max = this.settings.readChunkSize;
+    const first = exchange.readBody(max);
+    if (first.length === 0) return NO_BYTES;
+    // What else has arrived (framing included, so never less than the body bytes among it) sizes the array.
+    const more = exchange.status === Status.BODY ? exchange.bufferedBytes() + (exchange.transport()?.getAvailableBytes() ?? 0) : 0;
+    const out = new Uint8Array(Math.min(max, first.length + more));
+    out.set(first);
+    let n = first.length;
+    while (n < out.length && exchange.status === Status.BODY) {
+      const piece = exchange.readBody(out.length - n);
+      if (piece.length === 0) break;
+      out.set(piece, n);
+      n += piece.length;
+    }
+    return n === out.length ? out : out.subarray(0, n);
   }
 
   /** Most bytes one readResponseBodyChunk() returns (256 .. 16 MiB; other values are ignored, as in Godot). */

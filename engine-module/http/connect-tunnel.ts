@@ -89,11 +89,9 @@ export class ConnectTunnel implements StreamPeer {
   }
 
   /** Move what the proxy sent into the buffer; false when nothing came. */
-  private readonly pull = (): boolean => {
-    const data = this.inner.getPartialData(PULL_BYTES);
-    this.buffer.append(data);
-    return data.length > 0;
-  };
+  private readonly pull = (): boolean => this.buffer.fill(this.read, PULL_BYTES);
+
+  private readonly read = (max: number): Uint8Array => this.inner.getPartialData(max);
 
   private fail(reason: string): void {
     this.failure = reason;

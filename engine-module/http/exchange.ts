@@ -44,8 +44,14 @@ export interface Exchange {
   /** Content-Length, 0 without a body, -1 when unknown. */
   bodyLength(): number;
   isChunked(): boolean;
-  /** Body bytes available now, up to `readChunkSize`; empty when nothing has arrived. Only in BODY. */
-  readBody(): Uint8Array;
+  /**
+   * Body bytes available now, up to `max` (default `readChunkSize`); empty when nothing has arrived. Only in BODY.
+   * The bytes are
+   * borrowed: a view of the transport's storage, valid only until the next call into this exchange (which may let
+   * the transport write over it), so a caller that keeps them copies them (HTTPClient.readResponseBodyChunk does).
+   * It may be less than what has arrived: a view never spans two pieces of storage; call again for more.
+   */
+  readBody(max?: number): Uint8Array;
   /** URL of the final response when the runtime followed redirects on its own; null otherwise. */
   responseUrl(): string | null;
   /** Why this connection cannot honour blocking mode, or null when it can. */

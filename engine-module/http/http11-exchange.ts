@@ -1,7 +1,6 @@
 // HTTP/1.1 over a StreamPeer: the dialer opens the transport, then one request at a time is written and its response
 // read with the sans-I/O codec (head reader, framing plan, body readers over one receive buffer). Statuses move only
 // through the table in states.ts.
-import { concatBytes } from '../bytes/bytes.js';
 import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { bodyReaderFor, type BodyReader } from './body-readers.js';
@@ -93,8 +92,6 @@ export class Http11Exchange implements Exchange {
   private readonly buffer = new ReceiveBuffer();
   private request: PendingRequest | null = null;
   private response: Response | null = null;
-  /** Pieces of the body chunk being read (views of received chunks), kept between calls to allocate nothing. */
-  private readonly pieces: Uint8Array[] = [];
 
   constructor(
     private readonly route: Route,
@@ -156,19 +153,15 @@ export class Http11Exchange implements Exchange {
     return this.response?.plan.framing.kind === 'chunked';
   }
 
-  readBody(): Uint8Array {
+  readBody(max = this.settings.readChunkSize): Uint8Array {
     const body = this.response?.body;
     if (this.status !== Status.BODY || !body) return NO_BYTES;
-    const parts = this.pieces;
     try {
-      this.readInto(body, parts);
+      return this.readPiece(body, max);
     } catch (e) {
-      // What was decoded before the error is still handed out; the status tells the body is incomplete.
       this.fail({ code: 'protocol', detail: reasonOf(e) });
+      return NO_BYTES;
     }
-    const out = parts.length <= 1 ? (parts[0] ?? NO_BYTES) : concatBytes(...parts);
-    parts.length = 0;
-    return out;
   }
 
   responseUrl(): null {
@@ -330,23 +323,24 @@ export class Http11Exchange implements Exchange {
   }
 
   /**
-   * Decode into `parts` up to readChunkSize bytes of what is available now, from the receive buffer and then the
-   * transport: pieces are views of the chunks received, so the only copy is the one joining them into the result.
+   * Decode the next contiguous piece of body, at most `max` bytes, from the receive buffer and then the
+   * transport: a view of what was received, never joined, so it may be shorter than what has arrived (the next call
+   * gets more). The transport is read only when the buffer holds no body bytes, and the body reader takes a read
+   * whole (up to the body's end), so body bytes are never copied here.
    */
-  private readInto(body: BodyReader, parts: Uint8Array[]): void {
-    const max = this.settings.readChunkSize;
-    for (let size = 0; size < max; ) {
-      const room = max - size;
-      let piece = body.read(this.buffer, room);
-      // What is buffered may be only framing (a partial chunk-size line): fetch more while there is more.
-      while (piece.length === 0 && !body.done && this.pull(max)) piece = body.read(this.buffer, room);
-      if (piece.length > 0) {
-        parts.push(piece);
-        size += piece.length;
-      }
-      if (body.done) return this.finishResponse();
-      if (piece.length === 0) return this.checkBodyEnd(true);
+  private readPiece(body: BodyReader, max: number): Uint8Array {
+    let piece = body.read(this.buffer, max);
+    // What is buffered may be only framing (a partial chunk-size line): fetch more while there is more.
+    while (piece.length === 0 && !body.done && this.pull(max)) piece = body.read(this.buffer, max);
+    if (!body.done) {
+      if (piece.length === 0) this.checkBodyEnd(true);
+      return piece;
     }
+    // Finishing reads the transport for bytes past the response when none are buffered, and a read may reuse the
+    // storage the piece lies in: the last piece is then copied (once per response).
+    const last = this.buffer.length === 0 && piece.length > 0 ? piece.slice() : piece;
+    this.finishResponse();
+    return last;
   }
 
   /**
@@ -379,10 +373,11 @@ export class Http11Exchange implements Exchange {
 
   /** Move up to `max` bytes from the transport into the receive buffer; false when none came. */
   private pull(max: number): boolean {
-    const data = this.open!.peer.getPartialData(max);
-    this.buffer.append(data);
-    return data.length > 0;
+    return this.buffer.fill(this.read, max);
   }
+
+  /** A read from the transport (its bytes are lent until its next read; the receive buffer keeps what it holds). */
+  private readonly read = (max: number): Uint8Array => this.open!.peer.getPartialData(max);
 
   /** {@link pull} of one read chunk, made once (it runs on every poll while a head is due). */
   private readonly pullChunk = (): boolean => this.pull(this.settings.readChunkSize);

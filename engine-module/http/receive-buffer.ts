@@ -17,14 +17,39 @@ export class ReceiveBuffer {
     return this.queue.length;
   }
 
+  /** Whether the newest bytes held came from {@link fill} and are still only lent by the transport. */
+  private holdsLent = false;
+
   /** Keep `data` (not copied: the caller hands over ownership). */
   append(data: Uint8Array): void {
+    this.keepLent();
     this.queue.push(data);
+  }
+
+  /**
+   * Append up to `max` bytes from `read`, a transport's getPartialData, whose bytes stay valid only until its next
+   * read; true when any came. Before reading, what is still held of the previous read is copied: only that read's
+   * leftover (a partial line, at most one read), so copying stays linear however the bytes were split, and a body
+   * read that takes what it pulls copies nothing.
+   */
+  fill(read: (max: number) => Uint8Array, max: number): boolean {
+    this.keepLent();
+    const data = read(max);
+    this.queue.push(data);
+    this.holdsLent = data.length > 0;
+    return this.holdsLent;
+  }
+
+  /** Copy what is still held of lent bytes, before their transport may reuse its storage. */
+  private keepLent(): void {
+    if (this.holdsLent) this.queue.ownNewest();
+    this.holdsLent = false;
   }
 
   /** Drop everything. */
   clear(): void {
     this.queue.clear();
+    this.holdsLent = false;
   }
 
   /**

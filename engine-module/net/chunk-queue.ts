@@ -116,6 +116,18 @@ export class ChunkQueue {
     return out;
   }
 
+  /**
+   * Replace what is unread of the newest chunk with a copy of it, for a chunk whose storage is only lent (see
+   * {@link ReceiveBuffer.fill}); nothing when the queue is empty.
+   */
+  ownNewest(): void {
+    const last = this.chunks.length - 1;
+    if (this.size === 0) return;
+    const from = last === this.first ? this.offset : 0;
+    this.chunks[last] = this.chunks[last].slice(from);
+    if (last === this.first) this.offset = 0;
+  }
+
   /** Drop everything queued. */
   clear(): void {
     this.chunks = [];

@@ -9,7 +9,11 @@ export interface StreamPeer {
   poll?(): void;
   /** Bytes that {@link getPartialData} can return right now. */
   getAvailableBytes(): number;
-  /** Non-blocking read of at most `max` bytes; empty when nothing is there. */
+  /**
+   * Non-blocking read of at most `max` bytes; empty when nothing is there. The bytes may be a view of the peer's own
+   * storage, valid only until the next call of this method (the Node peer reads into a ring it writes over): a
+   * reader that keeps them longer copies them.
+   */
   getPartialData(max: number): Uint8Array;
   /** Non-blocking write; returns the number of bytes accepted (0 when the peer is full or closed). */
   putPartialData(data: Uint8Array): number;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
-import { ChunkQueue } from '../net/chunk-queue.js';
+import { ReceiveRing } from '../net/receive-ring.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider } from '../tls/crypto/provider.js';
 import { nodeCrypto } from './node-crypto.js';
@@ -15,9 +15,9 @@ import type { FileAccess, FileSink, PendingResolve, Platform } from './platform.
 export interface NodePlatformOptions {
   /**
    * Received bytes a socket buffers before it is paused until the reader has taken half of them (default 8 MiB).
-   * This bounds the memory one connection holds for a slow reader: the mark plus one socket read (64 KiB). It also
-   * bounds what a reader that drains once per frame can get: at most about the mark per frame (8 MiB at 60 Hz is
-   * 500 MB/s).
+   * This bounds the memory one connection holds for a slow reader: its receive ring grows as needed up to the mark
+   * plus 64 KiB, and is kept, touched, for the connection's life. It also bounds what a reader that drains once per
+   * frame can get: at most about the mark per frame (8 MiB at 60 Hz is 500 MB/s).
    */
   highWaterMark?: number;
   /** Written bytes a socket buffers before putPartialData() accepts no more (default 4 MiB). */
@@ -52,16 +52,26 @@ function resolveHost(host: string): PendingResolve {
   return { status: () => state, address: () => address };
 }
 
+/** The block a socket's received bytes start in; it doubles while the reader lags, up to the high-water mark. */
+const FIRST_RING = 256 * 1024;
 /**
- * A StreamPeer over a node:net socket. Received data waits in a queue of the chunks Node delivered, and reads hand
- * out views of them one chunk at a time: received bytes are never concatenated or copied. Past the high-water mark
- * the socket is paused, so memory stays bounded when the game reads slowly, and resumed once the reader has drained
- * it below half. Errors show as ERROR and a remote close as NONE, each only after every byte received before it has
- * been read.
+ * Where a socket reads while its ring has no room (it is paused then, so this serves the one read Node may already
+ * have asked for) or before its first bytes. Shared by every socket: Node hands the bytes of one read to its callback
+ * before it reads another socket, and the callback copies them out at once.
+ */
+const SPARE = new Uint8Array(64 * 1024);
+
+/**
+ * A StreamPeer over a node:net socket. Node reads straight into the peer's {@link ReceiveRing} (the socket's `onread`
+ * option): no buffer is allocated per read and the kernel writes into memory that is already touched, and reads hand
+ * out views of the ring. A view is valid until the next getPartialData(), as the StreamPeer contract allows. Past the
+ * high-water mark, or with the ring full, the socket is paused, so memory stays bounded when the game reads slowly,
+ * and resumed once the reader has drained it below half. Errors show as ERROR and a remote close as NONE, each only
+ * after every byte received before it has been read.
  */
 class NodeTcpPeer implements StreamPeer {
   private readonly socket: Socket;
-  private readonly received = new ChunkQueue();
+  private readonly received: ReceiveRing;
   private connected = false;
   private ended = false;
   private failed = false;
@@ -75,19 +85,15 @@ class NodeTcpPeer implements StreamPeer {
     private readonly highWaterMark: number,
     private readonly writeHighWaterMark: number,
   ) {
-    this.socket = connect({ host: address, port });
+    this.received = new ReceiveRing(Math.min(FIRST_RING, highWaterMark + SPARE.length), highWaterMark + SPARE.length);
+    this.socket = connect({
+      host: address,
+      port,
+      onread: { buffer: () => this.nextReadSpace(), callback: (n, buf) => this.onRead(n, buf) },
+    });
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       this.connected = true;
-      this.wake?.();
-    });
-    this.socket.on('data', (chunk: Buffer) => {
-      // Node allocates a new buffer for every read and never reuses it, so views of it stay valid.
-      this.received.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      if (this.received.length > this.highWaterMark && !this.paused) {
-        this.paused = true;
-        this.socket.pause();
-      }
       this.wake?.();
     });
     this.socket.on('end', () => {
@@ -111,6 +117,26 @@ class NodeTcpPeer implements StreamPeer {
     return true;
   }
 
+  /** Node asks where its next read goes (once after every read): the ring's free space, or the spare when none. */
+  private nextReadSpace(): Uint8Array {
+    if (this.closedByUs) return SPARE;
+    const space = this.received.space();
+    return space.length > 0 ? space : SPARE;
+  }
+
+  /** Node read `n` bytes into `buf`; false pauses the socket. */
+  private onRead(n: number, buf: Uint8Array): boolean {
+    if (this.closedByUs) return false;
+    if (buf.buffer === SPARE.buffer) this.received.put(buf.subarray(0, n));
+    else this.received.commit(n);
+    this.wake?.();
+    if (this.received.length > this.highWaterMark || this.received.full) {
+      this.paused = true;
+      return false;
+    }
+    return true;
+  }
+
   getStatus(): number {
     if (this.closedByUs) return PeerStatus.NONE;
     if (this.received.length > 0) return PeerStatus.CONNECTED;
@@ -123,7 +149,10 @@ class NodeTcpPeer implements StreamPeer {
     return this.received.length;
   }
 
-  /** A view of the first chunk Node delivered, at most `max` bytes of it: never a copy, so a read may be partial. */
+  /**
+   * A view of the ring, at most `max` bytes: never a copy, so fewer when the bytes wrap around the ring's end. Valid
+   * until the next call of this method.
+   */
   getPartialData(max: number): Uint8Array {
     const out = this.received.read(max);
     if (this.paused && this.received.length <= this.highWaterMark / 2) {
