@@ -34,6 +34,8 @@ class CarriedSession implements Exchange {
   /** URL of the last final response (after the runtime's redirects). */
   private finalUrl = '';
   private exchange: HttpExchange | null = null;
+  /** The runtime reports no upload progress: a body counts as sent once handed over. */
+  private handedOver = 0;
 
   constructor(
     private readonly runtime: HttpTransport,
@@ -61,6 +63,7 @@ class CarriedSession implements Exchange {
     this.exchange?.abort();
     this.response = null;
     this.exchange = this.runtime.start({ method: name, url: this.origin + url, headers: fields, body: body.length ? body : null });
+    this.handedOver = body.length;
     this.move('send');
     return null;
   }
@@ -80,6 +83,14 @@ class CarriedSession implements Exchange {
     const out = exchange.read(max);
     this.checkEnd(exchange);
     return out;
+  }
+
+  get decodesBodies(): boolean {
+    return this.runtime.decodes;
+  }
+
+  requestBytesSent(): number {
+    return this.handedOver;
   }
 
   head(): ResponseHead | null {

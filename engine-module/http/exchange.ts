@@ -39,6 +39,16 @@ export interface Exchange {
    * (ERR_INVALID_PARAMETER for a request that breaks the wire rules, ERR_UNAVAILABLE for one the runtime cannot make).
    */
   send(request: OutgoingRequest): Refusal | null;
+  /**
+   * True when the bodies handed out are already decoded and the runtime chose the encodings it accepts (a browser's
+   * fetch): the caller then neither asks for encodings nor decodes, whatever Content-Encoding says.
+   */
+  readonly decodesBodies: boolean;
+  /**
+   * Bytes of the current request taken by the transport so far (head and body as written; a runtime that reports no
+   * upload progress counts its body once handed over).
+   */
+  requestBytesSent(): number;
   /** The final response head, from its arrival until the next request. */
   head(): ResponseHead | null;
   /** Content-Length, 0 without a body, -1 when unknown. */

@@ -84,6 +84,9 @@ export function http11Over(peer: StreamPeer, limits: HeadLimits, settings: ReadS
 /** HTTP/1.1 over a StreamPeer; made by {@link openHttp11} and {@link http11Over}. */
 export class Http11Exchange implements Exchange {
   status: Status = Status.DISCONNECTED;
+  readonly decodesBodies = false;
+  /** Bytes of the current request the transport took (they outlive the request record, which goes at the head). */
+  private requestSent = 0;
   private dialer: Dialer | null;
   private open: Open | null = null;
   private lastFailure: ConnectionFailure | null = null;
@@ -128,6 +131,7 @@ export class Http11Exchange implements Exchange {
     }
     if ('err' in wire) return wire;
     this.response = null;
+    this.requestSent = 0;
     this.request = {
       method: request.method,
       asksClose: wire.asksClose,
@@ -141,6 +145,10 @@ export class Http11Exchange implements Exchange {
 
   head(): ResponseHead | null {
     return this.response ? this.response.head : null;
+  }
+
+  requestBytesSent(): number {
+    return this.requestSent;
   }
 
   bodyLength(): number {
@@ -307,6 +315,7 @@ export class Http11Exchange implements Exchange {
       const n = peer.putPartialData(out.subarray(request.sent));
       if (n <= 0) break;
       request.sent += n;
+      this.requestSent += n;
     }
     if (request.sent === out.length) request.bytes = null;
   }

@@ -1,23 +1,35 @@
-// A pooled connection: an HTTPClient connected to one origin, plus the count of bytes written to its transport
-// (upload progress; HTTPClient itself does not report it).
+// A pooled connection: the exchange opened to one origin (http/open.ts, the same opener as HTTPClient.connectToHost),
+// or why it could not be opened. The request layer drives the exchange and its response head directly.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8Encode } from '../bytes/bytes.js';
-import type { StreamPeer } from '../net/stream-peer.js';
 import type { Platform } from '../platform/platform.js';
-import { HTTPClient } from '../http/client.js';
 import type { HTTPClientOptions } from '../http/client-options.js';
-import { Err, Status } from '../http/constants.js';
+import { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADER_COUNT, DEFAULT_READ_CHUNK_SIZE, Status } from '../http/constants.js';
+import type { Exchange, ReadSettings } from '../http/exchange.js';
+import { describeConnectionFailure } from '../http/failures.js';
+import { openExchange } from '../http/open.js';
 import type { PoolHooks } from './pool.js';
 import type { ProxyEndpoint, ProxyOptions, RequestTlsOptions } from './request-spec.js';
 import { originOf, type ParsedUrl } from './url.js';
 
-/** An HTTPClient owned by the pool. */
+/** An exchange owned by the pool. */
 export interface Connection {
-  client: HTTPClient;
-  /** Bytes the transport accepted so far, over the connection's life. */
-  written: number;
-  /** What connectToHost answered (not OK: the connection never started, e.g. no platform or a host it refuses). */
-  connectErr: Err;
+  /** Null when the connection could not be opened ({@link refusal} says why). */
+  exchange: Exchange | null;
+  refusal: string | null;
+  /** The exchange's read settings, set per request (readChunkSize). */
+  readonly settings: ReadSettings;
+}
+
+/** The connection's status (DISCONNECTED when it never opened). */
+export function statusOf(conn: Connection): Status {
+  return conn.exchange ? conn.exchange.status : Status.DISCONNECTED;
+}
+
+/** Why the connection failed or could not open, in the words HTTPClient.getLastError() uses, or null. */
+export function connectionFailureWords(conn: Connection): string | null {
+  const failure = conn.exchange?.failure();
+  return failure ? describeConnectionFailure(failure) : conn.refusal;
 }
 
 /** Where and how connections of one pool key are opened. */
@@ -53,53 +65,35 @@ function chainId(pem: string): string {
   return pem === '' ? '' : toHex(sha256(utf8Encode(pem)).subarray(0, 16));
 }
 
-/** Pool hooks that open HTTPClients through `platform`, for the targets registered in `targets` by key. */
-export function connectionHooks(
-  platform: Platform,
-  clientOptions: Omit<HTTPClientOptions, 'platform'>,
-  targets: Map<string, OriginTarget>,
-): PoolHooks<Connection> {
+/** Pool hooks that open exchanges through `platform` to the target each waiter brought. */
+export function connectionHooks(platform: Platform, options: Omit<HTTPClientOptions, 'platform'>): PoolHooks<Connection, OriginTarget> {
+  const limits = {
+    maxHeadBytes: options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES,
+    maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT,
+  };
   return {
-    open(key) {
-      const { url, tls, proxy } = targets.get(key)!;
-      const conn: Connection = { client: null!, written: 0, connectErr: Err.OK };
-      conn.client = new HTTPClient({ ...clientOptions, platform: countingPlatform(platform, conn) });
-      if (proxy && url.scheme === 'https') conn.client.setHttpsProxy(proxy.host, proxy.port);
-      else if (proxy) conn.client.setHttpProxy(proxy.host, proxy.port);
-      conn.connectErr = conn.client.connectToHost(url.host, url.port, url.scheme === 'https', tls?.verifyHost ?? true, {
-        trustedChain: tls?.trustedChain,
-        commonNameOverride: tls?.commonNameOverride,
+    open(_key, { url, tls, proxy = null }) {
+      const settings = { readChunkSize: DEFAULT_READ_CHUNK_SIZE };
+      const opened = openExchange({
+        host: url.host,
+        port: url.port,
+        useTls: url.scheme === 'https',
+        verifyHost: tls?.verifyHost ?? true,
+        tlsOptions: { trustedChain: tls?.trustedChain, commonNameOverride: tls?.commonNameOverride },
+        platform,
+        proxies: { http: proxy, https: proxy },
+        limits,
+        settings,
+        tls: options.tls,
+        blocking: false,
       });
-      return conn;
+      return 'err' in opened ? { exchange: null, refusal: opened.reason, settings } : { exchange: opened, refusal: null, settings };
     },
     usable(conn) {
-      // Polling an idle client notices a close by the server (or stray bytes) and leaves CONNECTED.
-      conn.client.poll();
-      return conn.client.getStatus() === Status.CONNECTED;
+      // Polling an idle exchange notices a close by the server (or stray bytes) and leaves CONNECTED.
+      if (statusOf(conn) !== Status.DISCONNECTED) conn.exchange!.poll();
+      return statusOf(conn) === Status.CONNECTED;
     },
-    close: (conn) => conn.client.close(),
+    close: (conn) => conn.exchange?.close(),
   };
-}
-
-/** The platform, with every TCP peer it opens counting written bytes into `conn`. */
-function countingPlatform(platform: Platform, conn: Connection): Platform {
-  // Derived, not copied: a host platform may keep its methods on a prototype.
-  const derived: Platform = Object.create(platform);
-  derived.connectTcp = (address, port) => {
-    const peer = platform.connectTcp(address, port);
-    const counted: StreamPeer = {
-      getStatus: () => peer.getStatus(),
-      poll: () => peer.poll?.(),
-      getAvailableBytes: () => peer.getAvailableBytes(),
-      getPartialData: (max) => peer.getPartialData(max),
-      putPartialData(data) {
-        const n = peer.putPartialData(data);
-        conn.written += n;
-        return n;
-      },
-      disconnectFromHost: () => peer.disconnectFromHost(),
-    };
-    return counted;
-  };
-  return derived;
 }

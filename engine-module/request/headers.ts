@@ -41,3 +41,13 @@ export function findHeader(lines: readonly string[], name: string): string | nul
   for (const l of lines) if (headerName(l) === n) return headerValue(l);
   return null;
 }
+
+/** Response fields as the exchange hands them: [name, value] pairs in arrival order. */
+export type FieldPairs = ReadonlyArray<readonly [string, string]>;
+
+/** The first value of a response field (any case), or null: a repeated Location or ETag is not joined. */
+export function fieldValue(fields: FieldPairs, name: string): string | null {
+  const n = name.toLowerCase();
+  for (const [k, v] of fields) if (k.length === n.length && k.toLowerCase() === n) return v;
+  return null;
+}

@@ -15,9 +15,12 @@ export interface PoolOptions {
 }
 
 /** How the pool opens, checks and closes a connection. */
-export interface PoolHooks<C> {
-  /** Open a connection to the origin key (its state advances later, as the request drives it). */
-  open(key: string): C;
+export interface PoolHooks<C, T = unknown> {
+  /**
+   * Open a connection to the target the waiter brought (its state advances later, as the request drives it). The
+   * pool keeps no table of targets: a key's target lives only as long as its waiters do.
+   */
+  open(key: string, target: T): C;
   /** Whether an idle connection can still carry a request (the server may have closed it while idle). */
   usable(conn: C): boolean;
   close(conn: C): void;
@@ -32,8 +35,10 @@ export interface Lease<C> {
 }
 
 /** A request's place in the queue; {@link lease} is set once a connection is granted. */
-export interface Waiter<C> {
+export interface Waiter<C, T = unknown> {
   key: string;
+  /** Where a new connection for this waiter goes. */
+  target: T;
   /** Only a newly opened connection will do (the request failed on a reused one that had gone stale). */
   fresh: boolean;
   lease: Lease<C> | null;
@@ -45,14 +50,14 @@ interface IdleConn<C> {
 }
 
 /** The pool's state. Counters are public so tests and debug overlays can read them. */
-export interface Pool<C> {
+export interface Pool<C, T = unknown> {
   readonly options: Required<PoolOptions>;
-  readonly hooks: PoolHooks<C>;
+  readonly hooks: PoolHooks<C, T>;
   /** Open connections per key (leased + idle). */
   readonly openPerKey: Map<string, number>;
   /** Idle connections per key, most recently used last. */
   readonly idle: Map<string, IdleConn<C>[]>;
-  readonly queue: Waiter<C>[];
+  readonly queue: Waiter<C, T>[];
   /** All open connections. */
   open: number;
   /** Connections leased to requests. */
@@ -60,7 +65,7 @@ export interface Pool<C> {
 }
 
 /** A pool with these limits. */
-export function createPool<C>(hooks: PoolHooks<C>, options: PoolOptions = {}): Pool<C> {
+export function createPool<C, T>(hooks: PoolHooks<C, T>, options: PoolOptions = {}): Pool<C, T> {
   return {
     options: {
       maxPerOrigin: Math.max(1, options.maxPerOrigin ?? 6),
@@ -78,22 +83,22 @@ export function createPool<C>(hooks: PoolHooks<C>, options: PoolOptions = {}): P
 }
 
 /** Idle connections across all keys. */
-export function idleCount<C>(pool: Pool<C>): number {
+export function idleCount<C, T>(pool: Pool<C, T>): number {
   let n = 0;
   for (const list of pool.idle.values()) n += list.length;
   return n;
 }
 
 /** Join the queue for a connection to `key`; null when the queue is full (the caller reports RESULT_QUEUE_FULL). */
-export function enqueue<C>(pool: Pool<C>, key: string, fresh = false): Waiter<C> | null {
+export function enqueue<C, T>(pool: Pool<C, T>, key: string, fresh = false, target?: T): Waiter<C, T> | null {
   if (pool.queue.length >= pool.options.maxQueue) return null;
-  const waiter: Waiter<C> = { key, fresh, lease: null };
+  const waiter: Waiter<C, T> = { key, target: target as T, fresh, lease: null };
   pool.queue.push(waiter);
   return waiter;
 }
 
 /** Leave the queue without a connection (a cancelled request). */
-export function dequeue<C>(pool: Pool<C>, waiter: Waiter<C>): void {
+export function dequeue<C, T>(pool: Pool<C, T>, waiter: Waiter<C, T>): void {
   const at = pool.queue.indexOf(waiter);
   if (at >= 0) pool.queue.splice(at, 1);
 }
@@ -106,7 +111,7 @@ const blockedKeys = new Set<string>();
  * (closing another key's idle connection when only the overall cap is in the way). A waiter whose key is at its cap
  * does not block waiters for other keys behind it.
  */
-export function grant<C>(pool: Pool<C>, now: number): void {
+export function grant<C, T>(pool: Pool<C, T>, now: number): void {
   // A key a waiter could get nothing for (no idle connection, no room for a new one) stays so for the rest of this
   // pass, which only takes connections: its later waiters are passed over at once, so a long queue behind a full
   // origin costs one lookup per waiter.
@@ -115,7 +120,7 @@ export function grant<C>(pool: Pool<C>, now: number): void {
   for (let i = 0; i < pool.queue.length; ) {
     const waiter = pool.queue[i];
     const lease = blocked.has(waiter.key) ? null
-      : (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter.key, now);
+      : (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter, now);
     if (!lease) {
       if (!waiter.fresh) blocked.add(waiter.key);
       i++;
@@ -127,7 +132,7 @@ export function grant<C>(pool: Pool<C>, now: number): void {
   }
 }
 
-function takeIdle<C>(pool: Pool<C>, key: string): Lease<C> | null {
+function takeIdle<C, T>(pool: Pool<C, T>, key: string): Lease<C> | null {
   const list = pool.idle.get(key);
   while (list && list.length > 0) {
     const { conn } = list.pop()!;
@@ -137,15 +142,15 @@ function takeIdle<C>(pool: Pool<C>, key: string): Lease<C> | null {
   return null;
 }
 
-function openNew<C>(pool: Pool<C>, key: string, now: number): Lease<C> | null {
+function openNew<C, T>(pool: Pool<C, T>, { key, target }: Waiter<C, T>, now: number): Lease<C> | null {
   if ((pool.openPerKey.get(key) ?? 0) >= pool.options.maxPerOrigin) return null;
   if (pool.open >= pool.options.maxTotal && !closeOldestIdle(pool, now)) return null;
   pool.openPerKey.set(key, (pool.openPerKey.get(key) ?? 0) + 1);
   pool.open++;
-  return { conn: pool.hooks.open(key), key, reused: false };
+  return { conn: pool.hooks.open(key, target), key, reused: false };
 }
 
-function closeOldestIdle<C>(pool: Pool<C>, now: number): boolean {
+function closeOldestIdle<C, T>(pool: Pool<C, T>, now: number): boolean {
   let oldest: { key: string; since: number } | null = null;
   for (const [key, list] of pool.idle) {
     if (list.length > 0 && list[0].since <= (oldest?.since ?? now)) oldest = { key, since: list[0].since };
@@ -159,7 +164,7 @@ function closeOldestIdle<C>(pool: Pool<C>, now: number): boolean {
  * Give a leased connection back. `keepAlive` says whether it can carry another request (a complete response on a
  * connection the server keeps open); otherwise it is closed and its slot freed.
  */
-export function release<C>(pool: Pool<C>, lease: Lease<C>, keepAlive: boolean, now: number): void {
+export function release<C, T>(pool: Pool<C, T>, lease: Lease<C>, keepAlive: boolean, now: number): void {
   pool.leased--;
   if (keepAlive && pool.hooks.usable(lease.conn)) {
     const list = pool.idle.get(lease.key) ?? [];
@@ -169,7 +174,7 @@ export function release<C>(pool: Pool<C>, lease: Lease<C>, keepAlive: boolean, n
 }
 
 /** Close idle connections unused for longer than the idle timeout, or closed by their server meanwhile. */
-export function sweepIdle<C>(pool: Pool<C>, now: number): void {
+export function sweepIdle<C, T>(pool: Pool<C, T>, now: number): void {
   for (const [key, list] of pool.idle) {
     const keep = list.filter(({ conn, since }) => {
       if (now - since < pool.options.idleTimeoutMs && pool.hooks.usable(conn)) return true;
@@ -182,12 +187,12 @@ export function sweepIdle<C>(pool: Pool<C>, now: number): void {
 }
 
 /** Close every idle connection (leased ones belong to their requests). */
-export function closeIdle<C>(pool: Pool<C>): void {
+export function closeIdle<C, T>(pool: Pool<C, T>): void {
   for (const [key, list] of pool.idle) for (const { conn } of list) closeConn(pool, key, conn);
   pool.idle.clear();
 }
 
-function closeConn<C>(pool: Pool<C>, key: string, conn: C): void {
+function closeConn<C, T>(pool: Pool<C, T>, key: string, conn: C): void {
   pool.hooks.close(conn);
   pool.open--;
   const n = (pool.openPerKey.get(key) ?? 1) - 1;

@@ -12,27 +12,23 @@ export interface RequesterOptions {
   pool?: PoolOptions;
   /** The cache of requests made with `cache: true` (default: a 32 MiB memory cache, created on first use). */
   cache?: RevalidationCache;
-  /** HTTPClient construction options for pooled connections (for https: the `tls` layer). */
+  /** Connection options of pooled connections (head limits; for https: the `tls` layer), as HTTPClient takes them. */
   client?: Omit<HTTPClientOptions, 'platform'>;
 }
 
 /** The shared state of a world's requests. */
 export interface Requester {
   readonly platform: Platform;
-  readonly pool: Pool<Connection>;
-  /** Where each pool key connects to. */
-  readonly targets: Map<string, OriginTarget>;
+  readonly pool: Pool<Connection, OriginTarget>;
   cache: RevalidationCache | null;
 }
 
 /** Shared request state for one world. */
 export function createRequester(options: RequesterOptions = {}): Requester {
   const platform = options.platform ?? getPlatform();
-  const targets = new Map<string, OriginTarget>();
   return {
     platform,
-    pool: createPool(connectionHooks(platform, options.client ?? {}, targets), options.pool),
-    targets,
+    pool: createPool(connectionHooks(platform, options.client ?? {}), options.pool),
     cache: options.cache ?? null,
   };
 }

@@ -1,8 +1,8 @@
 // Resuming a partial download (RFC 9110 §14): Range from the size already on disk, If-Range with the validator the
 // first response carried (kept next to the file), and the Content-Range of a 206 checked before appending.
 import { utf8Decode, utf8Encode } from '../bytes/bytes.js';
-import type { FileAccess } from '../platform/platform.js';
-import { findHeader } from './headers.js';
+import { doneCell, thenCell, type Cell, type FileStore } from './file-store.js';
+import { fieldValue, type FieldPairs } from './headers.js';
 
 /** The file holding the validator of a partial download. */
 function validatorPath(path: string): string {
@@ -13,31 +13,43 @@ function validatorPath(path: string): string {
  * The If-Range validator of a response: a strong ETag, else Last-Modified (RFC 9110 §13.1.5 allows no weak ETag);
  * null when it has neither, and then a partial file cannot be resumed safely.
  */
-export function rangeValidator(headers: readonly string[]): string | null {
-  const etag = findHeader(headers, 'etag');
+export function rangeValidator(fields: FieldPairs): string | null {
+  const etag = fieldValue(fields, 'etag');
   if (etag !== null && !etag.startsWith('W/')) return etag;
-  return findHeader(headers, 'last-modified');
+  return fieldValue(fields, 'last-modified');
 }
 
-/** Remember the validator of a download being written, so a later request can resume it. */
-export function saveValidator(files: FileAccess, path: string, validator: string): void {
-  const sink = files.open(validatorPath(path), false);
-  if (!sink) return;
-  sink.write(utf8Encode(validator));
-  sink.close();
+/** Where a partial download continues: the bytes already on disk, and the validator they were fetched under. */
+export interface ResumePoint {
+  offset: number;
+  validator: string;
 }
 
-/** The validator saved for a partial download, or null. */
-export function loadValidator(files: FileAccess, path: string): string | null {
-  const raw = files.read?.(validatorPath(path));
-  if (!raw) return null;
-  const v = utf8Decode(raw).trim();
-  return v === '' || /[\r\n\0]/.test(v) ? null : v;
+/** The resume point of a download's partial file, or null when there is none (or no usable validator beside it). */
+export function resumePoint(store: FileStore, path: string): Cell<ResumePoint | null> {
+  return thenCell(store.size(path), (size) =>
+    size > 0 ? thenCell(store.read(validatorPath(path)), (raw) => doneCell(pointOf(size, raw))) : doneCell(null),
+  );
 }
 
-/** Forget a download's validator (it completed, or restarts from zero). */
-export function dropValidator(files: FileAccess, path: string): void {
-  files.remove?.(validatorPath(path));
+function pointOf(offset: number, raw: Uint8Array | null): ResumePoint | null {
+  const validator = raw ? utf8Decode(raw).trim() : '';
+  return validator === '' || /[\r\n\0]/.test(validator) ? null : { offset, validator };
+}
+
+/** Remember the validator of a download being written, so a later request can resume it; failures are ignored. */
+export function saveValidator(store: FileStore, path: string, validator: string): Cell<void> {
+  return thenCell(store.open(validatorPath(path), false), (sink) => {
+    sink.write(utf8Encode(validator));
+    return sink.close();
+  });
+}
+
+/** Forget a download's validator (it completed, or restarts from zero), after `before` (a save still under way). */
+export function dropValidator(store: FileStore, path: string, before: Cell<void> | null): void {
+  const drop = () => store.remove(validatorPath(path));
+  if (before) thenCell(before, drop);
+  else drop();
 }
 
 /** A parsed `Content-Range: bytes first-last/complete` (complete is -1 for "*"). */

@@ -53,6 +53,24 @@ export function mayRetry(policy: RetryPolicy, method: HttpMethod, attempt: numbe
 }
 
 /**
+ * The wait before the next attempt after `retries` retries, or null when the policy allows no other attempt. The
+ * one place a retry is decided: a failed attempt and a retried status code both ask it. `serverDelay` is the
+ * response's Retry-After in milliseconds: honoured when within maxDelayMs; a longer one is refused (the response is
+ * reported instead). Without it the delay is the jittered backoff, `random01` giving the jitter.
+ */
+export function nextAttemptDelay(
+  policy: RetryPolicy,
+  method: HttpMethod,
+  retries: number,
+  random01: () => number,
+  serverDelay: number | null = null,
+): number | null {
+  if (!mayRetry(policy, method, retries + 1)) return null;
+  if (serverDelay !== null) return serverDelay <= policy.maxDelayMs ? serverDelay : null;
+  return backoffDelay(policy, retries + 1, random01());
+}
+
+/**
  * Backoff before retry number `attempt` (1-based): base·2^(attempt-1) capped at maxDelayMs, of which the upper half
  * is random ("equal jitter"), so clients that failed together do not come back together. `random01` is in [0, 1).
  */

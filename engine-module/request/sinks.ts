@@ -1,5 +1,4 @@
-// Where a response body goes as it is decoded: memory for ordinary responses, a platform file for downloads.
-import type { FileAccess } from '../platform/platform.js';
+// A response body kept in memory as it is decoded (downloads go to a file through file-store.ts).
 
 /** A destination for body bytes. */
 export interface BodySink {
@@ -79,33 +78,5 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
       earlier = null;
       size = 0;
     },
-  };
-}
-
-/** A body written to a file as it arrives; null when the file cannot be opened. */
-export function fileSink(files: FileAccess, path: string, append: boolean): BodySink | null {
-  const file = files.open(path, append);
-  if (!file) return null;
-  let open = true;
-  const close = (): boolean => {
-    if (!open) return true;
-    open = false;
-    try {
-      file.close();
-      return true;
-    } catch {
-      return false; // a host file API may throw; the request reports it instead
-    }
-  };
-  return {
-    write(data) {
-      try {
-        return open && file.write(data);
-      } catch {
-        return false;
-      }
-    },
-    finish: close,
-    abort: () => void close(),
   };
 }

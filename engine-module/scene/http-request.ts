@@ -4,7 +4,7 @@
 import { DEFAULT_READ_CHUNK_SIZE, Err, METHOD_NAMES, Method, Status } from '../http/constants.js';
 import { TLSOptions } from '../http/tls-options.js';
 import { utf8Encode } from '../bytes/bytes.js';
-import { cancelRequest, startRequest, type RequestJob } from '../request/http-request.js';
+import { cancelRequest, connectionStatus, startRequest, type RequestJob } from '../request/http-request.js';
 import { isHttpMethod } from '../request/method.js';
 import { parseSpec, type ProxyEndpoint, type RequestSpec, type RequestTlsOptions } from '../request/request-spec.js';
 import { Result } from '../request/result.js';
@@ -128,8 +128,7 @@ export class HTTPRequest {
    */
   getHttpClientStatus(): Status {
     if (!this.running || !this.job) return Status.DISCONNECTED;
-    const lease = this.job.lease;
-    return lease ? lease.conn.client.getStatus() : Status.RESOLVING;
+    return connectionStatus(this.job) ?? Status.RESOLVING;
   }
 
   /** Body bytes received by the current (or last) request, as sent (before decompression). */
