@@ -55,7 +55,8 @@ export function beginBody(r: Requester, job: RequestJob, exchange: Exchange, hea
   if (download && resp.code >= 200 && resp.code < 300) {
     const store = fileStoreOf(r.platform);
     if (!store) {
-      const words = `cannot download to ${download.path}: this platform has no file access (download to memory instead)`;
+      const missing = r.platform.filesMissing ?? 'this platform has no file access';
+      const words = `cannot download to ${download.path}: ${missing} (download to memory instead)`;
       return end(r, job, { result: Result.REQUEST_FAILED, words });
     }
     resp.pipeline = filePipeline(store, download.path, offset > 0, decoder, limit);

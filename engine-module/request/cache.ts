@@ -19,6 +19,7 @@ export interface CacheEntry {
 
 /** Writes one body into the cache; nothing is visible to lookups until {@link commit}. */
 export interface CacheWriter {
+  /** Store the next piece; it is valid only during the call (it may be a view of a buffer that is reused). */
   write(data: Uint8Array): void;
   commit(): void;
   abort(): void;
@@ -89,7 +90,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Revalidatio
         write(data) {
           size += data.length;
           if (size > maxBytes) overflow = true;
-          else parts.push(data);
+          else parts.push(data.slice());
         },
         commit() {
           if (overflow) return;

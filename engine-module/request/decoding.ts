@@ -6,7 +6,7 @@ import { ReceiveBuffer } from '../http/receive-buffer.js';
 
 /** A streaming decoder of one response body. Failures are results (null), never exceptions. */
 export interface BodyDecoder {
-  /** Queue encoded bytes; nothing is decoded until {@link step}. */
+  /** Queue encoded bytes (copied: the caller may reuse its buffer); nothing is decoded until {@link step}. */
   write(chunk: Uint8Array): void;
   /** Encoded bytes the next {@link step} can work on (0: nothing to do until more arrives or the body ends). */
   pending(): number;
@@ -96,7 +96,8 @@ function slicedDecoder(headBytes: number, open: OpenStream): BodyDecoder {
     write(chunk) {
       if (chunk.length === 0 || done) return;
       seen = true;
-      input.append(chunk);
+      // Queued past this call, while the chunk may be a view of a buffer the transport reuses: keep a copy.
+      input.append(chunk.slice());
     },
     pending,
     step() {
