@@ -35,6 +35,8 @@ const builds = [
   ...esmAndCjs(node, 'node'),
   ...esmAndCjs(embedded, 'embedded'),
   ...esmAndCjs(web, 'web'),
+  // `tickhttp/testing`: platform neutral, so a game's tests load it on Node, in a browser or in an embedded runtime.
+  ...esmAndCjs(embedded, 'testing'),
   // For script hosts without a module loader: defines the global `tickhttp`.
   { ...embedded, entryPoints: ['engine-module/embedded.ts'], outfile: 'dist/embedded.iife.js', format: 'iife',
     globalName: 'tickhttp' },

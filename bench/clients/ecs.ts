@@ -12,6 +12,7 @@ import { Result } from '../../engine-module/request/result.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { PROVIDERS, type BenchClient, type ProviderName } from './polled.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -195,7 +196,7 @@ export async function queuedTickMs(opts: { entities: number; ticks: number; port
       if (i >= 10) out.push(performance.now() - t0);
       await yieldToIo();
     }
-    if (http.requester.pool.queue.length !== opts.entities - 6) throw new Error('queued requests did not stay queued');
+    if (connectionCounts(http).queued !== opts.entities - 6) throw new Error('queued requests did not stay queued');
     return out;
   } finally {
     destroyHttpSystem(world);

@@ -8,14 +8,27 @@ import type { MemorySink } from '../request/sinks.js';
 import type { HttpComponents } from './components.js';
 import type { HttpEvent } from './events.js';
 
-/** What a script reads from a world's HTTP systems: the components, this tick's events, the clock and the pool. */
+/** What a script reads from a world's HTTP systems: the components, this tick's events and the clock. */
 export interface HttpWorld extends HttpComponents {
   /** Events of the last tick, in order; cleared when the next tick starts. */
   readonly events: readonly HttpEvent[];
   /** Tick-clock time of the last tick, in milliseconds. */
   readonly now: number;
-  /** Shared request state; `requester.pool` has the connection counters (open, leased, queue). */
+}
+
+/**
+ * The object behind {@link HttpWorld} as the systems hold it: it also carries the world's request layer (its pool of
+ * live connections), which scripts never touch; tests read its counts through `tickhttp/testing`.
+ */
+export interface HttpWorldState extends HttpWorld {
+  events: HttpEvent[];
+  now: number;
   readonly requester: Requester;
+}
+
+/** The request layer of a world's HTTP systems (what `getHttp(world)` returned carries it off its public type). */
+export function requesterOf(http: HttpWorld): Requester {
+  return (http as HttpWorldState).requester;
 }
 
 /** An attached low-level client. */
@@ -47,7 +60,7 @@ export interface RequestRecord {
 }
 
 export interface HttpState {
-  readonly world: HttpWorld & { events: HttpEvent[]; now: number };
+  readonly world: HttpWorldState;
   readonly clock: () => number;
   readonly budget: BudgetOptions | undefined;
   /** Real time for the `ms` budget, read between units of work. */

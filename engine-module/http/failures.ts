@@ -31,6 +31,24 @@ export type ConnectionFailure =
 /** The codes of {@link ConnectionFailure}, for scripts that branch on them. */
 export type ConnectionFailureCode = ConnectionFailure['code'];
 
+// A record, so the compiler insists on every code and nothing else.
+const CODES: Record<ConnectionFailureCode, true> = {
+  'cant-resolve': true,
+  'cant-connect': true,
+  'tunnel-failed': true,
+  'tls-handshake': true,
+  'transport-ended': true,
+  'out-of-step': true,
+  protocol: true,
+  'runtime-http': true,
+};
+
+/**
+ * Every {@link ConnectionFailureCode}, in the order a connection meets them, for scripts that switch on
+ * `HTTPClient.getLastFailure().code`.
+ */
+export const CONNECTION_FAILURE_CODES = Object.freeze(Object.keys(CODES)) as readonly ConnectionFailureCode[];
+
 /** The failure in words a person can read; server-supplied text is already escaped by the layer that quoted it. */
 export function describeConnectionFailure(f: ConnectionFailure): string {
   switch (f.code) {

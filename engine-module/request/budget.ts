@@ -21,8 +21,8 @@ export interface BudgetOptions {
    */
   ms?: number;
   /**
-   * Work one request or client may do per tick, in the same bytes as `bytes` (default {@link PER_REQUEST_BYTES};
-   * Infinity for none). Its first unit of the tick always runs.
+   * Work one request or client may do per tick, in the same bytes as `bytes` (default 8 MiB, what a Node socket
+   * buffers; Infinity for none). Its first unit of the tick always runs.
    */
   perRequestBytes?: number;
 }

@@ -6,14 +6,17 @@ import { closeIdle } from '../request/pool.js';
 import { createRequester, type Requester, type RequesterOptions } from '../request/requester.js';
 import { runTick } from '../request/tick.js';
 import { tryGetPlatform, type Platform } from '../platform/platform.js';
+import { requesterOf, type HttpWorld } from '../ecs/http-state.js';
 import type { ListenerErrorHandler } from './signal.js';
 
 /** Options of a scene. */
 export interface HttpSceneOptions extends RequesterOptions {
   /**
-   * Run on another driver's request layer instead of a new one, e.g. an ECS world's (`getHttp(world).requester`):
-   * the ECS requests and this scene's nodes then share one pool, one cache and the per-origin limits.
+   * Run on an ECS world's request layer instead of a new one (pass `getHttp(world)`): the world's requests and this
+   * scene's nodes then share one pool, one cache and the per-origin limits.
    */
+  shareWith?: HttpWorld;
+  /** Run on another scene's request layer (`scene.requester`) instead of a new one. */
   requester?: Requester;
   /** Work per frame for all nodes together (default: DEFAULT_TICK_MS of extra body work; see BudgetOptions). */
   budget?: BudgetOptions;
@@ -53,9 +56,10 @@ export const reportToConsole: ListenerErrorHandler = (error) => {
   );
 };
 
-/** A scene with its own request layer, or with the one given in `options.requester`. */
+/** A scene with its own request layer, or with the one of `options.shareWith` or `options.requester`. */
 export function createHttpScene(options: HttpSceneOptions = {}): HttpScene {
-  const requester = options.requester ?? createRequester(options);
+  const shared = options.shareWith ? requesterOf(options.shareWith) : options.requester;
+  const requester = shared ?? createRequester(options);
   const platform = requester.platform;
   const clock = options.clock ?? (() => platform.now());
   return {
@@ -103,7 +107,7 @@ export function stepMembers(scene: HttpScene, members: readonly SceneMember[]): 
 
 /**
  * Close the idle pooled connections of a scene (default: the default scene), that is of its requester: shared with
- * an ECS world when the scene was made with `requester`. Requests in flight go on. A program calls this when it is
+ * an ECS world when the scene was made with `shareWith`. Requests in flight go on. A program calls this when it is
  * done, so kept-alive sockets do not keep it running.
  */
 export function closeIdleConnections(scene: HttpScene | null = defaultHttpScene()): void {

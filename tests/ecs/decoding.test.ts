@@ -5,6 +5,7 @@ import { addRequest, getResponse } from '../../engine-module/ecs/request-system.
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -71,7 +72,7 @@ describe('content decoding and body limits', () => {
       result: Result.BODY_SIZE_LIMIT_EXCEEDED,
       code: 200,
     });
-    expect(tw.http.requester.pool.leased).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
   });
 
   it('under a byte budget a gzip body keeps decoding for ticks after its last byte arrived, and ends byte-exact', async () => {

@@ -4,6 +4,7 @@ import type { Platform } from '../../engine-module/platform/platform.js';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import { Result } from '../../engine-module/request/result.js';
 import { platform, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer | undefined;
 let tw: TestWorld;
@@ -23,7 +24,7 @@ describe('failures become outcomes', () => {
     const r = await run({ url: `https://127.0.0.1:${server.port}/` });
     expect(r.result).toBe(Result.SSL_HANDSHAKE_ERROR);
     expect(r.error).toMatch(/did not answer with TLS/);
-    expect(tw.http.requester.pool.leased).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
   });
 
   // A custom layer gets the PEM as given; connectToHost only refuses text holding no certificate at all.
@@ -67,6 +68,6 @@ describe('failures become outcomes', () => {
       result: Result.REQUEST_FAILED,
       error: 'internal error: Error: disk on fire',
     });
-    expect(tw.http.requester.pool.leased).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addEntity, hasComponent, query, removeEntity } from 'bitecs';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
-import { idleCount } from '../../engine-module/request/pool.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -29,7 +29,7 @@ describe('connection pool', () => {
       return eid;
     });
     await tw.until(() => {
-      expect(tw.http.requester.pool.open).toBeLessThanOrEqual(6);
+      expect(connectionCounts(tw.http).open).toBeLessThanOrEqual(6);
       return query(tw.world, [tw.http.Done]).length === 500;
     });
     eids.forEach((eid, n) => {
@@ -39,8 +39,8 @@ describe('connection pool', () => {
     });
     expect(server.accepted).toBeLessThanOrEqual(6);
     expect(maxLive).toBeLessThanOrEqual(6);
-    const pool = tw.http.requester.pool;
-    expect([pool.leased, pool.queue.length, pool.open]).toEqual([0, 0, idleCount(pool)]);
+    const counts = connectionCounts(tw.http);
+    expect([counts.leased, counts.queued, counts.open]).toEqual([0, 0, counts.idle]);
   });
 
   it('removing 100 entities mid-flight leaks no connection', async () => {
@@ -57,8 +57,8 @@ describe('connection pool', () => {
     });
     await tw.until(() => eids.filter((e) => tw.http.Progress.received[e] > 0).length === 10);
     for (const eid of eids) removeEntity(tw.world, eid);
-    const pool = tw.http.requester.pool;
-    expect([pool.leased, pool.queue.length, pool.open]).toEqual([0, 0, 0]);
+    const counts = connectionCounts(tw.http);
+    expect([counts.leased, counts.queued, counts.open]).toEqual([0, 0, 0]);
     await tw.until(() => server.live.size === 0);
     await tw.tick();
     expect(tw.http.events).toEqual([]);
@@ -73,9 +73,9 @@ describe('connection pool', () => {
       await tw.until(() => hasComponent(tw.world, eid, tw.http.Done));
     }
     expect(server.accepted).toBe(1);
-    expect(idleCount(tw.http.requester.pool)).toBe(1);
+    expect(connectionCounts(tw.http).idle).toBe(1);
     const idleSince = tw.clock.now;
-    await tw.until(() => tw.http.requester.pool.open === 0);
+    await tw.until(() => connectionCounts(tw.http).open === 0);
     expect(tw.clock.now - idleSince).toBeGreaterThanOrEqual(1000);
     await tw.until(() => server.live.size === 0);
   });

@@ -4,6 +4,7 @@ import { Err } from '../../engine-module/http/constants.js';
 import { addRequest, getResponse, requestSpecError, responseText } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, startServer, testWorld, type TestServer, type TestWorld } from './helpers.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -136,8 +137,8 @@ describe('requests on entities', () => {
     addRequest(tw.world, eid, { url: server.url('/slow') });
     await tw.until(() => tw.http.Progress.received[eid] > 0);
     removeComponent(tw.world, eid, tw.http.Request);
-    expect(tw.http.requester.pool.leased).toBe(0);
-    expect(tw.http.requester.pool.open).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
+    expect(connectionCounts(tw.http).open).toBe(0);
     await tw.until(() => server.live.size === 0);
     for (let i = 0; i < 20; i++) {
       await tw.tick();

@@ -12,6 +12,7 @@ import { HTTPClient } from '../../engine-module/http/client.js';
 import { Method, Status } from '../../engine-module/http/constants.js';
 import { countingPlatform, pattern, testWorld, type TestWorld } from '../ecs/helpers.js';
 import { makeHttpsPki, providerPlatforms, sha256, startHttpsServer, type HttpsPki, type HttpsTestServer } from './fixtures.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 const ASSET = Buffer.from(pattern(3 * 1024 * 1024, 11));
 const PIECE = 256 * 1024;
@@ -113,7 +114,7 @@ describe('pooled TLS connections', () => {
     const r = await run(tw, { url: server.url('/untrusted') });
     expect(r.result).toBe(Result.SSL_HANDSHAKE_ERROR);
     expect(r.error).toMatch(/untrusted root/);
-    expect(tw.http.requester.pool.leased).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 // Which pool an HTTPRequest uses. Nodes made without a scene share the platform's default scene, so a program's
 // HTTPRequest nodes share one pool. An ECS world keeps its own pool (its limits and its destroy close only its
-// connections); a scene made with the world's requester shares the world's pool when a program wants one.
+// connections); a scene made with `shareWith` shares the world's pool when a program wants one.
 import { addEntity, hasComponent } from 'bitecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRequest } from '../../engine-module/ecs/request-system.js';
@@ -9,6 +9,7 @@ import { createHttpScene, defaultHttpScene, updateHttpRequests, closeIdleConnect
 import { HTTPRequest } from '../../engine-module/scene/http-request.js';
 import { platform, startServer, testWorld, type TestServer } from '../ecs/helpers.js';
 import type { RequestCompletedArgs } from '../../engine-module/scene/http-request.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -58,19 +59,19 @@ describe('pools', () => {
     const accepted = server.accepted;
     await ecsThenNode(tw, new HTTPRequest(scene), () => updateHttpRequests(scene));
     expect(server.accepted - accepted).toBe(2);
-    expect(scene.requester.pool).not.toBe(tw.http.requester.pool);
+    expect([connectionCounts(scene).open, connectionCounts(tw.http).open]).toEqual([1, 1]);
     tw.destroy();
     closeIdleConnections(scene);
   });
 
-  it("a scene made with the world's requester shares its pool: one connection serves both", async () => {
+  it("a scene made with shareWith shares the world's pool: one connection serves both", async () => {
     const tw = testWorld();
-    const scene = createHttpScene({ requester: tw.http.requester });
+    const scene = createHttpScene({ shareWith: tw.http });
     const accepted = server.accepted;
     await ecsThenNode(tw, new HTTPRequest(scene), () => updateHttpRequests(scene));
     expect(server.accepted - accepted).toBe(1);
-    expect(tw.http.requester.pool.open).toBe(1);
+    expect(connectionCounts(tw.http).open).toBe(1);
     tw.destroy();
-    expect(tw.http.requester.pool.open).toBe(0);
+    expect(connectionCounts(tw.http).open).toBe(0);
   });
 });
