@@ -11,6 +11,7 @@ import type { AsyncFileAccess, Platform } from '../../engine-module/platform/pla
 import { SINK_BACKLOG_LIMIT } from '../../engine-module/request/body-pipeline.js';
 import { Result, TimeoutKind } from '../../engine-module/request/result.js';
 import { pattern, platform, startServer, testWorld, type TestServer, type TestWorld } from '../ecs/helpers.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 
 let server: TestServer;
 let tw: TestWorld;
@@ -123,7 +124,7 @@ describe('downloads through asynchronous files', () => {
     expect(getResponse(tw.world, eid)).toMatchObject({ result: Result.SUCCESS, code: 200, body: null, path });
     expect(readFileSync(path).equals(asset)).toBe(true);
     expect(files.state.openHandles).toBe(0);
-    expect(tw.http.requester.pool.leased).toBe(0); // the connection went back before the file was closed
+    expect(connectionCounts(tw.http).leased).toBe(0); // the connection went back before the file was closed
   });
 
   it('resumes a partial file with Range and If-Range, reading the size and validator asynchronously', async () => {
@@ -221,7 +222,7 @@ describe('downloads through asynchronous files', () => {
     const path = join(dir, 'asset.bin');
     const { r } = await tw.run({ url: server.url('/asset'), download: path, timeouts: { totalMs: 500 } });
     expect([r.result, r.timeout]).toEqual([Result.TIMEOUT, TimeoutKind.TOTAL]);
-    expect(tw.http.requester.pool.leased).toBe(0);
+    expect(connectionCounts(tw.http).leased).toBe(0);
     opening.open();
     await tw.until(() => files.state.openHandles === 0 && existsSync(path));
   });
