@@ -2,7 +2,7 @@
 //
 // Runs one tickhttp scenario against the loopback server under the V8 sampling profiler and prints the hot
 // functions (self and inclusive time) with the source file each comes from. Scenarios: plain, chunked, keepalive,
-// https-node, https-pure, handshake-rsa, handshake-ecdsa, handshake-rsa-pure, handshake-ecdsa-pure, ecs, ecs60hz, idle (10,000 connected
+// https-node, https-pure, handshake-rsa, handshake-ecdsa, handshake-rsa-pure, handshake-ecdsa-pure, ecs, ecs60hz, ecs60hz-https-node, idle (10,000 connected
 // idle client entities), queued (10,000 requests behind a pool of six).
 // The raw profile is written to bench/.tmp/<scenario>.cpuprofile (open it in Chrome DevTools).
 import { Session } from 'node:inspector/promises';
@@ -58,6 +58,11 @@ function scenarios(ports, chains) {
     }],
     ecs60hz: ['ecs', async (m) => {
       const run = () => m.pacedDownload({ port: ports.http, path: `/body?size=${4 * size}`, hz: 60, capMs: 4000 });
+      return { warm: run, work: run, n: 1 };
+    }],
+    'ecs60hz-https-node': ['ecs', async (m) => {
+      const run = () => m.pacedDownload({ port: ports.httpsRsa, path: `/body?size=${size}`, hz: 60, capMs: 4000,
+        tls: { rootPem: chains.rsa.root, provider: 'node' } });
       return { warm: run, work: run, n: 1 };
     }],
   };

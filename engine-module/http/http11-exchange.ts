@@ -345,9 +345,9 @@ export class Http11Exchange implements Exchange {
       if (piece.length === 0) this.checkBodyEnd(true);
       return piece;
     }
-    // Finishing reads the transport for bytes past the response when none are buffered, and a read may reuse the
-    // storage the piece lies in: the last piece is then copied (once per response).
-    const last = this.buffer.length === 0 && piece.length > 0 ? piece.slice() : piece;
+    // Finishing may read the transport (for bytes past the response) or close it, and either may let its storage be
+    // reused: the last piece is copied first (once per response).
+    const last = piece.slice();
     this.finishResponse();
     return last;
   }

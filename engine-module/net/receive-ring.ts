@@ -35,6 +35,11 @@ export class ReceiveRing {
     return this.size;
   }
 
+  /** Whether the ring holds a block yet: it takes one with the first bytes {@link put} into it. */
+  get started(): boolean {
+    return this.block.length > 0;
+  }
+
   /** True when the block is at its largest and every byte of it is unread or lent: nothing can be received. */
   get full(): boolean {
     return this.block.length >= this.maxCapacity && this.size + this.lent === this.block.length;

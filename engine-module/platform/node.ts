@@ -55,8 +55,8 @@ function resolveHost(host: string): PendingResolve {
 /** The block a socket's received bytes start in; it doubles while the reader lags, up to the high-water mark. */
 const FIRST_RING = 256 * 1024;
 /**
- * Where a socket reads while its ring has no room (it is paused then, so this serves the one read Node may already
- * have asked for) or before its first bytes. Shared by every socket: Node hands the bytes of one read to its callback
+ * Where a socket reads before its first bytes, and while its ring has no room (it is paused then, so this serves the
+ * one read Node had already been given a place for). Shared by every socket: Node hands the bytes of one read to its callback
  * before it reads another socket, and the callback copies them out at once.
  */
 const SPARE = new Uint8Array(64 * 1024);
@@ -117,9 +117,12 @@ class NodeTcpPeer implements StreamPeer {
     return true;
   }
 
-  /** Node asks where its next read goes (once after every read): the ring's free space, or the spare when none. */
+  /**
+   * Node asks where its next read goes (on connecting, then once after every read): the ring's free space, or the
+   * spare when it has none, or before the first bytes (an idle connection holds no ring).
+   */
   private nextReadSpace(): Uint8Array {
-    if (this.closedByUs) return SPARE;
+    if (this.closedByUs || !this.received.started) return SPARE;
     const space = this.received.space();
     return space.length > 0 ? space : SPARE;
   }

@@ -16,10 +16,17 @@ function receive(ring: ReceiveRing, data: Uint8Array): number {
 const seq = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 
 describe('ReceiveRing', () => {
-  it('reads nothing as the shared empty array, and allocates nothing before the first receive', () => {
+  it('reads nothing as the shared empty array, and holds no block until it is given bytes', () => {
     const ring = new ReceiveRing(16, 64);
     expect(ring.read(10)).toBe(NO_BYTES);
     expect(ring.length).toBe(0);
+    expect(ring.started).toBe(false);
+    ring.put(seq(0, 3));
+    expect(ring.started).toBe(true);
+    expect(ring.read(10)).toEqual(seq(0, 3));
+    // The view lent last still holds three bytes; once released, the whole block is space again.
+    expect(ring.space().length).toBe(13);
+    expect(ring.read(10)).toBe(NO_BYTES);
     expect(ring.space().length).toBe(16);
   });
 
