@@ -57,6 +57,8 @@ export interface RequestRecord {
   published: boolean;
   /** This request's step as a unit of the tick's work, made once so a tick allocates nothing for it. */
   readonly unit: WorkUnit;
+  /** In {@link HttpState.running}. */
+  listed: boolean;
 }
 
 export interface HttpState {
@@ -67,8 +69,9 @@ export interface HttpState {
   readonly budgetClock: () => number;
   /** The budget of the tick in progress (or of the last one). */
   tick: TickBudget;
-  /** This tick's units of work and running requests, kept between ticks so an idle tick allocates nothing. */
+  /** This tick's units of work, kept between ticks so an idle tick allocates nothing. */
   readonly units: WorkUnit[];
+  /** The requests stepped each tick: running and not parked (plus, until the next tick, the newly parked or ended). */
   readonly running: RequestRecord[];
   readonly clients: Map<number, ClientRecord>;
   /** The clients stepped each tick: those attached and not asleep (plus, until the next tick, the newly asleep). */

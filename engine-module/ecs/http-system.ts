@@ -1,6 +1,6 @@
 // The entry point: createHttpSystem(world) once, updateHttp(world) every tick.
 import { observe, onRemove, type World } from 'bitecs';
-import { startBudget, type BudgetOptions } from '../request/budget.js';
+import { startBudget, type BudgetOptions, type WorkUnit } from '../request/budget.js';
 import { cancelRequest } from '../request/http-request.js';
 import { closeIdle } from '../request/pool.js';
 import { createRequester, type RequesterOptions } from '../request/requester.js';
@@ -9,7 +9,7 @@ import { assertBitecsWorld } from './bitecs-world.js';
 import { awakeClients, onClientRemoved } from './client-system.js';
 import { createComponents } from './components.js';
 import type { HttpEvent } from './events.js';
-import { dropState, setState, stateOf, type HttpState, type HttpWorld } from './http-state.js';
+import { dropState, setState, stateOf, type HttpState, type HttpWorld, type RequestRecord } from './http-state.js';
 import { onRequestRemoved, publish, runningRequests } from './request-system.js';
 
 /** Options of a world's HTTP systems. */
@@ -74,11 +74,15 @@ export function updateHttp(world: World): void {
   s.world.events.length = 0;
   s.world.now = s.clock();
   s.tick = startBudget(s.budget, s.budgetClock);
-  const units = s.units;
-  units.length = 0;
-  for (const rec of awakeClients(s)) units.push(rec.unit);
-  const running = runningRequests(s);
-  for (const rec of running) units.push(rec.unit);
+  let running: readonly RequestRecord[] = [];
+  const units = (): readonly WorkUnit[] => {
+    const list = s.units;
+    list.length = 0;
+    for (const rec of awakeClients(s)) list.push(rec.unit);
+    running = runningRequests(s);
+    for (const rec of running) list.push(rec.unit);
+    return list;
+  };
   runTick(s.world.requester, s.world.now, s.tick, units, () => {
     for (const rec of running) publish(world, s, rec);
   });
@@ -93,6 +97,7 @@ export function destroyHttpSystem(world: World): void {
   s.requests.clear();
   s.clients.clear();
   s.awake.length = 0;
+  s.running.length = 0;
   closeIdle(s.world.requester.pool);
   dropState(world);
 }

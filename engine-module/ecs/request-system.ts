@@ -36,8 +36,10 @@ export function addRequest(world: World, eid: number, spec: RequestSpec): Err {
   const job = typeof parsed !== 'string'
     ? startRequest(s.world.requester, parsed, s.world.now)
     : refusedRequest(typeof spec?.url === 'string' ? spec.url : '', parsed, s.world.now);
-  const rec: RequestRecord = { eid, job, published: false, unit: (first) => stepGuarded(s.world.requester, job, s.world.now, s.tick, first) };
+  const rec: RequestRecord = { eid, job, published: false, listed: false, unit: (first) => stepGuarded(s.world.requester, job, s.world.now, s.tick, first) };
+  job.onWake = () => listRequest(s, rec);
   s.requests.set(eid, rec);
+  listRequest(s, rec);
   addComponent(world, eid, Request);
   return typeof parsed !== 'string' ? Err.OK : Err.ERR_INVALID_PARAMETER;
 }
@@ -69,14 +71,26 @@ export function onRequestRemoved(world: World, s: HttpState, eid: number): void 
   if (hasComponent(world, eid, s.world.Done)) removeComponent(world, eid, s.world.Done);
 }
 
+/** Put a request among those stepped each tick (it started, or its parked job woke). */
+function listRequest(s: HttpState, rec: RequestRecord): void {
+  if (rec.listed || s.requests.get(rec.eid) !== rec) return;
+  rec.listed = true;
+  s.running.push(rec);
+}
+
 /**
- * The requests still running, in this tick's order (rotated each tick so none is always served last). The list is
- * the state's own, refilled each tick.
+ * The requests to step this tick, in this tick's order (rotated each tick so none is always served last): the
+ * listed ones still running and not parked (a parked job, queued for a connection, is listed again when it wakes).
+ * The list is the state's own, compacted in place.
  */
 export function runningRequests(s: HttpState): readonly RequestRecord[] {
   const running = s.running;
-  running.length = 0;
-  for (const rec of s.requests.values()) if (!rec.published) running.push(rec);
+  let kept = 0;
+  for (const rec of running) {
+    if (!rec.published && !rec.job.asleep && s.requests.get(rec.eid) === rec) running[kept++] = rec;
+    else rec.listed = false;
+  }
+  running.length = kept;
   if (running.length > 1) rotateLeft(running, s.rotation++ % running.length);
   return running;
 }

@@ -6,6 +6,7 @@ import { Status } from '../http/constants.js';
 import { connectionFailureWords, poolKey, proxyFor, statusOf, type Connection } from './connection.js';
 import type { Failure, RequestJob } from './job.js';
 import { isIdempotent } from './method.js';
+import { wake } from './parking.js';
 import { dequeue, enqueue, release } from './pool.js';
 import type { Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';
@@ -15,8 +16,10 @@ export function joinQueue(r: Requester, job: RequestJob): boolean {
   const { hop } = job.attempt;
   const a = job.acquisition;
   const target = { url: hop.url, tls: job.spec.tls, proxy: proxyFor(job.spec.proxy, hop.url) };
-  a.waiter = enqueue(r.pool, poolKey(target), a.fresh, target);
-  return a.waiter !== null;
+  const waiter = enqueue(r.pool, poolKey(target), a.fresh, target);
+  if (waiter) waiter.onGrant = () => wake(r.deadlines, job);
+  a.waiter = waiter;
+  return waiter !== null;
 }
 
 /**

@@ -8,14 +8,14 @@ import { fieldLines, type ResponseHead } from '../http/response-head.js';
 import { joinQueue, noResponse, pollConnecting, releaseConnection, takeLease } from './acquisition.js';
 import { answerFromCache, beginBody, bodyEnded, bodyUnit, finishing, stalled, trackSent } from './body-phase.js';
 import { abortPipeline } from './body-pipeline.js';
-import { validatorHeaders, type RevalidationCache } from './cache.js';
+import type { RevalidationCache } from './cache.js';
 import { statusOf } from './connection.js';
-import { ACCEPT_ENCODING } from './decoding.js';
 import { fileStoreOf } from './file-store.js';
 import { decideHead } from './head-decision.js';
-import { hasHeader } from './headers.js';
+import { hopHeaders } from './hop-headers.js';
 import { newJob, outcomeOf, type Failure, type RequestJob, type RequestPhase } from './job.js';
 import type { TickBudget } from './budget.js';
+import { park, unpark } from './parking.js';
 import { normalizeSpec, type NormalizedSpec } from './request-spec.js';
 import { sharedCache, type Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';
@@ -67,7 +67,10 @@ export function stepRequest(r: Requester, job: RequestJob, now: number, budget: 
     const before: RequestPhase = job.phase;
     const more = advance(r, job, budget);
     const after = job.phase as RequestPhase;
-    if (after === before || after === 'done') return more;
+    if (after === before || after === 'done') {
+      if (after === 'queued' && !job.acquisition.waiter?.lease) park(r.deadlines, job);
+      return more;
+    }
   }
 }
 
@@ -84,6 +87,7 @@ export function failRequest(r: Requester, job: RequestJob, now: number, error: u
 export function cancelRequest(r: Requester, job: RequestJob, now: number): void {
   if (job.phase === 'done') return;
   job.clock.now = now;
+  unpark(r.deadlines, job);
   releaseConnection(r, job, false);
   abortResponse(job);
   job.phase = 'done';
@@ -169,23 +173,6 @@ function granted(r: Requester, job: RequestJob): void {
   if (got === 'connected') send(r, job);
   else if (got === 'connecting') job.phase = 'connecting';
   else if (got !== 'queued') end(r, job, got);
-}
-
-/**
- * The hop's headers plus what this layer adds: Accept-Encoding, Range/If-Range, cache validators. An exchange that
- * decodes bodies itself (a browser) chooses the encodings it accepts: no Accept-Encoding is added.
- */
-function hopHeaders(job: RequestJob, exchange: Exchange): string[] {
-  const { hop, resume, cacheEntry } = job.attempt;
-  const headers = [...hop.headers];
-  const hasAcceptEncoding = exchange.decodesBodies || hasHeader(headers, 'accept-encoding');
-  if (resume) {
-    // Ranges count bytes of the encoded representation: ask for none, so offsets are file offsets.
-    if (!hasAcceptEncoding) headers.push('Accept-Encoding: identity');
-    headers.push(`Range: bytes=${resume.offset}-`, `If-Range: ${resume.validator}`);
-  } else if (job.spec.decompress && !hasAcceptEncoding) headers.push(`Accept-Encoding: ${ACCEPT_ENCODING}`);
-  if (cacheEntry) headers.push(...validatorHeaders(cacheEntry));
-  return headers;
 }
 
 function send(r: Requester, job: RequestJob): void {

@@ -135,6 +135,16 @@ export interface RequestJob {
   drain: Drain | null;
   /** The resume point being read while `preparing`. */
   preparing: Cell<ResumePoint | null> | null;
+  /**
+   * Parked in the pool's queue (parking.ts): nothing to do until {@link onWake} is called, so a driver may stop
+   * stepping it meanwhile (stepping it anyway is harmless).
+   */
+  asleep: boolean;
+  /** Set by the driver: called when a parked job has work again. */
+  onWake: (() => void) | null;
+  /** Its place in the requester's deadline heap (-1: not in it), and the deadline it is kept under. */
+  parkedAt: number;
+  parkedUntil: number;
 }
 
 /** A job at tick time `now`, before its first hop. */
@@ -150,6 +160,10 @@ export function newJob(spec: NormalizedSpec, now: number): RequestJob {
     response: null,
     drain: null,
     preparing: null,
+    asleep: false,
+    onWake: null,
+    parkedAt: -1,
+    parkedUntil: 0,
   };
 }
 

@@ -42,6 +42,8 @@ export interface Waiter<C, T = unknown> {
   /** Only a newly opened connection will do (the request failed on a reused one that had gone stale). */
   fresh: boolean;
   lease: Lease<C> | null;
+  /** Called when {@link lease} is set (a parked request wakes). */
+  onGrant: (() => void) | null;
 }
 
 interface IdleConn<C> {
@@ -62,6 +64,12 @@ export interface Pool<C, T = unknown> {
   open: number;
   /** Connections leased to requests. */
   leased: number;
+  /**
+   * Something a grant pass depends on changed since the last pass (a waiter joined, a connection was given back or
+   * closed). A pass that granted nothing changes nothing, so until then another pass would grant nothing either and
+   * is skipped: a long queue behind busy connections costs a tick nothing.
+   */
+  changed: boolean;
 }
 
 /** A pool with these limits. */
@@ -79,6 +87,7 @@ export function createPool<C, T>(hooks: PoolHooks<C, T>, options: PoolOptions = 
     queue: [],
     open: 0,
     leased: 0,
+    changed: false,
   };
 }
 
@@ -92,8 +101,9 @@ export function idleCount<C, T>(pool: Pool<C, T>): number {
 /** Join the queue for a connection to `key`; null when the queue is full (the caller reports RESULT_QUEUE_FULL). */
 export function enqueue<C, T>(pool: Pool<C, T>, key: string, fresh = false, target?: T): Waiter<C, T> | null {
   if (pool.queue.length >= pool.options.maxQueue) return null;
-  const waiter: Waiter<C, T> = { key, target: target as T, fresh, lease: null };
+  const waiter: Waiter<C, T> = { key, target: target as T, fresh, lease: null, onGrant: null };
   pool.queue.push(waiter);
+  pool.changed = true;
   return waiter;
 }
 
@@ -115,6 +125,8 @@ export function grant<C, T>(pool: Pool<C, T>, now: number): void {
   // A key a waiter could get nothing for (no idle connection, no room for a new one) stays so for the rest of this
   // pass, which only takes connections: its later waiters are passed over at once, so a long queue behind a full
   // origin costs one lookup per waiter.
+  if (!pool.changed) return;
+  pool.changed = false;
   const blocked = blockedKeys;
   blocked.clear();
   for (let i = 0; i < pool.queue.length; ) {
@@ -129,6 +141,7 @@ export function grant<C, T>(pool: Pool<C, T>, now: number): void {
     pool.queue.splice(i, 1);
     waiter.lease = lease;
     pool.leased++;
+    waiter.onGrant?.();
   }
 }
 
@@ -166,6 +179,7 @@ function closeOldestIdle<C, T>(pool: Pool<C, T>, now: number): boolean {
  */
 export function release<C, T>(pool: Pool<C, T>, lease: Lease<C>, keepAlive: boolean, now: number): void {
   pool.leased--;
+  pool.changed = true;
   if (keepAlive && pool.hooks.usable(lease.conn)) {
     const list = pool.idle.get(lease.key) ?? [];
     list.push({ conn: lease.conn, since: now });
@@ -195,6 +209,7 @@ export function closeIdle<C, T>(pool: Pool<C, T>): void {
 function closeConn<C, T>(pool: Pool<C, T>, key: string, conn: C): void {
   pool.hooks.close(conn);
   pool.open--;
+  pool.changed = true;
   const n = (pool.openPerKey.get(key) ?? 1) - 1;
   if (n > 0) pool.openPerKey.set(key, n);
   else pool.openPerKey.delete(key);

@@ -3,6 +3,7 @@ import type { HTTPClientOptions } from '../http/client-options.js';
 import { getPlatform, type Platform } from '../platform/platform.js';
 import { createMemoryCache, type RevalidationCache } from './cache.js';
 import { connectionHooks, type Connection, type OriginTarget } from './connection.js';
+import { createDeadlines, type Deadlines } from './parking.js';
 import { createPool, type Pool, type PoolOptions } from './pool.js';
 
 /** Options shared by every request of a world. */
@@ -20,6 +21,8 @@ export interface RequesterOptions {
 export interface Requester {
   readonly platform: Platform;
   readonly pool: Pool<Connection, OriginTarget>;
+  /** Parked jobs' total timeouts. */
+  readonly deadlines: Deadlines;
   cache: RevalidationCache | null;
 }
 
@@ -29,6 +32,7 @@ export function createRequester(options: RequesterOptions = {}): Requester {
   return {
     platform,
     pool: createPool(connectionHooks(platform, options.client ?? {}), options.pool),
+    deadlines: createDeadlines(),
     cache: options.cache ?? null,
   };
 }

@@ -3,13 +3,19 @@
 // publish what ended, then hand out what those endings freed and close connections idle for too long.
 import { shareTick, type TickBudget, type WorkUnit } from './budget.js';
 import { failRequest, stepRequest, type RequestJob } from './http-request.js';
+import { wakeDue } from './parking.js';
 import { grant, sweepIdle } from './pool.js';
 import type { Requester } from './requester.js';
 
-/** Run one tick of `units` at tick time `now`; `publish` runs after the work, before freed connections are granted. */
-export function runTick(r: Requester, now: number, budget: TickBudget, units: readonly WorkUnit[], publish: () => void): void {
+/**
+ * Run one tick at tick time `now`: grant connections and wake the parked jobs that are due, then the work of the
+ * `units()` the driver lists (after the wakes, so a job granted now sends in this tick); `publish` runs after the
+ * work, before freed connections are granted.
+ */
+export function runTick(r: Requester, now: number, budget: TickBudget, units: () => readonly WorkUnit[], publish: () => void): void {
   grant(r.pool, now);
-  shareTick(budget, units);
+  wakeDue(r.deadlines, now);
+  shareTick(budget, units());
   publish();
   grant(r.pool, now);
   sweepIdle(r.pool, now);

@@ -100,7 +100,7 @@ export function updateHttpRequests(scene: HttpScene | null = defaultHttpScene())
 export function stepMembers(scene: HttpScene, members: readonly SceneMember[]): void {
   scene.now = scene.clock();
   scene.tick = startBudget(scene.budget, scene.tick.clock);
-  runTick(scene.requester, scene.now, scene.tick, members.map((m) => m.unit), () => {
+  runTick(scene.requester, scene.now, scene.tick, () => members.map((m) => m.unit), () => {
     for (const m of members) m.settle();
   });
 }
