@@ -3,8 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addEntity, hasComponent, removeComponent } from 'bitecs';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
-import { stateOf } from '../../engine-module/ecs/http-state.js';
+import { requesterOf, stateOf } from '../../engine-module/ecs/http-state.js';
 import { Result, TimeoutKind } from '../../engine-module/request/result.js';
+import { connectionCounts } from '../../engine-module/testing.js';
 import { startServer, testWorld, type TestServer, type TestWorld } from '../ecs/helpers.js';
 
 let server: TestServer;
@@ -32,6 +33,8 @@ function start(url: string, totalMs = 0): number {
 }
 
 const stepped = () => stateOf(tw.world).running.length;
+/** Parked requests kept under a total timeout. */
+const deadlines = () => requesterOf(tw.http).deadlines.jobs.length;
 
 describe('requests queued for a connection', () => {
   it('are not stepped while they wait, and each is woken when a connection is granted', async () => {
@@ -42,12 +45,12 @@ describe('requests queued for a connection', () => {
     await tw.until(() => srv.held() === 1);
     await tw.tick();
     await tw.tick();
-    expect(tw.http.requester.pool.queue.length).toBe(200);
+    expect(connectionCounts(tw.http).queued).toBe(200);
     expect(stepped()).toBe(1); // only the request on the connection
     srv.release();
     await tw.until(() => queued.every((eid) => hasComponent(tw.world, eid, tw.http.Done)));
     for (const eid of [first, ...queued]) expect(getResponse(tw.world, eid)?.result).toBe(Result.SUCCESS);
-    expect(tw.http.requester.deadlines.jobs.length).toBe(0);
+    expect(deadlines()).toBe(0);
   });
 
   it('still end at their total timeout, in the tick it runs out', async () => {
@@ -62,8 +65,8 @@ describe('requests queued for a connection', () => {
     expect(hasComponent(tw.world, late, tw.http.Done)).toBe(false);
     await tw.until(() => hasComponent(tw.world, late, tw.http.Done));
     expect(tw.clock.now).toBe(1000);
-    expect(tw.http.requester.pool.queue.length).toBe(0);
-    expect(tw.http.requester.deadlines.jobs.length).toBe(0);
+    expect(connectionCounts(tw.http).queued).toBe(0);
+    expect(deadlines()).toBe(0);
   });
 
   it('leave the queue and their deadline when the Request component goes', async () => {
@@ -73,9 +76,9 @@ describe('requests queued for a connection', () => {
     const eids = Array.from({ length: 20 }, () => start(server.url('/next'), 60_000));
     await tw.tick();
     await tw.tick();
-    expect(tw.http.requester.deadlines.jobs.length).toBe(20);
+    expect(deadlines()).toBe(20);
     // Removing the component cancels the request (the system's observer).
     for (const eid of eids) removeComponent(tw.world, eid, tw.http.Request);
-    expect([tw.http.requester.pool.queue.length, tw.http.requester.deadlines.jobs.length]).toEqual([0, 0]);
+    expect([connectionCounts(tw.http).queued, deadlines()]).toEqual([0, 0]);
   });
 });
