@@ -5,6 +5,7 @@
 // A FileSystemWritableFileStream writes into a scratch copy that only close() puts in place, and abort() or a page
 // that goes away throws the copy away. So a sink is always closed, never aborted: a download that failed or was
 // cancelled keeps what it wrote, which is what a later request resumes from.
+import { concatBytes } from '../bytes/bytes.js';
 import type { AsyncFileAccess, AsyncFileSink } from './platform.js';
 import { browserWords, type WebDirectoryHandle, type WebFileHandle, type WebFileWriter } from './web-globals.js';
 
@@ -49,8 +50,28 @@ function isNotFound(e: unknown): boolean {
   return e instanceof Error && e.name === 'NotFoundError';
 }
 
-/** Writes through one writer of the stream, which applies writes and the close in the order they were made. */
+/**
+ * Most bytes joined into one write of the stream. Each stream write is a round trip to the browser's file process:
+ * Chromium stores about twice as fast in 1 MiB writes as in 64 KiB ones, and no faster with several in flight.
+ */
+const BATCH_BYTES = 1 << 20;
+
+/** A write handed to the sink and not yet handed to the stream. */
+interface Waiting {
+  data: Uint8Array;
+  stored(): void;
+  failed(e: Error): void;
+}
+
+/**
+ * Writes through one writer of the stream, one stream write at a time: the writes made meanwhile wait and go as one
+ * joined write (up to BATCH_BYTES), so they land in the order they were made, and the close after them.
+ */
 class OpfsSink implements AsyncFileSink {
+  private waiting: Waiting[] = [];
+  private writing = false;
+  /** Settles when the last write made has (stored or failed). */
+  private last: Promise<unknown> = Promise.resolve();
   /** The first write failure; later writes and the close answer with it. */
   private broken: Error | null = null;
   private closing: Promise<void> | null = null;
@@ -65,21 +86,48 @@ class OpfsSink implements AsyncFileSink {
   write(data: Uint8Array): Promise<void> {
     if (this.closing) return Promise.reject(failure('write', this.path, 'the file was already closed'));
     if (this.broken) return Promise.reject(this.broken);
-    return this.writer.write(data).catch((e: unknown) => {
-      // A failed write errors the stream: the writes queued after it fail with the same error, and one reason serves.
-      this.broken ??= failure('write', this.path, explain(e));
-      throw this.broken;
-    });
+    const written = new Promise<void>((stored, failed) => this.waiting.push({ data, stored, failed }));
+    this.last = written.catch(() => undefined);
+    this.next();
+    return written;
   }
 
   close(): Promise<void> {
-    this.closing ??= this.writer.close().catch((e: unknown) => {
-      // An errored stream drops its scratch copy: the file keeps what it held when it was opened.
-      if (this.broken) throw new Error(`${this.broken.message}; what was written since opening it is not kept`);
-      throw failure('close', this.path, explain(e));
-    });
+    this.closing ??= this.last
+      .then(() => this.writer.close())
+      .catch((e: unknown) => {
+        // An errored stream drops its scratch copy: the file keeps what it held when it was opened.
+        if (this.broken) throw new Error(`${this.broken.message}; what was written since opening it is not kept`);
+        throw failure('close', this.path, explain(e));
+      });
     this.closes(this.closing);
     return this.closing;
+  }
+
+  /** Hand the waiting writes to the stream as one, unless a stream write is in flight. */
+  private next(): void {
+    if (this.writing || this.waiting.length === 0) return;
+    let count = 0;
+    let bytes = 0;
+    while (count < this.waiting.length && (count === 0 || bytes + this.waiting[count].data.length <= BATCH_BYTES)) {
+      bytes += this.waiting[count++].data.length;
+    }
+    const batch = this.waiting.splice(0, count);
+    this.writing = true;
+    const data = batch.length === 1 ? batch[0].data : concatBytes(...batch.map((w) => w.data));
+    this.writer.write(data).then(
+      () => {
+        this.writing = false;
+        for (const w of batch) w.stored();
+        this.next();
+      },
+      (e: unknown) => {
+        // A failed write errors the stream: nothing after it can be stored, and one reason serves them all.
+        this.writing = false;
+        this.broken ??= failure('write', this.path, explain(e));
+        for (const w of batch.concat(this.waiting.splice(0))) w.failed(this.broken);
+      },
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 // Runs in the test page: the web platform's Origin Private File System access, driven directly (no request layer).
-import { createWebPlatform, getPlatform, type AsyncFileAccess, type WebGlobals } from '../../engine-module/web.js';
+import {
+  createWebPlatform,
+  getPlatform,
+  type AsyncFileAccess,
+  type WebDirectoryHandle,
+  type WebFileHandle,
+  type WebGlobals,
+} from '../../engine-module/web.js';
 import { sha256Hex } from './page-client.js';
 
 // The page's own API, typed by shape (the test program is compiled without the DOM library).
@@ -149,6 +156,65 @@ export async function sizeRightAfterClose(path: string, bytes: number): Promise<
   const sizeAfterAppend = await files().size(path);
   await Promise.all([closed, closedAgain]);
   return { size, sizeAfterAppend };
+}
+
+/** Stream writes the platform made, and the largest. */
+interface StreamWrites {
+  writes: number;
+  largest: number;
+}
+
+/** The page's OPFS with every stream write counted (the handles wrapped, the browser's underneath). */
+function countedFile(file: WebFileHandle, count: StreamWrites): WebFileHandle {
+  return {
+    getFile: () => file.getFile(),
+    async createWritable(options) {
+      const stream = await file.createWritable(options);
+      return {
+        getWriter() {
+          const writer = stream.getWriter();
+          return {
+            write(data) {
+              if (data instanceof Uint8Array) count.largest = Math.max(count.largest, data.length);
+              if (data instanceof Uint8Array) count.writes++;
+              return writer.write(data);
+            },
+            close: () => writer.close(),
+          };
+        },
+      };
+    },
+  };
+}
+
+function countedDirectory(dir: WebDirectoryHandle, count: StreamWrites): WebDirectoryHandle {
+  return {
+    getDirectoryHandle: async (name, options) => countedDirectory(await dir.getDirectoryHandle(name, options), count),
+    getFileHandle: async (name, options) => countedFile(await dir.getFileHandle(name, options), count),
+    removeEntry: (name) => dir.removeEntry(name),
+  };
+}
+
+/**
+ * `count` writes of `size` bytes through a platform whose stream writes are counted, each awaited before the next
+ * or all made at once: the stream writes that made, the largest, and whether the file holds them all.
+ */
+export async function batching(size: number, count: number, awaitEach: boolean): Promise<StreamWrites & { size: number }> {
+  const counted: StreamWrites = { writes: 0, largest: 0 };
+  const storage = page.navigator.storage as unknown as { getDirectory(): Promise<WebDirectoryHandle> };
+  const navigator = { storage: { getDirectory: async () => countedDirectory(await storage.getDirectory(), counted) } };
+  const globals = { fetch, AbortController, performance, crypto, isSecureContext: true, navigator } as unknown as WebGlobals;
+  const f = createWebPlatform({ globals }).asyncFiles!;
+  const sink = await f.open('batched.bin', false);
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const written = sink.write(new Uint8Array(size));
+    if (awaitEach) await written;
+    writes.push(written);
+  }
+  await Promise.all(writes);
+  await sink.close();
+  return { ...counted, size: await f.size('batched.bin') };
 }
 
 /** Bytes the origin stores now, by the browser's estimate (the quota tests set the quota just above it). */
