@@ -70,6 +70,8 @@ const ROWS = [
   ...demoRows('_pure'),
   { value: 'browser_tick_mbps', unit: 'MB/s', peer: 'browser_fetch_mbps', peerName: 'page fetch', ratio: 'browser_tick_vs_fetch', target: ['>=', 0.9] },
   { value: 'browser_max_tick_ms', unit: 'ms' },
+  { value: 'browser_opfs_mbps', unit: 'MB/s' },
+  { value: 'browser_opfs_max_tick_ms', unit: 'ms' },
   ...EMBEDDED_ROWS,
 ];
 

@@ -1,6 +1,19 @@
 // Runs in Chromium (bench/groups/browser.mjs): one download through tickhttp's web HTTPClient polled once per
-// animation frame, and the same download by the page's own fetch read loop.
-import { HTTPClient, Method, Status } from '../../engine-module/web.js';
+// animation frame, the same download by the page's own fetch read loop, and one through the ECS request system into
+// the page's Origin Private File System.
+import { addEntity, createWorld, hasComponent } from 'bitecs';
+import {
+  HTTPClient,
+  Method,
+  Result,
+  Status,
+  addRequest,
+  createHttpSystem,
+  destroyHttpSystem,
+  getPlatform,
+  getResponse,
+  updateHttp,
+} from '../../engine-module/web.js';
 
 const page = globalThis as unknown as { requestAnimationFrame(callback: (time: number) => void): number };
 const frame = (): Promise<number> => new Promise((resolve) => page.requestAnimationFrame(resolve));
@@ -59,4 +72,31 @@ export async function fetchLoop(port: number, path: string): Promise<Timed> {
     bytes += value.length;
   }
   return { ms: performance.now() - start, bytes, maxTickMs: 0, ticks: 0 };
+}
+
+/** GET `path` to the file `file` of the Origin Private File System through the ECS request system, updated per frame. */
+export async function opfsDownload(port: number, path: string, file: string): Promise<Timed> {
+  const world = createWorld();
+  const http = createHttpSystem(world);
+  const eid = addEntity(world);
+  const start = performance.now();
+  addRequest(world, eid, { url: `http://127.0.0.1:${port}${path}`, download: file });
+  let maxTickMs = 0;
+  let ticks = 0;
+  try {
+    for (;;) {
+      await frame();
+      const t0 = performance.now();
+      updateHttp(world);
+      const t1 = performance.now();
+      ticks++;
+      maxTickMs = Math.max(maxTickMs, t1 - t0);
+      if (!hasComponent(world, eid, http.Done)) continue;
+      const outcome = getResponse(world, eid)!;
+      if (outcome.result !== Result.SUCCESS) throw new Error(`download to ${file} failed: ${outcome.error}`);
+      return { ms: t1 - start, bytes: await getPlatform().asyncFiles!.size(file), maxTickMs, ticks };
+    }
+  } finally {
+    destroyHttpSystem(world);
+  }
 }

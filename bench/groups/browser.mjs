@@ -1,5 +1,6 @@
 // tickhttp in Chromium: a download through the web HTTPClient polled once per animation frame (60 Hz) vs the page's
-// own fetch read loop, in the same browser and run, interleaved; and the longest frame's work while downloading.
+// own fetch read loop, in the same browser and run, interleaved; and the longest frame's work while downloading. Then
+// the same body through the ECS request system into the Origin Private File System (MB/s to the closed file).
 // The page and the body come from one loopback server in this process (same origin: no CORS in the way).
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -70,6 +71,14 @@ export async function run(ctx) {
     results.browser_tick_vs_fetch = ratio(tickMbps, fetchMbps);
     putSummary(results, 'browser_max_tick_ms', summarize(tick.map((r) => r.maxTickMs)));
     putSummary(results, 'browser_frames', summarize(tick.map((r) => r.ticks)));
+    const opfs = [];
+    for (let i = 0; i < Math.min(settings.runs, 3); i++) {
+      const r = await call('opfsDownload', port, path, 'bench/body.bin');
+      if (r.bytes !== BODY_BYTES) throw new Error(`opfs: ${r.bytes} of ${BODY_BYTES} bytes in the file`);
+      opfs.push(r);
+    }
+    putSummary(results, 'browser_opfs_mbps', summarize(opfs.map((r) => mbps(r.bytes, r.ms))));
+    putSummary(results, 'browser_opfs_max_tick_ms', summarize(opfs.map((r) => r.maxTickMs)));
   } finally {
     await browser.close();
     server.closeAllConnections();

@@ -31,14 +31,17 @@ describe('examples/browser', () => {
     expect(await typecheckProject(path.join(EXAMPLE, 'tsconfig.json'))).toEqual([]);
   });
 
-  it('downloads in a page to the end and shows the outcome', async () => {
+  it.each([
+    ['in memory', '', ''],
+    ['to a file of the Origin Private File System', '&save=downloads/example.bin', ' saved to downloads/example.bin'],
+  ])('downloads in a page %s to the end and shows the outcome', async (_, save, shown) => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       const url = `${server.apiOrigin}/bytes?n=300000&id=example`;
-      await page.goto(`${server.pageUrl}?url=${encodeURIComponent(url)}`);
+      await page.goto(`${server.pageUrl}?url=${encodeURIComponent(url)}${save}`);
       await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'done');
-      expect(await page.textContent('#log')).toBe(`200: 300000 bytes from ${url}`);
+      expect(await page.textContent('#log')).toBe(`200: 300000 bytes${shown} from ${url}`);
     } finally {
       await context.close();
     }

@@ -3,11 +3,14 @@ import { addEntity, createWorld, hasComponent, removeComponent, type World } fro
 import {
   addRequest,
   createHttpSystem,
+  createWebPlatform,
   destroyHttpSystem,
+  getPlatform,
   getResponse,
   updateHttp,
   type HttpWorld,
   type RequestSpec,
+  type WebGlobals,
 } from '../../engine-module/web.js';
 import { frame, sha256Hex } from './page-client.js';
 
@@ -33,9 +36,17 @@ interface Running {
   http: HttpWorld;
 }
 
-function open(): Running {
+/** How a run's world is set up. */
+export interface RunOptions {
+  /** The world's platform is a web platform of a page without an Origin Private File System. */
+  withoutOpfs?: boolean;
+}
+
+function open(options: RunOptions = {}): Running {
   const world = createWorld();
-  return { world, http: createHttpSystem(world) };
+  if (!options.withoutOpfs) return { world, http: createHttpSystem(world) };
+  const globals = { fetch: fetch.bind(globalThis), AbortController, performance, crypto, navigator: {} } as unknown as WebGlobals;
+  return { world, http: createHttpSystem(world, { platform: createWebPlatform({ globals }) }) };
 }
 
 function add(run: Running, specs: RequestSpec[]): number[] {
@@ -82,8 +93,8 @@ async function settle(run: Running, eids: number[], maxFrames = 6000): Promise<R
 }
 
 /** Run the specs side by side in one world to their ends. */
-export async function runRequests(specs: RequestSpec[]): Promise<RequestReport[]> {
-  const run = open();
+export async function runRequests(specs: RequestSpec[], options: RunOptions = {}): Promise<RequestReport[]> {
+  const run = open(options);
   try {
     return await settle(run, add(run, specs));
   } finally {
@@ -126,4 +137,10 @@ export async function cancelAfter(spec: RequestSpec, afterBytes: number): Promis
   } finally {
     destroyHttpSystem(world);
   }
+}
+
+/** A file of the page's Origin Private File System (where downloads go): its size (-1 when missing) and sha256. */
+export async function fileReport(path: string): Promise<{ size: number; sha256: string }> {
+  const bytes = await getPlatform().asyncFiles!.read(path);
+  return { size: bytes ? bytes.length : -1, sha256: bytes ? await sha256Hex([bytes]) : '' };
 }
