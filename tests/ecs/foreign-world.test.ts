@@ -4,6 +4,7 @@ import { addEntity, createWorld, hasComponent, query, type World } from 'bitecs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpSystem } from '../../engine-module/ecs/http-system.js';
 import { platform, startServer, type TestServer } from './helpers.js';
+import { until } from '../helpers/frame-stepper.js';
 
 const EMBEDDED_BUILD = '../../dist/embedded.js';
 
@@ -38,10 +39,8 @@ describe('a second copy of bitecs 0.4', () => {
     const http = embedded.createHttpSystem(world, { platform });
     const eid = addEntity(world);
     embedded.addRequest(world, eid, { url: server.url('/') });
-    for (let n = 0; n < 2000 && query(world, [http.Request, http.Done]).length === 0; n++) {
-      await new Promise((r) => setImmediate(r));
-      embedded.updateHttp(world);
-    }
+    await until(() => query(world, [http.Request, http.Done]).length > 0, 'the request to end', { frames: 2000 }, () =>
+      embedded.updateHttp(world));
     expect(hasComponent(world, eid, http.Done)).toBe(true);
     expect(embedded.responseText(world, eid)).toBe('from the server');
     embedded.destroyHttpSystem(world);

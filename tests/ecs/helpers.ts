@@ -10,6 +10,7 @@ import type { RequestOutcome } from '../../engine-module/request/http-request.js
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 import type { StreamPeer } from '../../engine-module/net/stream-peer.js';
 import type { Platform } from '../../engine-module/platform/platform.js';
+import { nextTick, until } from '../helpers/frame-stepper.js';
 
 export const platform = createNodePlatform();
 
@@ -77,8 +78,11 @@ export interface TestWorld {
   clock: { now: number };
   /** Let Node's event loop deliver I/O, advance the clock, run one tick. */
   tick(): Promise<void>;
-  /** Tick until `done()` holds (or fail after `max` ticks); returns the number of ticks taken. */
-  until(done: () => boolean, max?: number): Promise<number>;
+  /**
+   * Tick until `done()` holds, at least once (what `done` reads is then this tick's); fails after `max` ticks, saying
+   * `what` was awaited. Returns the number of ticks taken.
+   */
+  until(done: () => boolean, what?: string, max?: number): Promise<number>;
   /** Attach a request to a new entity and tick until it is done: the entity and its response. */
   run(spec: RequestSpec): Promise<{ eid: number; r: RequestOutcome }>;
   destroy(): void;
@@ -88,23 +92,21 @@ export function testWorld(options: HttpSystemOptions = {}, tickMs = 16): TestWor
   const world = createWorld();
   const clock = { now: 0 };
   const http = createHttpSystem(world, { platform, clock: () => clock.now, ...options });
+  const frame = () => {
+    clock.now += tickMs;
+    updateHttp(world);
+  };
   const tw: TestWorld = {
     world,
     http,
     clock,
     async tick() {
-      await new Promise((r) => setImmediate(r));
-      clock.now += tickMs;
-      updateHttp(world);
+      await nextTick();
+      frame();
     },
-    async until(done, max = 5000) {
-      for (let n = 1; n <= max; n++) {
-        await tw.tick();
-        if (done()) return n;
-        // Waiting for a server-side timer or a slow peer: do not spin the CPU.
-        if (n % 50 === 0) await new Promise((r) => setTimeout(r, 1));
-      }
-      throw new Error(`condition not reached in ${max} ticks`);
+    async until(done, what, max = 5000) {
+      await tw.tick();
+      return 1 + (await until(done, what, { frames: max - 1 }, frame));
     },
     async run(spec) {
       const eid = addEntity(world);

@@ -22,17 +22,7 @@ import { NO_BYTES } from '../../engine-module/net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { NodeSocketHost } from './node-socket-host.js';
 import { nodeHostCrypto } from './node-host-crypto.js';
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Turn the event loop until `done()` holds (bounded, so a broken peer fails instead of hanging). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (done()) return;
-    await turn();
-  }
-  throw new Error(`never happened: ${what}`);
-}
+import { until } from '../helpers/frame-stepper.js';
 
 /** Read everything until the peer reports NONE, as a client's poll loop would. */
 async function readToClose(peer: StreamPeer, chunk = 1000): Promise<Uint8Array> {

@@ -5,6 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Status } from '../../engine-module/http/constants.js';
 import { listen, scriptedServer, TickedClient, writeForever, type Listening } from './hostile.js';
+import { until } from '../helpers/frame-stepper.js';
 
 let server: Listening | null = null;
 let ticked: TickedClient | null = null;
@@ -158,7 +159,7 @@ describe('hostile HTTP servers', () => {
     c.client.connectToHost('127.0.0.1', server.port);
     await c.stepper.until(() => c.status === Status.CONNECTED, 2000);
     // Let the unsolicited bytes land in the transport without an idle poll noticing them, then ask.
-    await waitFor(() => (c.client.getConnection()?.getAvailableBytes() ?? 0) > 0);
+    await until(() => (c.client.getConnection()?.getAvailableBytes() ?? 0) > 0, 'the unasked bytes to arrive', { frames: 2000 });
     c.request('/');
     await c.settle();
     expect(Buffer.from(c.body).toString()).not.toContain('unasked');
@@ -170,7 +171,3 @@ function listenUnsolicited(): Promise<Listening> {
   return listen(createServer((s) => s.write(`${OK_HEAD}Content-Length: 7\r\n\r\nunasked`)));
 }
 
-async function waitFor(predicate: () => boolean, turns = 2000): Promise<void> {
-  for (let i = 0; i < turns && !predicate(); i++) await new Promise((r) => setImmediate(r));
-  if (!predicate()) throw new Error('condition not met');
-}

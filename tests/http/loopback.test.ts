@@ -7,6 +7,7 @@ import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import '../../engine-module/node.js';
 import { Driver, httpServer, listen, shut } from './loopback-server.js';
+import { until } from '../helpers/frame-stepper.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const BIG = randomBytes(16 * 1024 * 1024);
@@ -130,10 +131,7 @@ describe('HTTPClient over loopback', () => {
     await d.connect('127.0.0.1', port);
     expect(client.request(Method.GET, '/big', [])).toBe(Err.OK);
     // Polled by hand: the Driver's frame would read the body.
-    for (let tick = 0; client.getStatus() !== Status.BODY && tick < 10_000; tick++) {
-      client.poll();
-      await new Promise((r) => setImmediate(r));
-    }
+    await until(() => client.getStatus() === Status.BODY, 'the body to start', { frames: 10_000 }, () => client.poll());
     // Tick without reading the body: only the transport's queue grows, and it stops near the mark.
     let most = 0;
     for (let i = 0; i < 300; i++) {

@@ -5,20 +5,14 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { NO_BYTES } from '../../engine-module/net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
-import { nextTick } from '../helpers/frame-stepper.js';
+import { nextTick, until as untilFrames } from '../helpers/frame-stepper.js';
 
 const MiB = 1 << 20;
 /** The most one Node socket read delivers. */
 const NODE_READ = 64 * 1024;
 
-/** Turn the event loop until `done()` holds (bounded in turns, never in time). */
-async function until(done: () => boolean, what: string, turns = 20_000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (done()) return;
-    await nextTick();
-  }
-  throw new Error(`never happened: ${what}`);
-}
+/** Turn the event loop (no frame to run: the peer is read directly) until `done()` holds. */
+const until = (done: () => boolean, what: string) => untilFrames(done, what, { frames: 20_000 });
 
 let server: Server;
 let port: number;

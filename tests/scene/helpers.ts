@@ -10,8 +10,8 @@ export interface TestScene {
   clock: { now: number };
   /** Advance the clock, step every node once, let Node deliver I/O. */
   frame(): Promise<void>;
-  /** Run frames until `done()` holds; fails after `max` frames. Returns the frames taken. */
-  until(done: () => boolean, max?: number): Promise<number>;
+  /** Run frames until `done()` holds; fails after `max` frames, saying `what` was awaited. Returns the frames taken. */
+  until(done: () => boolean, what?: string, max?: number): Promise<number>;
   /** A node of this scene whose completions are collected in `completed`. */
   node(): { http: HTTPRequest; completed: RequestCompletedArgs[] };
 }
@@ -27,7 +27,7 @@ export function testScene(options: HttpSceneOptions = {}, frameMs = 16): TestSce
     scene,
     clock,
     frame: () => stepper.advance(1),
-    until: (done, max = 5000) => stepper.until(done, max),
+    until: (done, what, max = 5000) => stepper.until(done, max, what),
     node() {
       const http = new HTTPRequest(scene);
       const completed: RequestCompletedArgs[] = [];

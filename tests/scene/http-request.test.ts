@@ -9,6 +9,7 @@ import { Result, godot4Result } from '../../engine-module/request/result.js';
 import { HTTPRequest } from '../../engine-module/scene/http-request.js';
 import { pattern, startServer, type TestServer } from '../ecs/helpers.js';
 import { same, testScene, text } from './helpers.js';
+import { until } from '../helpers/frame-stepper.js';
 
 let server: TestServer;
 const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -265,10 +266,7 @@ describe('HTTPRequest', () => {
     const b = t.node();
     a.http.request(server.url('/hello'));
     b.http.request(server.url('/hello'));
-    for (let i = 0; i < 2000 && a.completed.length === 0; i++) {
-      await new Promise((r) => setImmediate(r));
-      a.http.poll();
-    }
+    await until(() => a.completed.length > 0, 'node a to complete', { frames: 2000 }, () => a.http.poll());
     expect(a.completed).toHaveLength(1);
     expect(b.completed).toHaveLength(0);
     expect(b.http.getHttpClientStatus()).toBe(Status.RESOLVING);

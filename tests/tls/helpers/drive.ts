@@ -1,6 +1,6 @@
 // Drive a StreamPeerTLS as a game loop would: poll, then let the event loop run, until a condition holds.
 
-import { setImmediate as tick } from 'node:timers/promises';
+import { until } from '../../helpers/frame-stepper.js';
 import { performance } from 'node:perf_hooks';
 import { PeerStatus, type StreamPeer } from '../../../engine-module/net/stream-peer.js';
 import { createNodePlatform } from '../../../engine-module/platform/node.js';
@@ -50,20 +50,19 @@ export class Driven {
     this.stats.longestMs = Math.max(this.stats.longestMs, ms);
   }
 
-  /** Poll until `done()` or the deadline (returns false on timeout). */
-  async until(done: () => boolean, timeoutMs = 20_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) return false;
-      this.poll();
-      await tick();
-    }
-    return true;
+  /**
+   * Poll until `done()` holds; fails, saying `what` was awaited, after `timeoutMs` (a bound in milliseconds: the
+   * servers here are other processes that keep their own pace).
+   */
+  until(done: () => boolean, what?: string, timeoutMs = 20_000): Promise<number> {
+    return until(done, what, { ms: timeoutMs }, this.pollOnce);
   }
+
+  private readonly pollOnce = (): void => this.poll();
 
   /** Poll through the handshake; resolves with the status it ended in. */
   async handshake(): Promise<number> {
-    await this.until(() => this.tls.getStatus() !== PeerStatus.CONNECTING);
+    await this.until(() => this.tls.getStatus() !== PeerStatus.CONNECTING, 'the handshake to end');
     return this.tls.getStatus();
   }
 
@@ -73,7 +72,7 @@ export class Driven {
     await this.until(() => {
       if (at < data.length) at += this.tls.putPartialData(data.subarray(at));
       return at >= data.length || this.tls.getStatus() !== PeerStatus.CONNECTED;
-    });
+    }, 'the data to be written');
   }
 
   /** Read everything readable now, in reads of `max` bytes (each decrypts only what it returns). */
@@ -90,7 +89,7 @@ export class Driven {
       parts.push(...this.drain());
       const s = this.tls.getStatus();
       return enough(parts) || (s !== PeerStatus.CONNECTED && s !== PeerStatus.CONNECTING);
-    }, timeoutMs);
+    }, 'enough bytes read, or the connection to end', timeoutMs);
     return Buffer.concat(parts);
   }
 }
