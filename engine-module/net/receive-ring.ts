@@ -93,6 +93,26 @@ export class ReceiveRing {
     return out;
   }
 
+  /** The unread byte at `i` from the front (0 <= i < length). */
+  at(i: number): number {
+    if (!(i >= 0 && i < this.size)) throw new RangeError(`byte ${i} is past the end of the ring`);
+    return this.block[(this.head + i) % this.block.length];
+  }
+
+  /**
+   * Remove and return `min(max, length)` bytes: a view as {@link read} gives when they lie together, else one copy
+   * joining the two ends of the block; {@link NO_BYTES} when that is nothing.
+   */
+  readJoined(max: number): Uint8Array {
+    const n = Math.min(max, this.size);
+    const first = this.read(n);
+    if (first.length === n) return first;
+    const out = new Uint8Array(n);
+    out.set(first);
+    out.set(this.read(n - first.length), first.length);
+    return out;
+  }
+
   /** Drop everything and the block with it. */
   clear(): void {
     this.block = NO_BYTES;

@@ -206,7 +206,7 @@ export class TlsClientEngine {
     return this.records.missingBytes;
   }
 
-  /** Bytes received from the server. Processing happens in {@link pump}. */
+  /** Bytes received from the server, copied (the caller may reuse its array at once); processed in {@link pump}. */
   feed(data: Uint8Array): void {
     if (this.currentStatus === 'failed') return;
     this.records.feed(data);

@@ -2,7 +2,7 @@
 // handshakes; the engine tells it when keys change.
 
 import { toHex } from '../bytes/bytes.js';
-import { ChunkQueue } from '../net/chunk-queue.js';
+import { ReceiveRing } from '../net/receive-ring.js';
 import type { Aead } from './crypto/provider.js';
 import { AlertDescription, TlsError } from './alerts.js';
 
@@ -20,6 +20,9 @@ const MAX_PLAINTEXT = 1 << 14;
 const MAX_EXPANSION_13 = 256;
 const MAX_EXPANSION_12 = 2048;
 const HEADER = 5;
+/** The input block's first size: a handshake's flight; it grows to what the reader lets wait (1 MiB by default). */
+const INPUT_FIRST = 32 * 1024;
+const INPUT_MOST = 2 * 1024 * 1024;
 
 /** A record after decryption: its real content type and plaintext. */
 export interface PlainRecord {
@@ -176,7 +179,11 @@ export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
  * records wait without touching them.
  */
 export class RecordLayer {
-  private readonly input = new ChunkQueue();
+  /**
+   * Received bytes, copied in as they are fed (a transport lends its bytes only until its next read) into one block
+   * that is written over again: no allocation per read, and a record is a view of it until it is opened.
+   */
+  private readonly input = new ReceiveRing(INPUT_FIRST, INPUT_MOST);
   private reader: RecordProtection | null = null;
   private writer: RecordProtection | null = null;
   private seenRecord = false;
@@ -205,7 +212,7 @@ export class RecordLayer {
   }
 
   feed(data: Uint8Array): void {
-    this.input.push(data);
+    this.input.put(data);
     for (;;) {
       const have = this.input.length - this.whole;
       if (have < HEADER) return;
@@ -246,10 +253,11 @@ export class RecordLayer {
     this.seenRecord = true;
     this.whole -= HEADER + length;
     this.input.readJoined(HEADER);
-    // A view when the record arrived in one chunk: a large download is never concatenated as a whole.
+    // A view of the input block (a copy only where a record wraps around its end), valid until the next read of it:
+    // opened at once, and a record that is not encrypted is copied, as the engine keeps handshake bytes.
     const fragment = this.input.readJoined(length);
     // A ChangeCipherSpec is never encrypted (RFC 8446 §5; in TLS 1.2 it precedes the new keys).
-    if (!this.reader || type === ContentType.change_cipher_spec) return { type, fragment };
+    if (!this.reader || type === ContentType.change_cipher_spec) return { type, fragment: fragment.slice() };
     return this.reader.open(type, fragment);
   }
 

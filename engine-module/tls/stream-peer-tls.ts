@@ -281,13 +281,13 @@ export class StreamPeerTLS implements StreamPeer {
       if (engine.bufferedInput >= this.maxBufferedInput && readerCanProgress) return;
       const n = this.inner.getAvailableBytes();
       if (n <= 0) return;
-      // Once connected, each read ends where a record (and the next header) ends, so each record's body lies whole
-      // in the copy of one read and the record layer never joins pieces.
+      // Once connected, each read ends where a record (and the next header) ends, so the limit above stops reading
+      // at a record boundary.
       const want = engine.status === 'connected' ? engine.missingRecordBytes + RECORD_HEADER : READ_CHUNK;
       const chunk = this.inner.getPartialData(Math.min(n, want));
       if (chunk.length === 0) return;
-      // The inner peer's bytes are valid only until its next read, and the engine keeps records until they are read.
-      engine.feed(chunk.slice());
+      // The engine copies what it is fed: the inner peer's bytes are valid only until its next read.
+      engine.feed(chunk);
     }
   }
 

@@ -79,6 +79,23 @@ describe('ReceiveRing', () => {
     expect(ring.length).toBe(32);
   });
 
+  it('reads a byte anywhere, and joins bytes that wrap around its end in one copy (a view otherwise)', () => {
+    const ring = new ReceiveRing(8, 8);
+    ring.put(seq(0, 6));
+    ring.read(6);
+    ring.read(0);
+    ring.put(seq(6, 5));
+    expect([0, 1, 2, 3, 4].map((i) => ring.at(i))).toEqual([6, 7, 8, 9, 10]);
+    expect(() => ring.at(5)).toThrow(RangeError);
+    const joined = ring.readJoined(4);
+    expect(joined).toEqual(seq(6, 4));
+    expect(ring.readJoined(100)).toEqual(seq(10, 1));
+    ring.put(seq(11, 3));
+    const view = ring.readJoined(2);
+    expect(view).toEqual(seq(11, 2));
+    expect(view.buffer).toBe(ring.readJoined(1).buffer);
+  });
+
   it('copies in bytes received elsewhere, across the wrap, growing past its largest size only as far as they need', () => {
     const ring = new ReceiveRing(8, 8);
     receive(ring, seq(0, 6));
