@@ -27,16 +27,44 @@ const INITIAL_CAPACITY = 64 * 1024;
 /** Least of the earlier storage a write carries over into grown storage, besides twice its own length. */
 const MOVE_STEP = 256 * 1024;
 
+/** Most address space set aside for a body of announced length that grows in place (a hostile length costs no more). */
+const MOST_RESERVED = 16 * 1024 * 1024 * 1024;
+
+/** An ES2024 resizable ArrayBuffer (the project's type library predates them). */
+interface ResizableBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+
+/**
+ * Storage of `length` bytes that can grow in place up to `most`, where the runtime has resizable ArrayBuffers (the
+ * address space is set aside, memory is only taken as it is written); null elsewhere. The view tracks its length.
+ */
+function growableStorage(length: number, most: number): { view: Uint8Array; buffer: ResizableBuffer } | null {
+  if (!('resize' in ArrayBuffer.prototype)) return null;
+  try {
+    const Resizable = ArrayBuffer as unknown as new (n: number, options: { maxByteLength: number }) => ResizableBuffer;
+    const buffer = new Resizable(length, { maxByteLength: most });
+    return { view: new Uint8Array(buffer), buffer };
+  } catch {
+    return null; // the address space could not be set aside: storage is moved as it grows instead
+  }
+}
+
 /**
  * A body held in memory, written in place as it arrives so that reading it at the end costs nothing. `expected` is
- * the announced length (-1 when unknown): storage for it is taken on the first write, up to PREALLOCATE_LIMIT.
+ * the announced length (-1 when unknown): storage for it is taken on the first write, up to PREALLOCATE_LIMIT; past
+ * that, where the runtime has resizable ArrayBuffers, the storage grows in place up to the announced length, so
+ * nothing is moved and each byte lands in fresh memory once (new pages cost far more to write than touched ones).
  * Otherwise storage doubles as needed, never beyond `limit` bytes when `limit` >= 0 (the caller refuses bodies over
  * it before writing them). What came before a growth is carried over a slice per write (at least twice the bytes
  * written), so no single write copies MiBs: the move is done long before the grown storage fills, and bytes() only
  * copies what is left of it when the body ends soon after growing.
  */
 export function memorySink(expected = -1, limit = -1): MemorySink {
-  let buffer = new Uint8Array(0);
+  let buffer: Uint8Array = new Uint8Array(0);
+  /** The storage's ArrayBuffer when it grows in place (the view `buffer` tracks its length). */
+  let growing: ResizableBuffer | null = null;
   let size = 0;
   // Storage before the last growth, whose first `toMove` bytes still go to `buffer` from offset `moved` on.
   let earlier: Uint8Array | null = null;
@@ -53,6 +81,15 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
     if (earlier) move(toMove);
     const first = expected >= 0 ? Math.min(expected, PREALLOCATE_LIMIT) : INITIAL_CAPACITY;
     const capacity = Math.max(needed, Math.min(ceiling, buffer.length === 0 ? first : buffer.length * 2));
+    if (growing && needed <= growing.maxByteLength) return growing.resize(Math.min(capacity, growing.maxByteLength));
+    if (buffer.length === 0 && expected > capacity) {
+      const storage = growableStorage(capacity, Math.min(expected, ceiling, MOST_RESERVED));
+      if (storage) {
+        ({ view: buffer, buffer: growing } = storage);
+        return;
+      }
+    }
+    growing = null;
     if (size > 0) {
       earlier = buffer;
       moved = 0;
@@ -75,6 +112,7 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
     finish: () => true,
     abort() {
       buffer = new Uint8Array(0);
+      growing = null;
       earlier = null;
       size = 0;
     },

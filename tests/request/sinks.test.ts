@@ -62,6 +62,25 @@ describe('memory sink', () => {
     expect(bytesEqual(sink.bytes(), body.subarray(0, 10))).toBe(true);
   });
 
+  it('grows in place past PREALLOCATE_LIMIT up to the announced length: one storage, nothing moved', () => {
+    const MiB = 1 << 20;
+    const length = PREALLOCATE_LIMIT + 3 * MiB + 5;
+    const piece = Uint8Array.from({ length: MiB }, (_, i) => (i * 7) & 0xff);
+    const sink = memorySink(length);
+    const seen = new Set<ArrayBufferLike>();
+    for (let at = 0; at < length; at += MiB) {
+      const n = Math.min(MiB, length - at);
+      expect(sink.write(piece.subarray(0, n))).toBe(true);
+      seen.add(sink.bytes().buffer);
+    }
+    expect(seen.size).toBe(1);
+    const out = sink.bytes();
+    expect(out.length).toBe(length);
+    for (const at of [0, PREALLOCATE_LIMIT - 1, PREALLOCATE_LIMIT, length - 5]) {
+      expect(out[at], `byte ${at}`).toBe(piece[at % MiB]);
+    }
+  });
+
   it('never grows its storage past the body size limit', () => {
     const sink = memorySink(-1, 100_000);
     writeAll(sink, body.subarray(0, 100_000), 1000);
