@@ -19,6 +19,8 @@ export { verifyCertificateChain, createChainVerification } from './tls/x509/path
 export type { ChainVerification, ChainVerificationOptions, ChainVerificationResult } from './tls/x509/path.js';
 export { CERTIFICATE_FAILURE_CODES, certificateFailureText } from './tls/x509/certificate-failure.js';
 export type { CertificateFailure, CertificateFailureCode } from './tls/x509/certificate-failure.js';
+export { TLS_FAILURE_CODES, describeTlsFailure } from './tls/tls-failure.js';
+export type { TlsFailure, TlsFailureCode, TlsProtocolFailureCode, TransportEnd } from './tls/tls-failure.js';
 export { parseCertificate } from './tls/x509/certificate.js';
 export type { Certificate } from './tls/x509/certificate.js';
 export type { Extensions, GeneralName, KeyUsage, NameConstraints } from './tls/x509/extensions.js';

@@ -6,7 +6,7 @@
 import { DecodeError } from '../engine-module/bytes/byte-reader.js';
 import { Http11Exchange } from '../engine-module/http/http11-exchange.js';
 import { ProtocolError } from '../engine-module/http/protocol-error.js';
-import { TlsError } from '../engine-module/tls/alerts.js';
+import { TlsError } from '../engine-module/tls/tls-failure.js';
 import { TlsClientEngine } from '../engine-module/tls/engine.js';
 
 /** Non-protocol exceptions caught inside the client or engine since the last {@link takeInternalErrors}. */
@@ -20,7 +20,7 @@ export function instrument(): void {
   installed = true;
   const httpProto = Http11Exchange.prototype as unknown as Record<string, unknown>;
   for (const name of ['step', 'readPiece']) wrapThrowing(httpProto, name, isHttpProtocolError);
-  wrapFailure(TlsClientEngine.prototype as unknown as Record<string, unknown>, 'fail');
+  wrapFailure(TlsClientEngine.prototype as unknown as Record<string, unknown>, 'caught');
 }
 
 /** The internal errors seen since the last call, and forget them. */

@@ -1,5 +1,6 @@
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { Platform } from '../platform/platform.js';
+import type { TlsFailure } from '../tls/tls-failure.js';
 
 /** TLS settings of connectToHost (Godot's TLSOptions.client(trusted_chain, common_name_override)). */
 export interface TlsOptions {
@@ -42,6 +43,8 @@ export interface TlsConnectParams extends TlsOptions {
 export interface TlsStreamPeer extends StreamPeer {
   /** Why the handshake failed, in words a person can read; null while nothing failed. */
   getTlsError(): string | null;
+  /** The same as a value, for layers that have one (tickhttp's own does): scripts branch on its `code`. */
+  getTlsFailure?(): TlsFailure | null;
   /**
    * True when the peer reports ERROR only because the transport ended cleanly at the TCP level (an orderly close,
    * not a reset) after the handshake completed, without a close_notify, and nothing else went wrong (no bad record,

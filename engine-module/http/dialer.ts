@@ -99,8 +99,11 @@ export class Dialer {
 
   private stageFailure(peer: StreamPeer): ConnectionFailure {
     switch (this.stage) {
-      case 'tls':
-        return { code: 'tls-handshake', detail: this.tls!.getTlsError() ?? 'TLS handshake failed' };
+      case 'tls': {
+        const tls = this.tls!.getTlsFailure?.();
+        const detail = this.tls!.getTlsError() ?? 'TLS handshake failed';
+        return tls ? { code: 'tls-handshake', detail, tls } : { code: 'tls-handshake', detail };
+      }
       case 'tunnel':
         return { code: 'tunnel-failed', authority: this.plan.tunnel!, detail: (peer as ConnectTunnel).failure ?? 'closed' };
       default:

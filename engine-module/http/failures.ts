@@ -1,6 +1,7 @@
 // Why a connection failed, as a value: a code per cause with the facts it needs, and the words derived from it in one
 // place. The status machine says *that* a connection failed; these say *why*, for scripts (branch on `code`) and for
 // people (`describeConnectionFailure`). The HTTP client and the request layer report the same failure in the same words.
+import type { TlsFailure } from '../tls/tls-failure.js';
 import type { BodyFraming } from './framing.js';
 
 /** When a transport ended while an exchange was in progress. */
@@ -14,10 +15,24 @@ export type ConnectionFailure =
   | { code: 'cant-connect'; host: string; port: number; detail?: string }
   /** The HTTPS proxy refused or broke the CONNECT tunnel to `authority` (STATUS_CANT_CONNECT). */
   | { code: 'tunnel-failed'; authority: string; detail: string }
-  /** The TLS handshake failed (STATUS_SSL_HANDSHAKE_ERROR); `detail`: the TLS layer's reason. */
-  | { code: 'tls-handshake'; detail: string }
-  /** The transport ended in the middle of an exchange (STATUS_CONNECTION_ERROR). */
-  | { code: 'transport-ended'; how: 'reset' | 'closed' | 'tls'; tls?: string; stage: ExchangeStage; framing?: BodyFraming; plain?: boolean }
+  /**
+   * The TLS handshake failed (STATUS_SSL_HANDSHAKE_ERROR); `detail`: the TLS layer's reason, `tls`: the same as a
+   * value (its `code`), when the TLS layer gives one.
+   */
+  | { code: 'tls-handshake'; detail: string; tls?: TlsFailure }
+  /**
+   * The transport ended in the middle of an exchange (STATUS_CONNECTION_ERROR); when the TLS layer failed, `tls` is
+   * its reason and `tlsFailure` the same as a value.
+   */
+  | {
+      code: 'transport-ended';
+      how: 'reset' | 'closed' | 'tls';
+      tls?: string;
+      tlsFailure?: TlsFailure;
+      stage: ExchangeStage;
+      framing?: BodyFraming;
+      plain?: boolean;
+    }
   /** Response bytes came before the request was sent: the connection is out of step (STATUS_CONNECTION_ERROR). */
   | { code: 'out-of-step' }
   /** The response broke HTTP/1.1 syntax or framing, or the transport threw (STATUS_CONNECTION_ERROR). */

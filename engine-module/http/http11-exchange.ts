@@ -302,6 +302,8 @@ export class Http11Exchange implements Exchange {
     const how = tlsWords ? 'tls' : peer.getStatus() === PeerStatus.ERROR ? 'reset' : 'closed';
     const failure: ConnectionFailure = { code: 'transport-ended', how, stage };
     if (tlsWords) failure.tls = tlsWords;
+    const tlsFailure = tls?.getTlsFailure?.();
+    if (tlsFailure) failure.tlsFailure = tlsFailure;
     if (stage === 'body') failure.framing = this.response!.plan.framing;
     if (!tls && how === 'closed') failure.plain = true;
     return failure;

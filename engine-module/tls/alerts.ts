@@ -1,4 +1,4 @@
-// TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2) and the error type every protocol failure becomes.
+// TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2) and their registered names.
 
 /** Alert descriptions by their registered names. */
 export enum AlertDescription {
@@ -72,22 +72,4 @@ const NAMES: Record<number, string> = {
 /** The registered name of an alert description, or `alert N` for an unknown one. */
 export function alertName(description: number): string {
   return NAMES[description] ?? `alert ${description}`;
-}
-
-/**
- * A protocol failure detected locally: `alert` is what the engine sends to the peer, `message` what a person reads.
- */
-export class TlsError extends Error {
-  constructor(
-    readonly alert: AlertDescription,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TlsError';
-  }
-}
-
-/** Shorthand for the most common failure: a message that arrived where the state machine expects another. */
-export function unexpected(what: string, expected: string): TlsError {
-  return new TlsError(AlertDescription.unexpected_message, `unexpected ${what} (expected ${expected})`);
 }

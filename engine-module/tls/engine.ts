@@ -6,7 +6,7 @@
 import { DecodeError } from '../bytes/byte-reader.js';
 import { ChunkQueue, NO_BYTES } from '../net/chunk-queue.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
-import { AlertDescription, alertName, TlsError } from './alerts.js';
+import { AlertDescription } from './alerts.js';
 import type { Extension } from './extensions.js';
 import { startHandshake } from './handshake-start.js';
 import type { ChainCheck, HandshakeContext, HandshakeState, NegotiatedParameters } from './handshake-context.js';
@@ -18,8 +18,15 @@ import { Transcript } from './transcript.js';
 import type { Certificate } from './x509/certificate.js';
 import { parseBoundedCertificate } from './x509/path.js';
 import { keyCostProblem } from './x509/certificate-checks.js';
-import { certificateFailureAlert, certificateFailureText } from './x509/certificate-failure.js';
-import { printable } from '../bytes/printable.js';
+import {
+  describeTlsFailure,
+  tlsError,
+  TlsError,
+  tlsFailureAlert,
+  unexpected,
+  type TlsFailure,
+  type TransportEnd,
+} from './tls-failure.js';
 import { parseIpAddress } from './x509/names.js';
 
 /** Everything the engine needs; nothing is taken from the environment. */
@@ -76,12 +83,12 @@ export class TlsClientEngine {
   private readonly maxHandshake: number;
   private state: HandshakeState;
   private currentStatus: TlsEngineStatus = 'handshaking';
-  private failure: string | null = null;
+  private failed: TlsFailure | null = null;
   /** A HelloRequest was answered with no_renegotiation (the server's next fatal alert is likely about that). */
   private declinedRenegotiation = false;
   private outputBytes = 0;
-  /** Why the transport ended, once it did; applied when every whole record received before the end is processed. */
-  private transportEnd: string | null = null;
+  /** How the transport ended, once it did; applied when every whole record received before the end is processed. */
+  private transportEnd: TransportEnd | null = null;
   private endedWithoutCloseNotify = false;
 
   constructor(config: TlsEngineConfig) {
@@ -136,7 +143,7 @@ export class TlsClientEngine {
       setReadProtection: (p: RecordProtection) => {
         // Keys change only at message boundaries (RFC 8446 §5.1): leftover bytes would be read with the wrong key.
         if (this.handshakeBytes.length > 0) {
-          throw new TlsError(AlertDescription.unexpected_message, 'handshake message spans a key change');
+          throw tlsError('unexpected-message', 'handshake message spans a key change');
         }
         this.records.setReadProtection(p);
       },
@@ -150,9 +157,14 @@ export class TlsClientEngine {
     return this.currentStatus;
   }
 
-  /** Why the connection failed, for people; null unless status is `failed`. */
+  /** Why the connection failed, for people (derived from {@link failure}); null unless status is `failed`. */
   get error(): string | null {
-    return this.failure;
+    return this.failed && describeTlsFailure(this.failed);
+  }
+
+  /** Why the connection failed, as a value; null unless status is `failed`. */
+  get failure(): TlsFailure | null {
+    return this.failed;
   }
 
   /** What the handshake agreed on, once known (complete when status is `connected`). */
@@ -294,9 +306,9 @@ export class TlsClientEngine {
    * before the end are never lost. Before a close_notify the end is a failure: during the handshake the connection
    * never came up, after it the data may have been cut short by anyone on the path.
    */
-  transportClosed(reason = 'connection closed'): void {
+  transportClosed(end: TransportEnd = { how: 'closed' }): void {
     if (this.transportEnd !== null) return;
-    this.transportEnd = reason;
+    this.transportEnd = end;
     if (!this.hasPendingWork && !this.records.hasWholeRecord) this.endOfInput();
   }
 
@@ -306,7 +318,7 @@ export class TlsClientEngine {
     try {
       this.advance(wanted);
     } catch (e) {
-      this.fail(e);
+      this.caught(e);
     }
   }
 
@@ -326,7 +338,7 @@ export class TlsClientEngine {
       }
       const message = this.nextHandshakeMessage();
       if (message) {
-        if (!this.state.handle) throw new TlsError(AlertDescription.unexpected_message, `unexpected handshake message (expected ${this.state.expecting})`);
+        if (!this.state.handle) throw unexpected('handshake message', this.state.expecting);
         this.setState(this.state.handle(message));
         handled = true;
         continue;
@@ -343,12 +355,15 @@ export class TlsClientEngine {
 
   /** Everything received before the transport ended has been processed. */
   private endOfInput(): void {
-    const reason = this.transportEnd ?? 'connection closed';
+    const end = this.transportEnd ?? { how: 'closed' };
+    // A deadline applies to the handshake only; once connected the end is the transport's own.
+    const how = end.how === 'timeout' ? 'closed' : end.how;
     if (this.currentStatus === 'handshaking') {
-      this.fail(new Error(`${reason} during the handshake (while expecting ${this.state.expecting})`), false);
+      const expecting = this.state.expecting;
+      this.fail(end.how === 'timeout' ? { code: 'handshake-timeout', ms: end.ms, expecting } : { code: 'transport-ended', how, expecting });
     } else if (this.currentStatus === 'connected') {
       const atRecordBoundary = this.records.buffered === 0 && this.handshakeBytes.length === 0;
-      this.fail(new Error(`${reason} without close_notify: the data may be truncated`), false);
+      this.fail({ code: 'transport-ended', how, expecting: null });
       this.endedWithoutCloseNotify = atRecordBoundary;
     }
   }
@@ -368,7 +383,7 @@ export class TlsClientEngine {
     if (q.length < 4) return null;
     const length = (q.at(1) << 16) | (q.at(2) << 8) | q.at(3);
     if (length > this.maxHandshake) {
-      throw new TlsError(AlertDescription.decode_error, `handshake message of ${length} bytes exceeds the limit of ${this.maxHandshake}`);
+      throw tlsError('message-too-large', `${length} bytes, the limit is ${this.maxHandshake}`);
     }
     if (q.length < 4 + length) return null;
     const raw = q.readJoined(4 + length);
@@ -382,7 +397,7 @@ export class TlsClientEngine {
         return;
       case ContentType.application_data:
         if (this.currentStatus !== 'connected' || this.handshakeBytes.length > 0) {
-          throw new TlsError(AlertDescription.unexpected_message, `application data before the handshake completed (expected ${this.state.expecting})`);
+          throw unexpected('application data before the handshake completed', this.state.expecting);
         }
         this.plaintext.push(record.fragment);
         return;
@@ -391,16 +406,16 @@ export class TlsClientEngine {
       case ContentType.change_cipher_spec:
         return this.receiveChangeCipherSpec(record.fragment);
       default:
-        throw new TlsError(AlertDescription.unexpected_message, `record of unknown content type ${record.type}`);
+        throw tlsError('unexpected-message', `record of unknown content type ${record.type}`);
     }
   }
 
   private receiveChangeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) {
-      throw new TlsError(AlertDescription.unexpected_message, 'malformed ChangeCipherSpec');
+      throw tlsError('unexpected-message', 'malformed ChangeCipherSpec');
     }
     if (this.state.changeCipherSpec) {
-      if (this.handshakeBytes.length > 0) throw new TlsError(AlertDescription.unexpected_message, 'ChangeCipherSpec inside a handshake message');
+      if (this.handshakeBytes.length > 0) throw tlsError('unexpected-message', 'ChangeCipherSpec inside a handshake message');
       this.setState(this.state.changeCipherSpec());
       return;
     }
@@ -408,14 +423,14 @@ export class TlsClientEngine {
     // right after a HelloRetryRequest, before any version is settled.
     const tls13Possible = this.ctx.negotiated ? this.ctx.negotiated.version === 'TLSv1.3' : this.ctx.offer.versions.includes('TLSv1.3');
     if (tls13Possible && this.currentStatus === 'handshaking') return;
-    throw new TlsError(AlertDescription.unexpected_message, `unexpected ChangeCipherSpec (expected ${this.state.expecting})`);
+    throw unexpected('ChangeCipherSpec', this.state.expecting);
   }
 
   private receiveAlert(fragment: Uint8Array): void {
     const { level, description } = parseAlert(fragment);
     if (description === AlertDescription.close_notify) {
       if (this.currentStatus === 'handshaking') {
-        this.fail(new Error(`server closed the connection during the handshake (while expecting ${this.state.expecting})`), false);
+        this.fail({ code: 'closed-during-handshake', expecting: this.state.expecting });
         return;
       }
       if (this.currentStatus === 'connected') this.emit(ContentType.alert, makeAlert(ALERT_WARNING, AlertDescription.close_notify));
@@ -424,12 +439,10 @@ export class TlsClientEngine {
     }
     // TLS 1.2 warnings other than close_notify carry no obligation; TLS 1.3 treats every other alert as fatal.
     if (level === ALERT_WARNING && this.ctx.negotiated?.version === 'TLSv1.2') return;
-    const when = this.currentStatus === 'handshaking' ? ` during the handshake (while expecting ${this.state.expecting})` : '';
+    const expecting = this.currentStatus === 'handshaking' ? this.state.expecting : null;
     // OpenSSL servers answer a declined renegotiation with a fatal handshake_failure.
-    const why = this.declinedRenegotiation && description === AlertDescription.handshake_failure
-      ? ': the server asked to renegotiate, which this client declines'
-      : '';
-    this.fail(new Error(`server sent alert ${alertName(description)} (${description})${when}${why}`), false);
+    const declined = this.declinedRenegotiation && description === AlertDescription.handshake_failure;
+    this.fail({ code: declined ? 'renegotiation-declined' : 'alert-received', description, expecting });
   }
 
   private emit(type: ContentType, data: Uint8Array): void {
@@ -438,23 +451,19 @@ export class TlsClientEngine {
     for (let i = before; i < this.output.length; i++) this.outputBytes += this.output[i].length;
   }
 
-  /** Enter `failed`: remember why and, for a locally detected protocol error, tell the server with a fatal alert. */
-  private fail(e: unknown, sendAlert = true): void {
+  /** Fail for an exception thrown while processing: the server's doing when it is a TLS or decoding failure. */
+  private caught(e: unknown): void {
+    if (e instanceof TlsError) this.fail(e.failure);
+    else if (e instanceof DecodeError) this.fail({ code: 'decode-error', detail: e.message });
+    else this.fail({ code: 'internal-error', detail: e instanceof Error ? e.message : String(e) });
+  }
+
+  /** Enter `failed`: remember why and, when the failure calls for one, tell the server with a fatal alert. */
+  private fail(failure: TlsFailure): void {
     if (this.currentStatus === 'failed') return;
-    let alert: AlertDescription = AlertDescription.internal_error;
-    let message: string;
-    if (e instanceof TlsError) {
-      alert = e.alert;
-      message = e.message;
-    } else if (e instanceof DecodeError) {
-      alert = AlertDescription.decode_error;
-      message = `malformed message from the server: ${e.message}`;
-    } else {
-      message = e instanceof Error ? e.message : String(e);
-    }
-    // Whatever the reason quotes from the server (a name, an ALPN protocol, DER text) reaches logs only escaped.
-    this.failure = printable(message);
-    if (sendAlert) {
+    this.failed = failure;
+    const alert = tlsFailureAlert(failure);
+    if (alert !== null) {
       try {
         this.emit(ContentType.alert, makeAlert(ALERT_FATAL, alert));
       } catch {
@@ -465,16 +474,15 @@ export class TlsClientEngine {
   }
 }
 
+
 /**
  * The leaf, whose key signs CertificateVerify / ServerKeyExchange. What that key would cost is checked here, before
  * any big-number work, whether or not the chain is verified (the chain check adds the security limits).
  */
 function serverLeaf(der: Uint8Array): Certificate {
   const cert = parseBoundedCertificate(der);
-  if ('code' in cert) {
-    throw new TlsError(AlertDescription.bad_certificate, `cannot parse the server certificate: ${certificateFailureText(cert)}`);
-  }
+  if ('code' in cert) throw new TlsError({ code: 'certificate', certificate: cert });
   const problem = keyCostProblem(cert);
-  if (problem) throw new TlsError(certificateFailureAlert(problem), `server certificate key refused: ${certificateFailureText(problem)}`);
+  if (problem) throw new TlsError({ code: 'certificate', certificate: problem });
   return cert;
 }

@@ -2,7 +2,7 @@
 
 import { ByteReader } from '../bytes/byte-reader.js';
 import { ByteWriter } from '../bytes/byte-writer.js';
-import { AlertDescription, TlsError } from './alerts.js';
+import { tlsError } from './tls-failure.js';
 
 /** Extension type codes (IANA TLS ExtensionType registry). */
 export enum ExtensionType {
@@ -53,7 +53,7 @@ export function readExtensions(r: ByteReader, where: string): Map<number, Uint8A
   while (!list.atEnd()) {
     const type = list.u16();
     const data = list.vec16();
-    if (out.has(type)) throw new TlsError(AlertDescription.illegal_parameter, `${where}: extension ${type} repeated`);
+    if (out.has(type)) throw tlsError('illegal-parameter', `${where}: extension ${type} repeated`);
     out.set(type, data);
   }
   return out;
@@ -118,10 +118,10 @@ export function checkServerExtensions(
   for (const type of received.keys()) {
     const allowed = ALLOWED_IN[type];
     if (!offered.has(type) && !(carrier === HRR && type === ExtensionType.cookie)) {
-      throw new TlsError(AlertDescription.unsupported_extension, `${carrier}: extension ${extensionName(type)} was not offered`);
+      throw tlsError('unsupported-extension', `${extensionName(type)} in ${carrier}`);
     }
     if (allowed && !allowed.includes(carrier)) {
-      throw new TlsError(AlertDescription.illegal_parameter, `${carrier}: extension ${extensionName(type)} is not allowed here`);
+      throw tlsError('illegal-parameter', `extension ${extensionName(type)} is not allowed in ${carrier}`);
     }
   }
 }

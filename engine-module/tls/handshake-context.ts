@@ -2,13 +2,13 @@
 // of deferred asymmetric work (certificate chain steps and one signature check) both versions use.
 
 import type { CryptoProvider, GroupName, KeyShare, PublicKey } from './crypto/provider.js';
-import { AlertDescription, TlsError } from './alerts.js';
+import type { AlertDescription } from './alerts.js';
+import { TlsError, tlsError } from './tls-failure.js';
 import type { Extension } from './extensions.js';
 import type { HandshakeMessage } from './messages/handshake.js';
 import type { RecordProtection } from './record-layer.js';
 import type { CipherSuite, SignatureScheme, TlsVersionName } from './suites.js';
 import type { Transcript } from './transcript.js';
-import { certificateFailureAlert } from './x509/certificate-failure.js';
 import type { ChainVerification } from './x509/path.js';
 
 /** One step of certificate path validation: null while unfinished (each step costs at most one expensive operation). */
@@ -100,12 +100,7 @@ function chainCheckState(check: ChainCheck, next: () => HandshakeState): Handsha
   const state: HandshakeState = workState('certificate chain validation', () => {
     const result = check.step();
     if (result === null) return state;
-    if (!result.ok) {
-      const alert = certificateFailureAlert(result.failure);
-      // An unknown CA is most often the caller's own: say how to trust it.
-      const hint = alert === AlertDescription.unknown_ca ? ' (to trust a private CA, pass its PEM as trustedChain)' : '';
-      throw new TlsError(alert, `certificate verification failed: ${result.reason}${hint}`);
-    }
+    if (!result.ok) throw new TlsError({ code: 'certificate', certificate: result.failure });
     return next();
   });
   return state;
@@ -123,7 +118,7 @@ export function signatureCheckState(
 ): HandshakeState {
   return workState(`${what} signature check`, () => {
     if (!ctx.crypto.verify(scheme.algorithm, key, content, signature)) {
-      throw new TlsError(AlertDescription.decrypt_error, `${what}: the server's ${scheme.name} signature does not verify`);
+      throw tlsError('bad-signature', `${what}, ${scheme.name}`);
     }
     return next();
   });
@@ -133,7 +128,7 @@ export function signatureCheckState(
 export function pickedSuite(ctx: HandshakeContext, code: number, version: 'TLSv1.3' | 'TLSv1.2'): CipherSuite {
   const suite = ctx.offer.suites.find((s) => s.code === code && s.version === version);
   if (!suite) {
-    throw new TlsError(AlertDescription.illegal_parameter, `server chose cipher suite 0x${code.toString(16)}, which was not offered for ${version}`);
+    throw tlsError('illegal-parameter', `server chose cipher suite 0x${code.toString(16)}, which was not offered for ${version}`);
   }
   return suite;
 }

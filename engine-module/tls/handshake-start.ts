@@ -2,7 +2,7 @@
 // HelloRetryRequest (RFC 8446 §4.1). The per-version states continue in tls13.ts and tls12.ts.
 
 import type { KeyShare } from './crypto/provider.js';
-import { AlertDescription, TlsError, unexpected } from './alerts.js';
+import { tlsError, TlsError, unexpected } from './tls-failure.js';
 import { ExtensionType } from './extensions.js';
 import { clientHelloExtensions, makeClientHello } from './messages/client-hello.js';
 import { HandshakeType, handshakeName, type HandshakeMessage } from './messages/handshake.js';
@@ -79,12 +79,12 @@ function versionName(v: number): string {
 
 function versionRefused(ctx: HandshakeContext, v: number): TlsError {
   const offered = ctx.offer.versions.map((n) => n.replace('TLSv', 'TLS ')).join(', ');
-  return new TlsError(AlertDescription.protocol_version, `server chose ${versionName(v)}; this client supports ${offered}`);
+  return tlsError('protocol-version', `server chose ${versionName(v)}; this client supports ${offered}`);
 }
 
 function helloRetry(ctx: HandshakeContext, hello: SentHello, hrr: ServerHello, raw: Uint8Array): HandshakeState {
   if (hrr.version !== TLS13 || !hrr.extensions.has(ExtensionType.supported_versions)) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'HelloRetryRequest without TLS 1.3 in supported_versions');
+    throw tlsError('illegal-parameter', 'HelloRetryRequest without TLS 1.3 in supported_versions');
   }
   const suite = checkHello13(ctx, hello, hrr, 'HelloRetryRequest');
   const ks = hrr.extensions.get(ExtensionType.key_share);
@@ -95,11 +95,11 @@ function helloRetry(ctx: HandshakeContext, hello: SentHello, hrr: ServerHello, r
     const code = parseHrrKeyShare(ks);
     const asked = groupByCode(code);
     if (!asked || !ctx.offer.groups.includes(asked) || asked === group) {
-      throw new TlsError(AlertDescription.illegal_parameter, `HelloRetryRequest asks for group 0x${code.toString(16)}, which was not offered or was already sent`);
+      throw tlsError('illegal-parameter', `HelloRetryRequest asks for group 0x${code.toString(16)}, which was not offered or was already sent`);
     }
     group = asked;
   } else if (!cookie) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'HelloRetryRequest would not change the ClientHello');
+    throw tlsError('illegal-parameter', 'HelloRetryRequest would not change the ClientHello');
   }
   ctx.transcript.restartForRetry(suite.hash);
   ctx.transcript.add(raw);

@@ -4,7 +4,7 @@
 import { toHex } from '../bytes/bytes.js';
 import { ReceiveRing } from '../net/receive-ring.js';
 import type { Aead } from './crypto/provider.js';
-import { AlertDescription, TlsError } from './alerts.js';
+import { TlsError, tlsError } from './tls-failure.js';
 
 /** Record content types. */
 export enum ContentType {
@@ -76,7 +76,7 @@ function withHeader(type: number, body: Uint8Array, minor = 3): Uint8Array {
 }
 
 function badMac(): TlsError {
-  return new TlsError(AlertDescription.bad_record_mac, 'record failed authentication (bad AEAD tag): data was altered or keys disagree');
+  return tlsError('bad-record-mac');
 }
 
 // Each protection reuses one nonce and one AAD buffer for all its records: an AEAD call is synchronous and done
@@ -99,7 +99,7 @@ export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
     },
     open(type, fragment) {
       if (type !== ContentType.application_data) {
-        throw new TlsError(AlertDescription.unexpected_message, `plaintext record of type ${type} after encryption started`);
+        throw tlsError('unexpected-message', `plaintext record of type ${type} after encryption started`);
       }
       setNonce(nonce, iv, seq++);
       setHeader(aad, 0, type, fragment.length);
@@ -107,15 +107,15 @@ export function tls13Protection(aead: Aead, iv: Uint8Array): RecordProtection {
       if (!inner) throw badMac();
       // The limit counts the content type and the padding too (§5.4).
       if (inner.length > MAX_PLAINTEXT + 1) {
-        throw new TlsError(AlertDescription.record_overflow, `decrypted record of ${inner.length} bytes with padding, over 2^14 + 1`);
+        throw tlsError('record-overflow', `decrypted record of ${inner.length} bytes with padding, over 2^14 + 1`);
       }
       let end = inner.length;
       while (end > 0 && inner[end - 1] === 0) end--;
-      if (end === 0) throw new TlsError(AlertDescription.unexpected_message, 'encrypted record without a content type');
+      if (end === 0) throw tlsError('unexpected-message', 'encrypted record without a content type');
       const innerType = inner[end - 1];
       // A ChangeCipherSpec is only ever sent in the clear (§5).
       if (innerType === ContentType.change_cipher_spec) {
-        throw new TlsError(AlertDescription.unexpected_message, 'encrypted ChangeCipherSpec record');
+        throw tlsError('unexpected-message', 'encrypted ChangeCipherSpec record');
       }
       return { type: innerType, fragment: inner.subarray(0, end - 1) };
     },
@@ -167,7 +167,7 @@ export function tls12Protection(aead: Aead, iv: Uint8Array): RecordProtection {
       if (explicit) nonce.set(fragment.subarray(0, 8), 4);
       const plaintext = aead.open(nonce, aad, body);
       if (!plaintext) throw badMac();
-      if (plaintext.length > MAX_PLAINTEXT) throw new TlsError(AlertDescription.record_overflow, 'decrypted record larger than 16 KiB');
+      if (plaintext.length > MAX_PLAINTEXT) throw tlsError('record-overflow', 'decrypted record larger than 16 KiB');
       return { type, fragment: plaintext };
     },
   };
@@ -247,7 +247,7 @@ export class RecordLayer {
     }
     const limit = this.reader ? this.reader.maxCiphertext : MAX_PLAINTEXT;
     if (length > limit) {
-      throw new TlsError(AlertDescription.record_overflow, `record of ${length} bytes exceeds the limit of ${limit}`);
+      throw tlsError('record-overflow', `record of ${length} bytes exceeds the limit of ${limit}`);
     }
     if (this.input.length < HEADER + length) return null;
     this.seenRecord = true;
@@ -292,7 +292,7 @@ export class RecordLayer {
     const n = Math.min(this.input.length, 8);
     const first: number[] = [];
     for (let i = 0; i < n; i++) first.push(this.input.at(i));
-    const what = this.seenRecord ? `invalid record header (type ${type})` : 'the server did not answer with TLS';
-    return new TlsError(AlertDescription.decode_error, `${what}: first bytes ${toHex(Uint8Array.from(first))}`);
+    const bytes = `first bytes ${toHex(Uint8Array.from(first))}`;
+    return this.seenRecord ? tlsError('decode-error', `invalid record header (type ${type}): ${bytes}`) : tlsError('not-tls', bytes);
   }
 }

@@ -8,6 +8,7 @@ import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
+import type { TlsFailure } from './tls-failure.js';
 import type { Certificate } from './x509/certificate.js';
 import { createChainVerification } from './x509/path.js';
 
@@ -163,9 +164,14 @@ export class StreamPeerTLS implements StreamPeer {
     }
   }
 
-  /** Why the connection failed, for people; null while nothing went wrong. */
+  /** Why the connection failed, for people (derived from {@link getTlsFailure}); null while nothing went wrong. */
   getTlsError(): string | null {
     return this.engine.error;
+  }
+
+  /** Why the connection failed, as a value scripts can branch on (its `code`); null while nothing went wrong. */
+  getTlsFailure(): TlsFailure | null {
+    return this.engine.failure;
   }
 
   /**
@@ -203,7 +209,7 @@ export class StreamPeerTLS implements StreamPeer {
     this.receive();
     if ((innerStatus === PeerStatus.NONE || innerStatus === PeerStatus.ERROR) && this.inner.getAvailableBytes() === 0) {
       this.innerEnd ??= innerStatus;
-      this.engine.transportClosed(innerStatus === PeerStatus.ERROR ? 'connection failed' : 'connection closed');
+      this.engine.transportClosed({ how: innerStatus === PeerStatus.ERROR ? 'failed' : 'closed' });
     }
     this.engine.pump();
     this.enforceHandshakeDeadline();
@@ -299,7 +305,7 @@ export class StreamPeerTLS implements StreamPeer {
     const engine = this.engine;
     if (!this.clock || engine.status !== 'handshaking' || engine.hasPendingWork || engine.hasWholeRecord) return;
     if (this.clock() < this.handshakeDeadline) return;
-    engine.transportClosed(`TLS handshake timed out after ${this.handshakeTimeoutMs} ms (the server stopped answering)`);
+    engine.transportClosed({ how: 'timeout', ms: this.handshakeTimeoutMs });
   }
 
   /**

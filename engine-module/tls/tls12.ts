@@ -4,7 +4,8 @@
 
 import { concatBytes, constantTimeEqual } from '../bytes/bytes.js';
 import type { KeyShare, PublicKey } from './crypto/provider.js';
-import { AlertDescription, TlsError, unexpected } from './alerts.js';
+import { AlertDescription } from './alerts.js';
+import { tlsError, unexpected } from './tls-failure.js';
 import { checkServerExtensions, ExtensionType } from './extensions.js';
 import { makeEmptyCertificate, parseCertificate12 } from './messages/certificate.js';
 import { parseCertificateRequest12 } from './messages/certificate-request.js';
@@ -42,7 +43,7 @@ interface Session {
 /** ServerHello selected TLS 1.2. */
 export function serverHello12(ctx: HandshakeContext, hello: SentHello, sh: ServerHello, raw: Uint8Array): HandshakeState {
   if (ctx.offer.versions.includes('TLSv1.3') && hasDowngradeSentinel(sh.random)) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: downgrade to TLS 1.2 detected (RFC 8446 sentinel in server random)');
+    throw tlsError('downgrade-detected');
   }
   const suite = pickedSuite(ctx, sh.suite, 'TLSv1.2');
   checkServerExtensions(sh.extensions, 'ServerHello (TLS 1.2)', hello.offeredTypes);
@@ -50,11 +51,11 @@ export function serverHello12(ctx: HandshakeContext, hello: SentHello, sh: Serve
   // (the triple-handshake attack): this client does neither, so it is required only when asked for.
   const extendedMasterSecret = sh.extensions.has(ExtensionType.extended_master_secret);
   if (!extendedMasterSecret && ctx.offer.requireExtendedMasterSecret) {
-    throw new TlsError(AlertDescription.handshake_failure, 'server does not support the extended master secret (RFC 7627), required by requireExtendedMasterSecret');
+    throw tlsError('ems-required');
   }
   const reneg = sh.extensions.get(ExtensionType.renegotiation_info);
   if (reneg && (reneg.length !== 1 || reneg[0] !== 0)) {
-    throw new TlsError(AlertDescription.handshake_failure, 'ServerHello: renegotiation_info is not empty on a new connection');
+    throw tlsError('handshake-failure', 'ServerHello: renegotiation_info is not empty on a new connection');
   }
   const alpn = sh.extensions.get(ExtensionType.alpn);
   ctx.negotiated = { version: 'TLSv1.2', suite: suite.name, group: '', alpn: alpn ? checkedAlpn(ctx, parseAlpnSelection(alpn)) : null };
@@ -75,12 +76,12 @@ function expectCertificate(ctx: HandshakeContext, s: Session): HandshakeState {
     handle(m) {
       if (m.type !== HandshakeType.certificate) throw unexpected(handshakeName(m.type), 'Certificate');
       const chain = parseCertificate12(m.body);
-      if (chain.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: the server sent no certificate');
+      if (chain.length === 0) throw tlsError('decode-error', 'Certificate: the server sent no certificate');
       ctx.transcript.add(m.raw);
       const wanted = s.suite.auth === 'ecdsa' ? 'ec' : 'rsa';
       const checkKey = (key: PublicKey) => {
         if (key.kind !== wanted) {
-          throw new TlsError(AlertDescription.unsupported_certificate, `Certificate: ${s.suite.name} needs an ${wanted.toUpperCase()} key, the certificate has ${key.kind}`);
+          throw tlsError('unsupported-certificate', `${s.suite.name} needs an ${wanted.toUpperCase()} key, the certificate has ${key.kind}`);
         }
       };
       return certificateState(ctx, chain, checkKey, (key) => expectServerKeyExchange(ctx, s, key));
@@ -96,11 +97,11 @@ function expectServerKeyExchange(ctx: HandshakeContext, s: Session, key: PublicK
       const p = parseServerKeyExchange(m.body);
       const group = groupByCode(p.group);
       if (!group || !ctx.offer.groups.includes(group)) {
-        throw new TlsError(AlertDescription.illegal_parameter, `ServerKeyExchange: group 0x${p.group.toString(16)} was not offered`);
+        throw tlsError('illegal-parameter', `ServerKeyExchange: group 0x${p.group.toString(16)} was not offered`);
       }
       const scheme = ctx.offer.schemes.find((x) => x.code === p.proof.scheme);
       if (!scheme || !schemeFitsKey(scheme, key, 'TLSv1.2')) {
-        throw new TlsError(AlertDescription.illegal_parameter, `ServerKeyExchange: signature scheme 0x${p.proof.scheme.toString(16)} was not offered or does not fit the certificate key`);
+        throw tlsError('illegal-parameter', `ServerKeyExchange: signature scheme 0x${p.proof.scheme.toString(16)} was not offered or does not fit the certificate key`);
       }
       ctx.negotiated!.group = group;
       ctx.transcript.add(m.raw);
@@ -128,7 +129,7 @@ function expectServerHelloDone(
         return expectServerHelloDone(ctx, s, group, serverPublic, true);
       }
       if (m.type !== HandshakeType.server_hello_done) throw unexpected(handshakeName(m.type), 'ServerHelloDone');
-      if (m.body.length !== 0) throw new TlsError(AlertDescription.decode_error, 'ServerHelloDone is not empty');
+      if (m.body.length !== 0) throw tlsError('decode-error', 'ServerHelloDone is not empty');
       ctx.transcript.add(m.raw);
       const exchange = (share: KeyShare) => workState('key exchange', () => clientFlight(ctx, s, share, serverPublic, certificateRequested));
       if (s.helloShare?.group === group) return exchange(s.helloShare);
@@ -146,7 +147,7 @@ function clientFlight(
   certificateRequested: boolean,
 ): HandshakeState {
   const preMaster = ctx.crypto.ecdh(share, serverPublic);
-  if (!preMaster) throw new TlsError(AlertDescription.illegal_parameter, `ServerKeyExchange: invalid ${share.group} public key`);
+  if (!preMaster) throw tlsError('illegal-parameter', `ServerKeyExchange: invalid ${share.group} public key`);
   if (certificateRequested) ctx.sendHandshake(makeEmptyCertificate(null));
   ctx.sendHandshake(makeClientKeyExchange(share.publicKey));
   const { suite } = s;
@@ -180,7 +181,7 @@ function expectFinished(ctx: HandshakeContext, suite: CipherSuite, master: Uint8
       if (m.type !== HandshakeType.finished) throw unexpected(handshakeName(m.type), 'Finished');
       const expected = finishedData12(ctx.crypto, suite.hash, master, 'server finished', ctx.transcript.hash());
       if (!constantTimeEqual(expected, m.body)) {
-        throw new TlsError(AlertDescription.decrypt_error, "Finished: the server's verify_data is wrong");
+        throw tlsError('bad-finished');
       }
       return connected12(ctx);
     },

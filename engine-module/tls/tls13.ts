@@ -3,7 +3,7 @@
 
 import { bytesEqual, constantTimeEqual } from '../bytes/bytes.js';
 import type { PublicKey } from './crypto/provider.js';
-import { AlertDescription, TlsError, unexpected } from './alerts.js';
+import { tlsError, unexpected } from './tls-failure.js';
 import { checkServerExtensions, ExtensionType, type ExtensionCarrier } from './extensions.js';
 import { KeySchedule } from './key-schedule.js';
 import { makeEmptyCertificate, parseCertificate13 } from './messages/certificate.js';
@@ -29,9 +29,9 @@ import {
 
 /** Check the fields a TLS 1.3 ServerHello and HelloRetryRequest share (RFC 8446 §4.1.3). */
 export function checkHello13(ctx: HandshakeContext, hello: SentHello, sh: ServerHello, carrier: ExtensionCarrier) {
-  if (sh.legacyVersion !== TLS12) throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: legacy_version is not TLS 1.2');
+  if (sh.legacyVersion !== TLS12) throw tlsError('illegal-parameter', 'ServerHello: legacy_version is not TLS 1.2');
   if (!bytesEqual(sh.sessionIdEcho, hello.sessionId)) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: legacy_session_id_echo differs from the one sent');
+    throw tlsError('illegal-parameter', 'ServerHello: legacy_session_id_echo differs from the one sent');
   }
   checkServerExtensions(sh.extensions, carrier, hello.offeredTypes);
   return pickedSuite(ctx, sh.suite, 'TLSv1.3');
@@ -62,14 +62,14 @@ export function serverHello13(
 ): HandshakeState {
   const suite = checkHello13(ctx, hello, sh, 'ServerHello');
   if (retrySuite && retrySuite !== suite) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: cipher suite differs from the HelloRetryRequest');
+    throw tlsError('illegal-parameter', 'ServerHello: cipher suite differs from the HelloRetryRequest');
   }
   const ksData = sh.extensions.get(ExtensionType.key_share);
-  if (!ksData) throw new TlsError(AlertDescription.missing_extension, 'ServerHello: no key_share (PSK-only is not offered)');
+  if (!ksData) throw tlsError('missing-extension', 'ServerHello: no key_share (PSK-only is not offered)');
   const server = parseServerKeyShare(ksData);
   const share = hello.share!;
   if (server.group !== GROUP_CODES[share.group]) {
-    throw new TlsError(AlertDescription.illegal_parameter, `ServerHello: key_share for group 0x${server.group.toString(16)}, not the one offered`);
+    throw tlsError('illegal-parameter', `ServerHello: key_share for group 0x${server.group.toString(16)}, not the one offered`);
   }
   if (!retrySuite) ctx.transcript.start(suite.hash);
   ctx.transcript.add(raw);
@@ -78,7 +78,7 @@ export function serverHello13(
   // process, as long as the ECDH itself.
   return workState('key exchange', () => {
     const shared = ctx.crypto.ecdh(share, server.publicKey);
-    if (!shared) throw new TlsError(AlertDescription.illegal_parameter, `ServerHello: invalid ${share.group} public key`);
+    if (!shared) throw tlsError('illegal-parameter', `ServerHello: invalid ${share.group} public key`);
     return workState('handshake keys', () => {
       const ks = new KeySchedule(ctx.crypto, suite.hash);
       const [clientSecret, serverSecret] = ks.handshakeSecrets(shared, ctx.transcript.hash());
@@ -107,7 +107,7 @@ function expectEncryptedExtensions(ctx: HandshakeContext, phase: Phase): Handsha
 /** The protocol the server selected, refused unless it was offered. */
 export function checkedAlpn(ctx: HandshakeContext, name: string): string {
   if (!ctx.offer.alpn.includes(name)) {
-    throw new TlsError(AlertDescription.illegal_parameter, `server selected application protocol "${name}", which was not offered`);
+    throw tlsError('illegal-parameter', `server selected application protocol "${name}", which was not offered`);
   }
   return name;
 }
@@ -128,7 +128,7 @@ function expectCertificate(ctx: HandshakeContext, phase: Phase, requestContext: 
       if (m.type !== HandshakeType.certificate) throw unexpected(handshakeName(m.type), 'Certificate');
       const { chain, entryExtensions } = parseCertificate13(m.body);
       for (const ext of entryExtensions) checkServerExtensions(ext, 'CertificateEntry', phase.offered);
-      if (chain.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: the server sent no certificate');
+      if (chain.length === 0) throw tlsError('decode-error', 'Certificate: the server sent no certificate');
       ctx.transcript.add(m.raw);
       return certificateState(ctx, chain, () => {}, (key) => expectCertificateVerify(ctx, phase, key, requestContext));
     },
@@ -148,7 +148,7 @@ function expectCertificateVerify(
       const proof = parseCertificateVerify(m.body);
       const scheme = ctx.offer.schemes.find((s) => s.code === proof.scheme);
       if (!scheme || !schemeFitsKey(scheme, key, 'TLSv1.3')) {
-        throw new TlsError(AlertDescription.illegal_parameter, `CertificateVerify: signature scheme 0x${proof.scheme.toString(16)} was not offered or does not fit the certificate key`);
+        throw tlsError('illegal-parameter', `CertificateVerify: signature scheme 0x${proof.scheme.toString(16)} was not offered or does not fit the certificate key`);
       }
       const content = certificateVerifyContent(ctx.transcript.hash());
       ctx.transcript.add(m.raw);
@@ -167,7 +167,7 @@ function expectFinished(ctx: HandshakeContext, phase: Phase, requestContext: Uin
       const { ks, suite } = phase;
       const expected = ks.finishedMac(phase.serverSecret, ctx.transcript.hash());
       if (!constantTimeEqual(expected, m.body)) {
-        throw new TlsError(AlertDescription.decrypt_error, 'Finished: the server\'s verify_data is wrong');
+        throw tlsError('bad-finished');
       }
       ctx.transcript.add(m.raw);
       const [clientApp, serverApp] = ks.applicationSecrets(ctx.transcript.hash());

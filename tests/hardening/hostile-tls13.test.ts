@@ -13,6 +13,7 @@ import { PeerStatus } from '../../engine-module/net/stream-peer.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+import type { TlsFailure } from '../../engine-module/tls/tls-failure.js';
 import { makeTestPki, type TestPki } from '../tls/helpers/certs.js';
 import { connectTls } from '../tls/helpers/drive.js';
 import { startHostileTls13, type Misbehaviour, type Tls13Identity } from './hostile-tls13-server.js';
@@ -72,7 +73,7 @@ async function handshakeWith(identity: Tls13Identity, bad: Misbehaviour, base: C
       mostPerPoll = Math.max(mostPerPoll, counter.ops - before);
       await setImmediate();
     }
-    return { status: c.tls.getStatus(), error: c.tls.getTlsError(), mostPerPoll, verifies: counter.verifies };
+    return { status: c.tls.getStatus(), error: c.tls.getTlsError(), failure: c.tls.getTlsFailure(), mostPerPoll, verifies: counter.verifies };
   } finally {
     c.tls.disconnectFromHost();
     await server.close();
@@ -92,16 +93,16 @@ describe.each(providers)('hostile TLS 1.3 server, %s provider', (_name, provider
   });
 
   it.each([
-    ['extended_master_secret in EncryptedExtensions', { encryptedExtensions: [[23, new Uint8Array(0)]] }, /EncryptedExtensions: extension extended_master_secret \(23\) is not allowed here/],
-    ['renegotiation_info in EncryptedExtensions', { encryptedExtensions: [[0xff01, Uint8Array.of(0)]] }, /EncryptedExtensions: extension renegotiation_info \(65281\) is not allowed here/],
-    ['an unsolicited SCT in a CertificateEntry', { entryExtensions: [[18, Uint8Array.of(0, 0)]] }, /CertificateEntry: extension signed_certificate_timestamp \(18\) was not offered/],
-    ['a protected ChangeCipherSpec', { protectedCcs: true }, /encrypted ChangeCipherSpec record/],
-    ['an inner plaintext of 2^14 + 2 bytes (padding counted)', { innerPlaintextLength: (1 << 14) + 2 }, /decrypted record of 16386 bytes with padding, over 2\^14 \+ 1/],
-    ['a cookie in the ServerHello after a HelloRetryRequest', { cookieAfterRetry: true }, /ServerHello: extension cookie \(44\) is not allowed here/],
-  ] as [string, Misbehaviour, RegExp][])('refuses %s', async (_what, bad, reason) => {
+    ['extended_master_secret in EncryptedExtensions', { encryptedExtensions: [[23, new Uint8Array(0)]] }, { code: 'illegal-parameter', detail: 'extension extended_master_secret (23) is not allowed in EncryptedExtensions' }],
+    ['renegotiation_info in EncryptedExtensions', { encryptedExtensions: [[0xff01, Uint8Array.of(0)]] }, { code: 'illegal-parameter', detail: 'extension renegotiation_info (65281) is not allowed in EncryptedExtensions' }],
+    ['an unsolicited SCT in a CertificateEntry', { entryExtensions: [[18, Uint8Array.of(0, 0)]] }, { code: 'unsupported-extension', detail: 'signed_certificate_timestamp (18) in CertificateEntry' }],
+    ['a protected ChangeCipherSpec', { protectedCcs: true }, { code: 'unexpected-message', detail: 'encrypted ChangeCipherSpec record' }],
+    ['an inner plaintext of 2^14 + 2 bytes (padding counted)', { innerPlaintextLength: (1 << 14) + 2 }, { code: 'record-overflow', detail: 'decrypted record of 16386 bytes with padding, over 2^14 + 1' }],
+    ['a cookie in the ServerHello after a HelloRetryRequest', { cookieAfterRetry: true }, { code: 'illegal-parameter', detail: 'extension cookie (44) is not allowed in ServerHello' }],
+  ] as [string, Misbehaviour, TlsFailure][])('refuses %s', async (_what, bad, failure) => {
     const r = await handshakeWith(ec, bad, provider);
     expect(r.status).toBe(PeerStatus.ERROR);
-    expect(r.error).toMatch(reason);
+    expect(r.failure).toEqual(failure);
     expect(r.mostPerPoll).toBeLessThanOrEqual(1);
   });
 
@@ -110,14 +111,14 @@ describe.each(providers)('hostile TLS 1.3 server, %s provider', (_name, provider
     expect([good.status, good.error]).toEqual([PeerStatus.CONNECTED, null]);
     const bad = await handshakeWith(pss, { scheme: 0x0804 }, provider);
     expect(bad.status).toBe(PeerStatus.ERROR);
-    expect(bad.error).toMatch(/CertificateVerify: signature scheme 0x804 was not offered or does not fit the certificate key/);
+    expect(bad.failure).toEqual({ code: 'illegal-parameter', detail: 'CertificateVerify: signature scheme 0x804 was not offered or does not fit the certificate key' });
     expect(Math.max(good.mostPerPoll, bad.mostPerPoll)).toBe(1);
   });
 
   it('refuses a 16384-bit RSA key before any big-number work, even without verification', async () => {
     const r = await handshakeWith(hugeRsa, {}, provider, false);
     expect(r.status).toBe(PeerStatus.ERROR);
-    expect(r.error).toMatch(/RSA key too large: CN=localhost \(16384 bits, at most 8192\)/);
+    expect(r.failure).toMatchObject({ code: 'certificate', certificate: { code: 'key-too-large', subject: 'CN=localhost' } });
     expect(r.verifies).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { fromHex, toHex } from '../../engine-module/bytes/bytes.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { TlsClientEngine, type TlsEngineConfig } from '../../engine-module/tls/engine.js';
 import { StreamPeerTLS } from '../../engine-module/tls/stream-peer-tls.js';
+import type { TlsFailure } from '../../engine-module/tls/tls-failure.js';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -31,11 +32,11 @@ function serverHello(o: { version?: number; random?: Uint8Array; suite?: number;
   return w.finish();
 }
 
-function failsWith(o: { e: TlsClientEngine }, input: Uint8Array, reason: string | RegExp, alert: number) {
+function failsWith(o: { e: TlsClientEngine }, input: Uint8Array, failure: Partial<TlsFailure>, alert: number) {
   o.e.feed(input);
   o.e.pump();
   expect(o.e.status).toBe('failed');
-  expect(o.e.error).toMatch(reason);
+  expect(o.e.failure).toMatchObject(failure);
   // The fatal alert goes out in plaintext before keys exist: 15 0303 0002 02 <alert>.
   expect(toHex(o.e.takeOutput()!)).toBe(toHex(Uint8Array.of(21, 3, 3, 0, 2, 2, alert)));
 }
@@ -53,17 +54,17 @@ describe('TlsClientEngine', () => {
   });
 
   it('a TLS 1.1 ServerHello is refused with protocol_version', () => {
-    failsWith(engine(), serverHello({ version: 0x0302 }), 'server chose TLS 1.1; this client supports TLS 1.3, TLS 1.2', 70);
+    failsWith(engine(), serverHello({ version: 0x0302 }), { code: 'protocol-version', detail: 'server chose TLS 1.1; this client supports TLS 1.3, TLS 1.2' }, 70);
   });
 
   it('the downgrade sentinel is refused when TLS 1.3 was offered', () => {
     const sentinel = new Uint8Array(32);
     sentinel.set(fromHex('444f574e47524401'), 24);
-    failsWith(engine(), serverHello({ random: sentinel, extensions: [EMS] }), /downgrade to TLS 1\.2 detected/, 47);
+    failsWith(engine(), serverHello({ random: sentinel, extensions: [EMS] }), { code: 'downgrade-detected' }, 47);
   });
 
   it('TLS 1.2 without the extended master secret is refused only with requireExtendedMasterSecret', () => {
-    failsWith(engine({ requireExtendedMasterSecret: true }), serverHello({}), /extended master secret/, 40);
+    failsWith(engine({ requireExtendedMasterSecret: true }), serverHello({}), { code: 'ems-required' }, 40);
     const o = engine();
     o.e.feed(serverHello({}));
     o.e.pump();
@@ -71,7 +72,7 @@ describe('TlsClientEngine', () => {
   });
 
   it('an extension that was not offered is refused', () => {
-    failsWith(engine(), serverHello({ extensions: [EMS, [0x1234, new Uint8Array(0)]] }), /extension 4660 was not offered/, 110);
+    failsWith(engine(), serverHello({ extensions: [EMS, [0x1234, new Uint8Array(0)]] }), { code: 'unsupported-extension', detail: '4660 in ServerHello (TLS 1.2)' }, 110);
   });
 
   // RFC 8446 §4.2: an extension this client knows, in a message it does not belong to, is illegal_parameter.
@@ -83,44 +84,44 @@ describe('TlsClientEngine', () => {
   const TLS13: [number, Uint8Array] = [43, Uint8Array.of(3, 4)];
   const ALPN: [number, Uint8Array] = [16, Uint8Array.of(0, 9, 8, ...new TextEncoder().encode('http/1.1'))];
   it.each([
-    ['ALPN in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], ALPN], /ServerHello: extension alpn \(16\) is not allowed here/],
-    ['extended_master_secret in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], EMS], /extension extended_master_secret \(23\) is not allowed here/],
-    ['key_share in a TLS 1.2 ServerHello', 0xc02b, [EMS, [51, x25519Share]], /ServerHello \(TLS 1\.2\): extension key_share \(51\) is not allowed here/],
-  ] as [string, number, [number, Uint8Array][], RegExp][])('%s is illegal_parameter', (_what, suite, extensions, reason) => {
+    ['ALPN in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], ALPN], 'extension alpn (16) is not allowed in ServerHello'],
+    ['extended_master_secret in a TLS 1.3 ServerHello', 0x1301, [TLS13, [51, x25519Share], EMS], 'extension extended_master_secret (23) is not allowed in ServerHello'],
+    ['key_share in a TLS 1.2 ServerHello', 0xc02b, [EMS, [51, x25519Share]], 'extension key_share (51) is not allowed in ServerHello (TLS 1.2)'],
+  ] as [string, number, [number, Uint8Array][], string][])('%s is illegal_parameter', (_what, suite, extensions, detail) => {
     const random = new Uint8Array(32).fill(7);
-    failsWith(engine(), serverHello({ suite, random, extensions }), reason, 47);
+    failsWith(engine(), serverHello({ suite, random, extensions }), { code: 'illegal-parameter', detail }, 47);
   });
 
   it('ALPN in a HelloRetryRequest is illegal_parameter', () => {
     const hrr = fromHex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c');
-    failsWith(engine(), serverHello({ suite: 0x1301, random: hrr, extensions: [TLS13, [51, Uint8Array.of(0, 0x17)], ALPN] }), /HelloRetryRequest: extension alpn \(16\) is not allowed here/, 47);
+    failsWith(engine(), serverHello({ suite: 0x1301, random: hrr, extensions: [TLS13, [51, Uint8Array.of(0, 0x17)], ALPN] }), { code: 'illegal-parameter', detail: 'extension alpn (16) is not allowed in HelloRetryRequest' }, 47);
   });
 
   it('a message out of order is unexpected_message', () => {
-    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0, 0), 'unexpected certificate (expected ServerHello)', 10);
-    failsWith(engine(), Uint8Array.of(23, 3, 3, 0, 1, 0), /application data before the handshake completed/, 10);
+    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0, 0), { code: 'unexpected-message', detail: 'certificate (expected ServerHello)' }, 10);
+    failsWith(engine(), Uint8Array.of(23, 3, 3, 0, 1, 0), { code: 'unexpected-message' }, 10);
   });
 
   it('a handshake message over the size limit is refused before it is buffered', () => {
-    failsWith(engine({ maxHandshakeMessageSize: 1000 }), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0x10, 0), /handshake message of 4096 bytes exceeds the limit of 1000/, 50);
+    failsWith(engine({ maxHandshakeMessageSize: 1000 }), Uint8Array.of(22, 3, 3, 0, 4, 11, 0, 0x10, 0), { code: 'message-too-large', detail: '4096 bytes, the limit is 1000' }, 50);
   });
 
   it('a malformed ServerHello is decode_error', () => {
-    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 6, 2, 0, 0, 2, 3, 3), /malformed message from the server: truncated/, 50);
+    failsWith(engine(), Uint8Array.of(22, 3, 3, 0, 6, 2, 0, 0, 2, 3, 3), { code: 'decode-error' }, 50);
   });
 
   it('a server alert is reported by name', () => {
     const o = engine();
     o.e.feed(Uint8Array.of(21, 3, 3, 0, 2, 2, 40));
     o.e.pump();
-    expect(o.e.error).toBe('server sent alert handshake_failure (40) during the handshake (while expecting ServerHello)');
+    expect(o.e.failure).toEqual({ code: 'alert-received', description: 40, expecting: 'ServerHello' });
     expect(o.e.takeOutput()).toBeNull();
   });
 
   it('a transport end mid-handshake is reported', () => {
     const o = engine();
     o.e.transportClosed();
-    expect(o.e.error).toBe('connection closed during the handshake (while expecting ServerHello)');
+    expect(o.e.failure).toEqual({ code: 'transport-ended', how: 'closed', expecting: 'ServerHello' });
   });
 
   it('caller mistakes throw before anything is sent', () => {

@@ -58,9 +58,7 @@ describe('TLS 1.2 without the extended master secret (RFC 7627)', () => {
     try {
       const c = connectTls(srv.port, { roots: [pki.rootDer], requireExtendedMasterSecret: true });
       expect(await c.handshake()).toBe(PeerStatus.ERROR);
-      expect(c.tls.getTlsError()).toBe(
-        'server does not support the extended master secret (RFC 7627), required by requireExtendedMasterSecret',
-      );
+      expect(c.tls.getTlsFailure()).toEqual({ code: 'ems-required' });
     } finally {
       await srv.stop();
     }

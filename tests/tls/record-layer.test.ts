@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../../engine-module/bytes/bytes.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
-import { TlsError } from '../../engine-module/tls/alerts.js';
+import { TlsError } from '../../engine-module/tls/tls-failure.js';
 import {
   ContentType,
   RecordLayer,
@@ -101,7 +101,7 @@ describe('RecordLayer', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TlsError);
-    expect((error as TlsError).alert).toBe(20);
+    expect((error as TlsError).failure.code).toBe('bad-record-mac');
 
     const garbage = new RecordLayer();
     garbage.feed(Uint8Array.of(0x48, 0x54));

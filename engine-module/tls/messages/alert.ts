@@ -1,7 +1,7 @@
 // The alert record body (RFC 8446 §6): level and description.
 
 import { ByteReader } from '../../bytes/byte-reader.js';
-import { AlertDescription, TlsError } from '../alerts.js';
+import { tlsError } from '../tls-failure.js';
 
 export const ALERT_WARNING = 1;
 export const ALERT_FATAL = 2;
@@ -11,7 +11,7 @@ export function makeAlert(level: number, description: number): Uint8Array {
 }
 
 export function parseAlert(fragment: Uint8Array): { level: number; description: number } {
-  if (fragment.length !== 2) throw new TlsError(AlertDescription.decode_error, `alert record of ${fragment.length} bytes`);
+  if (fragment.length !== 2) throw tlsError('decode-error', `alert record of ${fragment.length} bytes`);
   const r = new ByteReader(fragment);
   return { level: r.u8(), description: r.u8() };
 }

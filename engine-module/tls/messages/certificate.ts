@@ -1,7 +1,7 @@
 // Certificate (RFC 8446 §4.4.2 for TLS 1.3, RFC 5246 §7.4.2 for TLS 1.2): the server's chain, leaf first.
 
 import { ByteReader } from '../../bytes/byte-reader.js';
-import { AlertDescription, TlsError } from '../alerts.js';
+import { tlsError } from '../tls-failure.js';
 import { readExtensions } from '../extensions.js';
 import { frameHandshake, HandshakeType } from './handshake.js';
 
@@ -14,7 +14,7 @@ export interface Certificate13 {
 export function parseCertificate13(body: Uint8Array): Certificate13 {
   const r = new ByteReader(body);
   if (r.vec8().length !== 0) {
-    throw new TlsError(AlertDescription.illegal_parameter, 'Certificate: non-empty request context from the server');
+    throw tlsError('illegal-parameter', 'Certificate: non-empty request context from the server');
   }
   const list = new ByteReader(r.vec24());
   r.expectEnd('Certificate');
@@ -38,7 +38,7 @@ export function parseCertificate12(body: Uint8Array): Uint8Array[] {
 }
 
 function nonEmpty(der: Uint8Array): Uint8Array {
-  if (der.length === 0) throw new TlsError(AlertDescription.decode_error, 'Certificate: empty certificate entry');
+  if (der.length === 0) throw tlsError('decode-error', 'Certificate: empty certificate entry');
   return der;
 }
 

@@ -1,7 +1,7 @@
 // KeyUpdate (RFC 8446 §4.6.3).
 
 import { ByteReader } from '../../bytes/byte-reader.js';
-import { AlertDescription, TlsError } from '../alerts.js';
+import { tlsError } from '../tls-failure.js';
 import { frameHandshake, HandshakeType } from './handshake.js';
 
 /** True when the peer asks for a KeyUpdate in return. */
@@ -9,7 +9,7 @@ export function parseKeyUpdate(body: Uint8Array): boolean {
   const r = new ByteReader(body);
   const request = r.u8();
   r.expectEnd('KeyUpdate');
-  if (request > 1) throw new TlsError(AlertDescription.illegal_parameter, `KeyUpdate: request_update ${request}`);
+  if (request > 1) throw tlsError('illegal-parameter', `KeyUpdate: request_update ${request}`);
   return request === 1;
 }
 

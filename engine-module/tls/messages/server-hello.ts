@@ -2,7 +2,7 @@
 
 import { ByteReader } from '../../bytes/byte-reader.js';
 import { bytesEqual, fromHex } from '../../bytes/bytes.js';
-import { AlertDescription, TlsError } from '../alerts.js';
+import { tlsError } from '../tls-failure.js';
 import { ExtensionType, readExtensions } from '../extensions.js';
 
 /** A HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest"). */
@@ -29,7 +29,7 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   const random = r.bytes(32);
   const sessionIdEcho = r.vec8();
   const suite = r.u16();
-  if (r.u8() !== 0) throw new TlsError(AlertDescription.illegal_parameter, 'ServerHello: compression is not null');
+  if (r.u8() !== 0) throw tlsError('illegal-parameter', 'ServerHello: compression is not null');
   const extensions = r.atEnd() ? new Map<number, Uint8Array>() : readExtensions(r, 'ServerHello');
   r.expectEnd('ServerHello');
   let version = legacyVersion;
@@ -78,6 +78,6 @@ export function parseCookie(data: Uint8Array): Uint8Array {
   const r = new ByteReader(data);
   const cookie = r.vec16();
   r.expectEnd('cookie');
-  if (cookie.length === 0) throw new TlsError(AlertDescription.decode_error, 'cookie: empty');
+  if (cookie.length === 0) throw tlsError('decode-error', 'cookie: empty');
   return cookie;
 }
