@@ -11,6 +11,8 @@ import { addRequest, getResponse } from '../../engine-module/ecs/request-system.
 import { Result } from '../../engine-module/request/result.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
+
+export { DEFAULT_TICK_MS } from '../../engine-module/request/budget.js';
 import { PROVIDERS, type BenchClient, type ProviderName } from './polled.js';
 import { connectionCounts } from '../../engine-module/testing.js';
 

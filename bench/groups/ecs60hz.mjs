@@ -6,6 +6,9 @@
 // - ecs60hz_pure:       one HTTPS download with the pure provider (ChaCha20-Poly1305), beside the bare cipher's rate.
 // Scenarios are interleaved run by run. Per scenario: MB/s, the longest tick and the 99th percentile (medians over
 // runs, min and max beside them), and the ticks over 8 ms counted over all runs.
+// Beside them, what storing a body costs on this machine: writing 64 KiB pieces into never-touched memory (what a
+// memory sink does) and into touched memory, and the rate at 60 Hz that the default budget would allow if a tick did
+// nothing but write body bytes into fresh memory (the bound the ECS download figures run into).
 import { nodeHttpsClient } from '../peers/node-http.mjs';
 import { mbps, ratio, summarize } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
@@ -24,6 +27,31 @@ function scenarios(ctx) {
     { key: 'ecs60hz_https_node', port: ports.httpsRsa, bytes: size / 2, count: 1, tls: tls('node'), native: true },
     { key: 'ecs60hz_pure', port: ports.httpsRsa, bytes: size / 8, count: 1, tls: tls('pure') },
   ];
+}
+
+/** MB/s of writing `bytes` in 64 KiB pieces into `storage` (fresh or touched), median of `runs`. */
+function writeMbps(storage, runs) {
+  const piece = new Uint8Array(64 * 1024).fill(1);
+  const rates = [];
+  for (let r = 0; r < runs; r++) {
+    const into = storage();
+    const t0 = performance.now();
+    for (let at = 0; at + piece.length <= into.length; at += piece.length) into.set(piece, at);
+    rates.push(mbps(into.length, performance.now() - t0));
+  }
+  return summarize(rates);
+}
+
+function memoryRows(ctx, tickMs) {
+  const { results } = ctx;
+  const size = 64 << 20;
+  const fresh = writeMbps(() => new Uint8Array(size), 5);
+  const touched = new Uint8Array(size);
+  const again = writeMbps(() => touched, 5);
+  putSummary(results, 'memory_fresh_write_mbps', fresh);
+  putSummary(results, 'memory_touched_write_mbps', again);
+  results.memory_fresh_vs_touched = ratio(fresh, again);
+  results.ecs60hz_fresh_memory_bound_mbps = fresh ? (fresh.median * tickMs * 60) / 1000 : null;
 }
 
 export async function run(ctx) {
@@ -69,4 +97,5 @@ export async function run(ctx) {
   const cipher = polled ? summarize(polled.openRecordsMbps('chacha20-poly1305', 32 << 20, 3)) : null;
   putSummary(results, 'chacha20poly1305_pure_mbps', cipher);
   results.ecs60hz_pure_vs_cipher = ratio(summarize(runs.get('ecs60hz_pure').map((x) => x.mbps)), cipher);
+  memoryRows(ctx, ecs.DEFAULT_TICK_MS);
 }
