@@ -44,6 +44,8 @@ export interface Waiter<C, T = unknown> {
   lease: Lease<C> | null;
   /** Called when {@link lease} is set (a parked request wakes). */
   onGrant: (() => void) | null;
+  /** Its key's record (kept while the key has waiters or connections). */
+  readonly origin: Origin<C>;
 }
 
 interface IdleConn<C> {
@@ -51,14 +53,25 @@ interface IdleConn<C> {
   since: number;
 }
 
+/** What the pool keeps per key, from its first waiter until it has neither waiters nor connections. */
+export interface Origin<C> {
+  readonly key: string;
+  /** Open connections (leased + idle). */
+  open: number;
+  /** Idle connections, most recently used last. */
+  readonly idle: IdleConn<C>[];
+  /** Waiters in the queue. */
+  waiting: number;
+  /** The grant pass that found nothing for this key (its later waiters in that pass are passed over). */
+  blockedIn: number;
+}
+
 /** The pool's state. Counters are public so tests and debug overlays can read them. */
 export interface Pool<C, T = unknown> {
   readonly options: Required<PoolOptions>;
   readonly hooks: PoolHooks<C, T>;
-  /** Open connections per key (leased + idle). */
-  readonly openPerKey: Map<string, number>;
-  /** Idle connections per key, most recently used last. */
-  readonly idle: Map<string, IdleConn<C>[]>;
+  /** The keys with waiters or open connections; a key with neither is forgotten, so a long session keeps no trail. */
+  readonly origins: Map<string, Origin<C>>;
   readonly queue: Waiter<C, T>[];
   /** All open connections. */
   open: number;
@@ -70,6 +83,8 @@ export interface Pool<C, T = unknown> {
    * is skipped: a long queue behind busy connections costs a tick nothing.
    */
   changed: boolean;
+  /** Grant passes so far. */
+  passes: number;
 }
 
 /** A pool with these limits. */
@@ -82,26 +97,29 @@ export function createPool<C, T>(hooks: PoolHooks<C, T>, options: PoolOptions = 
       idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
     },
     hooks,
-    openPerKey: new Map(),
-    idle: new Map(),
+    origins: new Map(),
     queue: [],
     open: 0,
     leased: 0,
     changed: false,
+    passes: 0,
   };
 }
 
 /** Idle connections across all keys. */
 export function idleCount<C, T>(pool: Pool<C, T>): number {
   let n = 0;
-  for (const list of pool.idle.values()) n += list.length;
+  for (const o of pool.origins.values()) n += o.idle.length;
   return n;
 }
 
 /** Join the queue for a connection to `key`; null when the queue is full (the caller reports RESULT_QUEUE_FULL). */
 export function enqueue<C, T>(pool: Pool<C, T>, key: string, fresh = false, target?: T): Waiter<C, T> | null {
   if (pool.queue.length >= pool.options.maxQueue) return null;
-  const waiter: Waiter<C, T> = { key, target: target as T, fresh, lease: null, onGrant: null };
+  let origin = pool.origins.get(key);
+  if (!origin) pool.origins.set(key, (origin = { key, open: 0, idle: [], waiting: 0, blockedIn: -1 }));
+  origin.waiting++;
+  const waiter: Waiter<C, T> = { key, target: target as T, fresh, lease: null, onGrant: null, origin };
   pool.queue.push(waiter);
   pool.changed = true;
   return waiter;
@@ -110,11 +128,11 @@ export function enqueue<C, T>(pool: Pool<C, T>, key: string, fresh = false, targ
 /** Leave the queue without a connection (a cancelled request). */
 export function dequeue<C, T>(pool: Pool<C, T>, waiter: Waiter<C, T>): void {
   const at = pool.queue.indexOf(waiter);
-  if (at >= 0) pool.queue.splice(at, 1);
+  if (at < 0) return;
+  pool.queue.splice(at, 1);
+  waiter.origin.waiting--;
+  forgetIfUnused(pool, waiter.origin);
 }
-
-/** The keys {@link grant} found nothing for in its current pass, kept so that a pass allocates nothing. */
-const blockedKeys = new Set<string>();
 
 /**
  * Hand connections to waiters in FIFO order: an idle one for the same key first, else a new one within the caps
@@ -122,54 +140,55 @@ const blockedKeys = new Set<string>();
  * does not block waiters for other keys behind it.
  */
 export function grant<C, T>(pool: Pool<C, T>, now: number): void {
-  // A key a waiter could get nothing for (no idle connection, no room for a new one) stays so for the rest of this
-  // pass, which only takes connections: its later waiters are passed over at once, so a long queue behind a full
-  // origin costs one lookup per waiter.
   if (!pool.changed) return;
   pool.changed = false;
-  const blocked = blockedKeys;
-  blocked.clear();
-  for (let i = 0; i < pool.queue.length; ) {
-    const waiter = pool.queue[i];
-    const lease = blocked.has(waiter.key) ? null
-      : (waiter.fresh ? null : takeIdle(pool, waiter.key)) ?? openNew(pool, waiter, now);
+  // A key a waiter could get nothing for (no idle connection, no room for a new one) stays so for the rest of this
+  // pass, which only takes connections: its later waiters are passed over at once (one field read each). The waiters
+  // left are moved up in place, so granting many costs one pass, not one move each.
+  const pass = ++pool.passes;
+  const { queue } = pool;
+  let kept = 0;
+  for (const waiter of queue) {
+    const { origin } = waiter;
+    const lease = origin.blockedIn === pass ? null
+      : (waiter.fresh ? null : takeIdle(pool, origin)) ?? openNew(pool, waiter, now);
     if (!lease) {
-      if (!waiter.fresh) blocked.add(waiter.key);
-      i++;
+      if (!waiter.fresh) origin.blockedIn = pass;
+      queue[kept++] = waiter;
       continue;
     }
-    pool.queue.splice(i, 1);
+    origin.waiting--;
     waiter.lease = lease;
     pool.leased++;
     waiter.onGrant?.();
   }
+  queue.length = kept;
 }
 
-function takeIdle<C, T>(pool: Pool<C, T>, key: string): Lease<C> | null {
-  const list = pool.idle.get(key);
-  while (list && list.length > 0) {
-    const { conn } = list.pop()!;
-    if (pool.hooks.usable(conn)) return { conn, key, reused: true };
-    closeConn(pool, key, conn);
+function takeIdle<C, T>(pool: Pool<C, T>, origin: Origin<C>): Lease<C> | null {
+  while (origin.idle.length > 0) {
+    const { conn } = origin.idle.pop()!;
+    if (pool.hooks.usable(conn)) return { conn, key: origin.key, reused: true };
+    closeConn(pool, origin, conn);
   }
   return null;
 }
 
-function openNew<C, T>(pool: Pool<C, T>, { key, target }: Waiter<C, T>, now: number): Lease<C> | null {
-  if ((pool.openPerKey.get(key) ?? 0) >= pool.options.maxPerOrigin) return null;
+function openNew<C, T>(pool: Pool<C, T>, { origin, target }: Waiter<C, T>, now: number): Lease<C> | null {
+  if (origin.open >= pool.options.maxPerOrigin) return null;
   if (pool.open >= pool.options.maxTotal && !closeOldestIdle(pool, now)) return null;
-  pool.openPerKey.set(key, (pool.openPerKey.get(key) ?? 0) + 1);
+  origin.open++;
   pool.open++;
-  return { conn: pool.hooks.open(key, target), key, reused: false };
+  return { conn: pool.hooks.open(origin.key, target), key: origin.key, reused: false };
 }
 
 function closeOldestIdle<C, T>(pool: Pool<C, T>, now: number): boolean {
-  let oldest: { key: string; since: number } | null = null;
-  for (const [key, list] of pool.idle) {
-    if (list.length > 0 && list[0].since <= (oldest?.since ?? now)) oldest = { key, since: list[0].since };
+  let oldest: Origin<C> | null = null;
+  for (const o of pool.origins.values()) {
+    if (o.idle.length > 0 && o.idle[0].since <= (oldest ? oldest.idle[0].since : now)) oldest = o;
   }
   if (!oldest) return false;
-  closeConn(pool, oldest.key, pool.idle.get(oldest.key)!.shift()!.conn);
+  closeConn(pool, oldest, oldest.idle.shift()!.conn);
   return true;
 }
 
@@ -180,37 +199,42 @@ function closeOldestIdle<C, T>(pool: Pool<C, T>, now: number): boolean {
 export function release<C, T>(pool: Pool<C, T>, lease: Lease<C>, keepAlive: boolean, now: number): void {
   pool.leased--;
   pool.changed = true;
-  if (keepAlive && pool.hooks.usable(lease.conn)) {
-    const list = pool.idle.get(lease.key) ?? [];
-    list.push({ conn: lease.conn, since: now });
-    pool.idle.set(lease.key, list);
-  } else closeConn(pool, lease.key, lease.conn);
+  const origin = pool.origins.get(lease.key)!;
+  if (keepAlive && pool.hooks.usable(lease.conn)) origin.idle.push({ conn: lease.conn, since: now });
+  else closeConn(pool, origin, lease.conn);
 }
 
 /** Close idle connections unused for longer than the idle timeout, or closed by their server meanwhile. */
 export function sweepIdle<C, T>(pool: Pool<C, T>, now: number): void {
-  for (const [key, list] of pool.idle) {
-    const keep = list.filter(({ conn, since }) => {
-      if (now - since < pool.options.idleTimeoutMs && pool.hooks.usable(conn)) return true;
-      closeConn(pool, key, conn);
-      return false;
-    });
-    if (keep.length > 0) pool.idle.set(key, keep);
-    else pool.idle.delete(key);
+  for (const origin of pool.origins.values()) {
+    const { idle } = origin;
+    let kept = 0;
+    for (const entry of idle) {
+      if (now - entry.since < pool.options.idleTimeoutMs && pool.hooks.usable(entry.conn)) idle[kept++] = entry;
+      else closeConn(pool, origin, entry.conn, false);
+    }
+    idle.length = kept;
+    forgetIfUnused(pool, origin);
   }
 }
 
 /** Close every idle connection (leased ones belong to their requests). */
 export function closeIdle<C, T>(pool: Pool<C, T>): void {
-  for (const [key, list] of pool.idle) for (const { conn } of list) closeConn(pool, key, conn);
-  pool.idle.clear();
+  for (const origin of pool.origins.values()) {
+    for (const { conn } of origin.idle.splice(0)) closeConn(pool, origin, conn, false);
+    forgetIfUnused(pool, origin);
+  }
 }
 
-function closeConn<C, T>(pool: Pool<C, T>, key: string, conn: C): void {
+/** Close a connection of `origin` (`forget`: drop the key if that was its last use; a sweep does it once at the end). */
+function closeConn<C, T>(pool: Pool<C, T>, origin: Origin<C>, conn: C, forget = true): void {
   pool.hooks.close(conn);
   pool.open--;
+  origin.open--;
   pool.changed = true;
-  const n = (pool.openPerKey.get(key) ?? 1) - 1;
-  if (n > 0) pool.openPerKey.set(key, n);
-  else pool.openPerKey.delete(key);
+  if (forget) forgetIfUnused(pool, origin);
+}
+
+function forgetIfUnused<C, T>(pool: Pool<C, T>, origin: Origin<C>): void {
+  if (origin.open === 0 && origin.waiting === 0) pool.origins.delete(origin.key);
 }

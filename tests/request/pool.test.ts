@@ -130,9 +130,22 @@ describe('connection pool bookkeeping', () => {
     sweepIdle(pool, 100);
     expect(idleCount(pool)).toBe(1);
     expect(h.made[0].closed).toBe(true);
+    expect([...pool.origins.keys()]).toEqual(['b']); // a key with neither waiters nor connections is forgotten
     closeIdle(pool);
     expect(idleCount(pool)).toBe(0);
     expect(pool.open).toBe(0);
-    expect(pool.openPerKey.size).toBe(0);
+    expect(pool.origins.size).toBe(0);
+  });
+
+  it('forgets a key whose last waiter left the queue', () => {
+    const pool = createPool(hooks(), { maxPerOrigin: 1 });
+    const [first, second] = [enqueue(pool, 'a')!, enqueue(pool, 'a')!];
+    grant(pool, 0);
+    const other = enqueue(pool, 'b')!;
+    dequeue(pool, other);
+    expect([...pool.origins.keys()]).toEqual(['a']);
+    dequeue(pool, second);
+    release(pool, first.lease!, false, 0);
+    expect(pool.origins.size).toBe(0);
   });
 });
