@@ -89,6 +89,10 @@ class CarriedSession implements Exchange {
     return this.runtime.decodes;
   }
 
+  get givesBodyPieces(): boolean {
+    return this.runtime.givesPieces;
+  }
+
   requestBytesSent(): number {
     return this.handedOver;
   }

@@ -329,7 +329,8 @@ export class HTTPClient {
    * nothing has arrived yet. When the body ends the status becomes CONNECTED (or DISCONNECTED when the connection
    * cannot be reused); a body cut short becomes CONNECTION_ERROR, with the bytes read before the fault still returned.
    * The array is the caller's to keep: the exchange lends views of the transport's storage, copied here once into an
-   * array sized by what has arrived.
+   * array sized by what has arrived (a browser's fetch chunks are never written over: a view of one is handed out
+   * when it holds the whole read).
    */
   readResponseBodyChunk(): Uint8Array {
     this.stirred();
@@ -340,6 +341,8 @@ export class HTTPClient {
     if (first.length === 0) return NO_BYTES;
     // What else has arrived (framing included, so never less than the body bytes among it) sizes the array.
     const more = exchange.status === Status.BODY ? exchange.bufferedBytes() + (exchange.transport()?.getAvailableBytes() ?? 0) : 0;
+    // A piece the transport never writes over, and all this read can return, is the caller's as it is.
+    if (exchange.givesBodyPieces && (first.length === max || more === 0)) return first;
     const out = new Uint8Array(Math.min(max, first.length + more));
     out.set(first);
     let n = first.length;

@@ -45,6 +45,11 @@ export interface Exchange {
    */
   readonly decodesBodies: boolean;
   /**
+   * True when the pieces {@link readBody} hands out are never written over (a browser's fetch delivers each chunk in
+   * an array of its own): a caller may keep them as they are instead of copying.
+   */
+  readonly givesBodyPieces: boolean;
+  /**
    * Bytes of the current request taken by the transport so far (head and body as written; a runtime that reports no
    * upload progress counts its body once handed over).
    */
@@ -58,7 +63,8 @@ export interface Exchange {
    * Body bytes available now, up to `max` (default `readChunkSize`); empty when nothing has arrived. Only in BODY.
    * The bytes are
    * borrowed: a view of the transport's storage, valid only until the next call into this exchange (which may let
-   * the transport write over it), so a caller that keeps them copies them (HTTPClient.readResponseBodyChunk does).
+   * the transport write over it), so a caller that keeps them copies them (HTTPClient.readResponseBodyChunk does),
+   * unless {@link givesBodyPieces}.
    * It may be less than what has arrived: a view never spans two pieces of storage; call again for more.
    */
   readBody(max?: number): Uint8Array;

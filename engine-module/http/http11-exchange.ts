@@ -85,6 +85,7 @@ export function http11Over(peer: StreamPeer, limits: HeadLimits, settings: ReadS
 export class Http11Exchange implements Exchange {
   status: Status = Status.DISCONNECTED;
   readonly decodesBodies = false;
+  readonly givesBodyPieces = false;
   /** Bytes of the current request the transport took (they outlive the request record, which goes at the head). */
   private requestSent = 0;
   private dialer: Dialer | null;

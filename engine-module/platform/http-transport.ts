@@ -68,6 +68,8 @@ export interface HttpTransport {
    * neither asks for encodings nor decodes, and sees only final responses.
    */
   readonly decodes: boolean;
+  /** True when the bytes an exchange's read() returns are never written over afterwards (the caller may keep them). */
+  readonly givesPieces: boolean;
   /** Why this transport cannot honour a connection setting (each a reason in words), or null when it can. */
   refuseConnect(settings: CarriedConnect): string | null;
   /** Why this transport cannot send the request as asked (a method or a field the runtime forbids), or null. */

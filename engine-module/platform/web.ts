@@ -42,6 +42,8 @@ export function createWebPlatform(options: WebPlatformOptions = {}): Platform {
   const settings: FetchSettings = { maxBuffered: options.maxBufferedBytes ?? 16 * 1024 * 1024, cache: options.cache ?? 'default' };
   const http: HttpTransport = {
     decodes: true,
+    // Each stream read delivers a chunk of its own, and the fetch exchange hands out views of those chunks only.
+    givesPieces: true,
     refuseConnect: refuseWebConnect,
     refuseRequest: refuseWebRequest,
     start: (request) => new FetchExchange(web, request, settings),

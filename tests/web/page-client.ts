@@ -79,7 +79,8 @@ export async function exchange(a: ExchangeArgs): Promise<ExchangeReport> {
     }
     if (status === Status.BODY) {
       for (let chunk = client.readResponseBodyChunk(); chunk.length > 0; chunk = client.readResponseBodyChunk()) {
-        parts.push(chunk.slice());
+        // Kept as handed out: the array is the caller's, and nothing may write over it later.
+        parts.push(chunk);
         report.received += chunk.length;
         report.largestChunk = Math.max(report.largestChunk, chunk.length);
       }
