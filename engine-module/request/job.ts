@@ -136,7 +136,7 @@ export interface RequestJob {
   /** The resume point being read while `preparing`. */
   preparing: Cell<ResumePoint | null> | null;
   /**
-   * Parked in the pool's queue (parking.ts): nothing to do until {@link onWake} is called, so a driver may stop
+   * Parked in the pool's queue: nothing to do until {@link onWake} is called, so a driver may stop
    * stepping it meanwhile (stepping it anyway is harmless).
    */
   asleep: boolean;
