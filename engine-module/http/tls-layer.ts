@@ -1,5 +1,6 @@
 import { pemToDer } from '../bytes/pem.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
+import { checkTlsLimits } from '../tls/tls-limits.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
 
@@ -13,7 +14,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     hostname: params.host,
     verify: params.verifyHost,
     verifyName: params.commonNameOverride || undefined,
-    roots: params.trustedChain ? pemToDer(params.trustedChain) : platform.trustedRoots(),
+    roots: params.trustedChain ? trustedChainRoots(params.trustedChain) : platform.trustedRoots(),
     randomBytes: (n) => platform.randomBytes(n),
     now: () => platform.wallClock(),
     crypto: platform.crypto,
@@ -25,24 +26,35 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
   });
 }
 
+/** How many distinct trustedChain texts stay parsed: a game trusts one or two private CAs, rarely more. */
+const KEPT_CHAINS = 8;
+const parsedChains = new Map<string, Uint8Array[]>();
+
+/**
+ * The DER certificates of a trustedChain, parsed once per distinct PEM text (the most recent few are kept): every
+ * request and connection naming the same chain gets the same array, so neither the PEM nor the verifier's index of
+ * the roots (kept per array) is made again for each handshake. Throws a DecodeError for bad PEM.
+ */
+function trustedChainRoots(pem: string): Uint8Array[] {
+  const roots = parsedChains.get(pem) ?? pemToDer(pem);
+  parsedChains.delete(pem);
+  parsedChains.set(pem, roots);
+  if (parsedChains.size > KEPT_CHAINS) parsedChains.delete(parsedChains.keys().next().value!);
+  return roots;
+}
+
 /**
  * Why these TLS options cannot be used, or null when they can: a `trustedChain` must hold at least one PEM
  * certificate, the limits, when given, must be positive integers, and the handshake timeout a finite number of
  * milliseconds, 0 or more (0: no limit). Checked before anything is dialed.
  */
 export function tlsOptionsProblem(options: TlsOptions): string | null {
-  for (const limit of ['maxHandshakeMessageSize', 'maxChainLength'] as const) {
-    const value = options[limit];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) return `${limit} must be a positive integer`;
-  }
-  const timeout = options.handshakeTimeoutMs;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
-    return 'handshakeTimeoutMs must be a finite number of milliseconds, 0 or more';
-  }
+  const limits = checkTlsLimits(options);
+  if (typeof limits === 'string') return limits;
   const pem = options.trustedChain;
   if (pem === undefined || pem === '') return null;
   try {
-    return pemToDer(pem).length > 0 ? null : 'trustedChain holds no PEM certificate (it takes the PEM text itself, not a file path)';
+    return trustedChainRoots(pem).length > 0 ? null : 'trustedChain holds no PEM certificate (it takes the PEM text itself, not a file path)';
   } catch (e) {
     return `trustedChain is not valid PEM: ${(e as Error).message}`;
   }

@@ -14,6 +14,7 @@ import { ALERT_FATAL, ALERT_WARNING, makeAlert, parseAlert } from './messages/al
 import type { HandshakeMessage } from './messages/handshake.js';
 import { ContentType, RecordLayer, type PlainRecord, type RecordProtection } from './record-layer.js';
 import { DEFAULT_GROUPS, orderSuites, SIGNATURE_SCHEMES, type TlsVersionName } from './suites.js';
+import { checkTlsLimits } from './tls-limits.js';
 import { Transcript } from './transcript.js';
 import type { Certificate } from './x509/certificate.js';
 import { parseBoundedCertificate } from './x509/path.js';
@@ -63,7 +64,6 @@ export interface TlsEngineConfig {
 /** Where the connection stands. `closed` means a close_notify went or came; decrypted data may remain to be read. */
 export type TlsEngineStatus = 'handshaking' | 'connected' | 'closed' | 'failed';
 
-const DEFAULT_MAX_HANDSHAKE = 256 * 1024;
 
 /** True for IPv4/IPv6 literals, which must not be sent as SNI (RFC 6066 §3). */
 function isIpLiteral(host: string): boolean {
@@ -106,10 +106,9 @@ export class TlsClientEngine {
     if (versions.length === 0 || suites.length === 0 || groups.length === 0) {
       throw new Error('TLS: at least one version, cipher suite and group must be offered');
     }
-    this.maxHandshake = config.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE;
-    if (!Number.isInteger(this.maxHandshake) || this.maxHandshake < 1) {
-      throw new Error('TLS: maxHandshakeMessageSize must be a positive integer');
-    }
+    const limits = checkTlsLimits({ maxHandshakeMessageSize: config.maxHandshakeMessageSize });
+    if (typeof limits === 'string') throw new Error(`TLS: ${limits}`);
+    this.maxHandshake = limits.maxHandshakeMessageSize;
     const engine = this;
     const verifyChain = config.verifyChain;
     this.ctx = {

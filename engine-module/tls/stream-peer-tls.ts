@@ -9,6 +9,7 @@ import { TlsClientEngine } from './engine.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
 import type { TlsFailure } from './tls-failure.js';
+import { checkTlsLimits, DEFAULT_TLS_LIMITS } from './tls-limits.js';
 import type { Certificate } from './x509/certificate.js';
 import { createChainVerification } from './x509/path.js';
 
@@ -62,10 +63,8 @@ export interface TlsClientOptions {
   groups?: GroupName[];
 }
 
-/** Default of {@link TlsClientOptions.handshakeTimeoutMs}. */
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Default of {@link TlsClientOptions.maxBufferedInput}. */
-export const DEFAULT_MAX_BUFFERED_INPUT = 1 << 20;
+export const DEFAULT_MAX_BUFFERED_INPUT = DEFAULT_TLS_LIMITS.maxBufferedInput;
 /** Encrypted bytes buffered towards the inner peer before putPartialData accepts less. */
 const MAX_BUFFERED_OUTPUT = 1 << 20;
 /** Largest single read from the inner peer during the handshake. */
@@ -112,17 +111,10 @@ export class StreamPeerTLS implements StreamPeer {
       if (value === undefined) throw new Error(`StreamPeerTLS: no ${what} given`);
       return value;
     };
-    for (const limit of ['maxBufferedInput', 'maxChainLength'] as const) {
-      const value = options[limit];
-      if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-        throw new Error(`StreamPeerTLS: ${limit} must be a positive integer`);
-      }
-    }
-    this.maxBufferedInput = options.maxBufferedInput ?? DEFAULT_MAX_BUFFERED_INPUT;
-    const timeout = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
-    if (!(Number.isFinite(timeout) && timeout >= 0)) {
-      throw new Error('StreamPeerTLS: handshakeTimeoutMs must be a finite number of milliseconds, 0 or more');
-    }
+    const limits = checkTlsLimits(options);
+    if (typeof limits === 'string') throw new Error(`StreamPeerTLS: ${limits}`);
+    this.maxBufferedInput = limits.maxBufferedInput;
+    const timeout = limits.handshakeTimeoutMs;
     this.handshakeTimeoutMs = timeout;
     this.clock = timeout > 0 ? (options.clock ?? null) : null;
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
@@ -133,7 +125,7 @@ export class StreamPeerTLS implements StreamPeer {
       const roots = need(options.roots, 'trusted roots');
       const now = options.now ?? (() => new Date());
       const hostname = options.verifyName ?? options.hostname;
-      const maxChainLength = options.maxChainLength;
+      const { maxChainLength } = limits;
       verifyChain = (chain, leaf) => createChainVerification(chain, { hostname, roots, now: now(), crypto, maxChainLength }, leaf);
     }
     this.engine = new TlsClientEngine({
@@ -145,7 +137,7 @@ export class StreamPeerTLS implements StreamPeer {
       suites: options.suites,
       groups: options.groups,
       alpn: options.alpn,
-      maxHandshakeMessageSize: options.maxHandshakeMessageSize,
+      maxHandshakeMessageSize: limits.maxHandshakeMessageSize,
       requireExtendedMasterSecret: options.requireExtendedMasterSecret,
     });
   }
