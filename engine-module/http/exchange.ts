@@ -61,11 +61,10 @@ export interface Exchange {
   isChunked(): boolean;
   /**
    * Body bytes available now, up to `max` (default `readChunkSize`); empty when nothing has arrived. Only in BODY.
-   * The bytes are
-   * borrowed: a view of the transport's storage, valid only until the next call into this exchange (which may let
-   * the transport write over it), so a caller that keeps them copies them (HTTPClient.readResponseBodyChunk does),
-   * unless {@link givesBodyPieces}.
-   * It may be less than what has arrived: a view never spans two pieces of storage; call again for more.
+   * The bytes are borrowed: a view of the transport's storage, valid only until the next call into this exchange
+   * (which may let the transport write over it), so a caller that keeps them copies them
+   * (HTTPClient.readResponseBodyChunk does), unless {@link givesBodyPieces}. It may be less than what has arrived: a
+   * view never spans two pieces of storage; call again for more.
    */
   readBody(max?: number): Uint8Array;
   /** URL of the final response when the runtime followed redirects on its own; null otherwise. */
