@@ -62,8 +62,11 @@ export function poolKey(target: OriginTarget): string {
  * distinct keys without a table of every chain ever seen growing through a long game session.
  */
 function chainId(pem: string): string {
-  return pem === '' ? '' : toHex(sha256(utf8Encode(pem)).subarray(0, 16));
+  // Hashing is paid once per distinct chain, not per request: a game passes the same PEM text with every request.
+  if (pem !== lastChain.pem) lastChain = { pem, id: pem === '' ? '' : toHex(sha256(utf8Encode(pem)).subarray(0, 16)) };
+  return lastChain.id;
 }
+let lastChain = { pem: '', id: '' };
 
 /** Pool hooks that open exchanges through `platform` to the target each waiter brought. */
 export function connectionHooks(platform: Platform, options: Omit<HTTPClientOptions, 'platform'>): PoolHooks<Connection, OriginTarget> {
