@@ -10,7 +10,7 @@ import { backlogOf, filePipeline, finishStep, memoryPipeline, sinkState, storePi
 import { cacheEntryFor, type CacheEntry } from './cache.js';
 import { connectionFailureWords, statusOf } from './connection.js';
 import { createDecoder, type BodyDecoder } from './decoding.js';
-import { fileStoreOf } from './file-store.js';
+import { fileStoreOf, type FileStore } from './file-store.js';
 import { fieldValue, withoutHeaders } from './headers.js';
 import { cacheOf, end, fail, finishDrain } from './http-request.js';
 import { outcomeOf, type RequestJob } from './job.js';
@@ -40,6 +40,16 @@ export function stalled(r: Requester, job: RequestJob): boolean {
   return true;
 }
 
+/** The files a download goes to; without any, the request ends saying why (null returned). */
+function downloadStore(r: Requester, job: RequestJob, path: string): FileStore | null {
+  const store = fileStoreOf(r.platform);
+  if (!store) {
+    const missing = r.platform.filesMissing ?? 'this platform has no file access';
+    end(r, job, { result: Result.REQUEST_FAILED, words: `cannot download to ${path}: ${missing} (download to memory instead)` });
+  }
+  return store;
+}
+
 /** Start reading the body the head decision chose: its pipeline, its cache entry and its expected size. */
 export function beginBody(r: Requester, job: RequestJob, exchange: Exchange, head: ResponseHead, offset: number, total: number): void {
   const { spec } = job;
@@ -53,12 +63,8 @@ export function beginBody(r: Requester, job: RequestJob, exchange: Exchange, hea
   }
   const download = spec.download;
   if (download && resp.code >= 200 && resp.code < 300) {
-    const store = fileStoreOf(r.platform);
-    if (!store) {
-      const missing = r.platform.filesMissing ?? 'this platform has no file access';
-      const words = `cannot download to ${download.path}: ${missing} (download to memory instead)`;
-      return end(r, job, { result: Result.REQUEST_FAILED, words });
-    }
+    const store = downloadStore(r, job, download.path);
+    if (!store) return;
     resp.pipeline = filePipeline(store, download.path, offset > 0, decoder, limit);
     const opened = sinkState(resp.pipeline);
     if (typeof opened === 'object') return end(r, job, opened);
@@ -220,14 +226,14 @@ export function finishing(r: Requester, job: RequestJob): void {
 /** A 304 with the stored body: the outcome at once, or once a download's file is written and closed. */
 export function answerFromCache(r: Requester, job: RequestJob, entry: CacheEntry, body: Uint8Array): void {
   const download = job.spec.download;
-  const store = fileStoreOf(r.platform);
   const base = { code: entry.code, url: entry.url, headers: entry.headers, fromCache: true, validatorSaved: null, backlogSeen: 0 };
   if (!download) {
     job.phase = 'done';
     job.outcome = outcomeOf(job, Result.SUCCESS, TimeoutKind.NONE, '', { ...base, body, path: null });
     return;
   }
-  if (!store) return end(r, job, { result: Result.DOWNLOAD_FILE_CANT_OPEN, words: `cannot open ${download.path}` });
+  const store = downloadStore(r, job, download.path);
+  if (!store) return;
   const pipeline = filePipeline(store, download.path, false, null, -1);
   pipeline.tail = [body];
   job.response = { ...base, pipeline };
