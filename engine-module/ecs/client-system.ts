@@ -8,6 +8,7 @@ import { spend, type TickBudget } from '../request/budget.js';
 import { memorySink } from '../request/sinks.js';
 import { stateOf, type ClientRecord, type HttpState } from './http-state.js';
 import { ensureIndex } from './soa.js';
+import { enlist, keepListed } from './step-list.js';
 
 /** Options of {@link attachClient}. */
 export interface AttachClientOptions {
@@ -99,21 +100,16 @@ function stepClient(s: HttpState, eid: number, rec: ClientRecord, budget: TickBu
 /** Put a client back among those stepped each tick (its transport had activity, or the script called it). */
 function wakeClient(s: HttpState, rec: ClientRecord): void {
   rec.asleep = false;
-  if (rec.listed || s.clients.get(rec.eid) !== rec) return;
-  rec.listed = true;
-  s.awake.push(rec);
+  if (s.clients.get(rec.eid) === rec) enlist(s.awake, rec);
 }
 
 /** This tick's clients to step: the awake ones still attached; those that fell asleep are dropped from the list. */
 export function awakeClients(s: HttpState): readonly ClientRecord[] {
-  const awake = s.awake;
-  let kept = 0;
-  for (const rec of awake) {
-    if (!rec.asleep && s.clients.get(rec.eid) === rec) awake[kept++] = rec;
-    else rec.listed = false;
-  }
-  awake.length = kept;
-  return awake;
+  return keepListed(s.awake, stillAwake, s);
+}
+
+function stillAwake(rec: ClientRecord, s: HttpState): boolean {
+  return !rec.asleep && s.clients.get(rec.eid) === rec;
 }
 
 /** Report a status change since the last look, and the response it completed. */

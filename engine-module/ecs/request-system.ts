@@ -12,6 +12,7 @@ import { parseSpec, specError, type RequestSpec } from '../request/request-spec.
 import { stepGuarded } from '../request/tick.js';
 import { stateOf, type HttpState, type RequestRecord } from './http-state.js';
 import { ensureIndex } from './soa.js';
+import { enlist, keepListed } from './step-list.js';
 
 /**
  * Start a request on an entity (replacing, and cancelling, any request it already carries). Returns Err.OK, or
@@ -73,9 +74,7 @@ export function onRequestRemoved(world: World, s: HttpState, eid: number): void 
 
 /** Put a request among those stepped each tick (it started, or its parked job woke). */
 function listRequest(s: HttpState, rec: RequestRecord): void {
-  if (rec.listed || s.requests.get(rec.eid) !== rec) return;
-  rec.listed = true;
-  s.running.push(rec);
+  if (s.requests.get(rec.eid) === rec) enlist(s.running, rec);
 }
 
 /**
@@ -84,15 +83,13 @@ function listRequest(s: HttpState, rec: RequestRecord): void {
  * The list is the state's own, compacted in place.
  */
 export function runningRequests(s: HttpState): readonly RequestRecord[] {
-  const running = s.running;
-  let kept = 0;
-  for (const rec of running) {
-    if (!rec.published && !rec.job.asleep && s.requests.get(rec.eid) === rec) running[kept++] = rec;
-    else rec.listed = false;
-  }
-  running.length = kept;
+  const running = keepListed(s.running, stillRunning, s);
   if (running.length > 1) rotateLeft(running, s.rotation++ % running.length);
   return running;
+}
+
+function stillRunning(rec: RequestRecord, s: HttpState): boolean {
+  return !rec.published && !rec.job.asleep && s.requests.get(rec.eid) === rec;
 }
 
 /** Rotate `list` left by `by` places in place (three reversals: no copy of the list is made). */
