@@ -147,4 +147,16 @@ describe('revalidation cache', () => {
     expect(r).toMatchObject({ result: Result.SUCCESS, fromCache: true, path, body: null });
     expect(readFileSync(path).equals(asset)).toBe(true);
   });
+
+  it('a download answered from the cache on a platform without files says why, as one answered by the server does', async () => {
+    await assetServer({ ranges: true });
+    const noFiles = { ...platform, files: undefined, filesMissing: 'no disk in this test' };
+    tw = testWorld({ platform: noFiles });
+    await tw.run({ url: server.url('/asset'), cache: true });
+    const fromCache = await tw.run({ url: server.url('/asset'), cache: true, download: 'copy.bin' });
+    const fromServer = await tw.run({ url: server.url('/asset'), download: 'copy.bin' });
+    const words = 'cannot download to copy.bin: no disk in this test (download to memory instead)';
+    expect(fromCache.r).toMatchObject({ result: Result.REQUEST_FAILED, error: words });
+    expect(fromServer.r).toMatchObject({ result: Result.REQUEST_FAILED, error: words });
+  });
 });
