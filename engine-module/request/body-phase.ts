@@ -12,7 +12,7 @@ import { connectionFailureWords, statusOf } from './connection.js';
 import { createDecoder, type BodyDecoder } from './decoding.js';
 import { fileStoreOf, type FileStore } from './file-store.js';
 import { fieldValue, withoutHeaders } from './headers.js';
-import { cacheOf, end, fail, finishDrain } from './http-request.js';
+import { cacheOf, end, fail, finishDrain } from './endings.js';
 import { outcomeOf, type RequestJob } from './job.js';
 import type { Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';

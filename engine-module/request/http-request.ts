@@ -7,20 +7,19 @@ import type { Exchange } from '../http/exchange.js';
 import { fieldLines, type ResponseHead } from '../http/response-head.js';
 import { joinQueue, noResponse, pollConnecting, releaseConnection, takeLease } from './acquisition.js';
 import { answerFromCache, beginBody, bodyEnded, bodyUnit, finishing, stalled, trackSent } from './body-phase.js';
-import { abortPipeline } from './body-pipeline.js';
-import type { RevalidationCache } from './cache.js';
 import { statusOf } from './connection.js';
 import { fileStoreOf } from './file-store.js';
+import { abortResponse, backoff, cacheOf, end, fail } from './endings.js';
 import { decideHead } from './head-decision.js';
 import { hopHeaders } from './hop-headers.js';
-import { newJob, outcomeOf, type Failure, type RequestJob, type RequestPhase } from './job.js';
+import { newJob, outcomeOf, type RequestJob, type RequestPhase } from './job.js';
 import type { TickBudget } from './budget.js';
 import { park, unpark } from './parking.js';
 import { normalizeSpec, type NormalizedSpec } from './request-spec.js';
-import { sharedCache, type Requester } from './requester.js';
+import type { Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';
 import { resumePoint } from './resume.js';
-import { isTransientFailure, nextAttemptDelay, randomUnit } from './retry.js';
+import { randomUnit } from './retry.js';
 import { formatUrl } from './url.js';
 
 export type { RequestJob, RequestOutcome, RequestPhase, RequestProgress } from './job.js';
@@ -163,11 +162,6 @@ function queue(r: Requester, job: RequestJob): void {
   if (!joinQueue(r, job)) end(r, job, { result: Result.QUEUE_FULL, words: 'connection queue is full' });
 }
 
-export function cacheOf(r: Requester, job: RequestJob): RevalidationCache | null {
-  const c = job.spec.cache;
-  return c === false ? null : c === true ? sharedCache(r) : c;
-}
-
 function granted(r: Requester, job: RequestJob): void {
   const got = takeLease(job);
   if (got === 'connected') send(r, job);
@@ -250,47 +244,4 @@ function drainThen(r: Requester, job: RequestJob, then: () => void): void {
   job.drain = { drained: 0, then };
   job.phase = 'draining';
   if (statusOf(job.acquisition.lease!.conn) !== Status.BODY) bodyEnded(r, job);
-}
-
-export function finishDrain(r: Requester, job: RequestJob, keepAlive: boolean): void {
-  releaseConnection(r, job, keepAlive);
-  const { then } = job.drain!;
-  job.drain = null;
-  job.response = null;
-  then();
-}
-
-function backoff(job: RequestJob, delay: number): void {
-  job.attempt.retries++;
-  job.clock.retryAt = job.clock.now + delay;
-  job.phase = 'backoff';
-}
-
-/** An attempt failed: another attempt after a backoff when the failure is transient and the policy allows, else end. */
-export function fail(r: Requester, job: RequestJob, failure: Failure): void {
-  const { hop, retries } = job.attempt;
-  const random = () => randomUnit((n) => r.platform.randomBytes(n));
-  const delay = isTransientFailure(failure.result, failure.timeout ?? TimeoutKind.NONE)
-    ? nextAttemptDelay(job.spec.retry, hop.method, retries, random)
-    : null;
-  if (delay === null) return end(r, job, failure);
-  releaseConnection(r, job, false);
-  abortResponse(job);
-  backoff(job, delay);
-}
-
-/** End with a failure outcome, closing whatever the request held. */
-export function end(r: Requester, job: RequestJob, { result, timeout = TimeoutKind.NONE, words }: Failure): void {
-  releaseConnection(r, job, false);
-  const resp = job.response;
-  abortResponse(job);
-  job.phase = 'done';
-  const url = resp?.url ?? formatUrl(job.attempt.hop.url);
-  job.outcome = outcomeOf(job, result, timeout, words, { code: resp?.code ?? 0, url, headers: resp?.headers ?? [], body: null, path: null });
-}
-
-function abortResponse(job: RequestJob): void {
-  const pipeline = job.response?.pipeline;
-  if (pipeline) abortPipeline(pipeline);
-  job.response = null;
 }
