@@ -1,7 +1,7 @@
 // node bench/profile.mjs <scenario> [--quick]
 //
 // Runs one tickhttp scenario against the loopback server under the V8 sampling profiler and prints the hot
-// functions (self and inclusive time) with the source file each comes from. Scenarios: plain, chunked, keepalive,
+// functions (self and inclusive time) with the source file each comes from. Scenarios: plain, plain-64k (Godot's 64 KiB read chunk), chunked, keepalive,
 // https-node, https-pure, handshake-rsa, handshake-ecdsa, handshake-rsa-pure, handshake-ecdsa-pure, ecs, ecs60hz, ecs60hz-https-node, idle (10,000 connected
 // idle client entities), queued (10,000 requests behind a pool of six).
 // The raw profile is written to bench/.tmp/<scenario>.cpuprofile (open it in Chrome DevTools).
@@ -27,12 +27,13 @@ function scenarios(ports, chains) {
     const opts = { port: kind === 'rsa' ? ports.httpsRsa : ports.httpsEcdsa, rootPem: chains[kind].root, provider };
     return { warm: () => m.handshake(opts), work: () => m.handshake(opts), n: 50 };
   };
-  const body = (path) => async (m) => {
-    const c = m.polledClient({ port: ports.http, readChunkSize: 4 * MiB });
+  const body = (path, readChunkSize = 4 * MiB) => async (m) => {
+    const c = m.polledClient({ port: ports.http, readChunkSize });
     return { warm: () => c.get(path), work: () => c.get(path), n: repeat };
   };
   return {
     plain: ['polled', body(`/body?size=${size}`)],
+    'plain-64k': ['polled', body(`/body?size=${size}`, 64 * 1024)],
     chunked: ['polled', body(`/chunked?size=${size}`)],
     keepalive: ['polled', async (m) => {
       const c = m.polledClient({ port: ports.http, readChunkSize: 65536 });

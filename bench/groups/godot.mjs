@@ -1,15 +1,20 @@
 // Godot 3.2.3 (godot3-server, headless) as a peer, in the same run as tickhttp and interleaved with it: one body
 // downloaded with Godot's HTTPClient polled in a tight loop with 64 KiB reads, and with tickhttp's HTTPClient
 // polled the same way (64 KiB reads), plain and over TLS 1.2 (Godot 3's mbedTLS has no TLS 1.3; both trust the
-// bench CA only). Without godot3-server every figure here is null, with the reason in the notes.
+// bench CA only). Beside them, in the same runs, what Node itself reaches on the same body with the cheapest read
+// loop there is (a net.Socket reading into one reused buffer), and with each read copied into a new array of its own
+// (the least an API handing out arrays the caller owns must do, Godot's as tickhttp's): the ratios to Godot read
+// against what the runtime allows. Without godot3-server every Godot figure here is null, with the reason in the notes.
 import { godotClient, godotMissing } from '../peers/godot.mjs';
+import { nodeSocketClient } from '../peers/node-socket.mjs';
 import { mbps, ratio, summarize } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
 import { tryLoad } from './tickhttp.mjs';
 
 const KEYS = ['godot_plain_mbps', 'godot_https_mbps', 'godot_run_plain_mbps', 'godot_run_https_node_mbps',
-  'godot_run_https_pure_mbps'];
-const RATIOS = ['plain_vs_godot', 'https_node_vs_godot', 'https_pure_vs_godot'];
+  'godot_run_https_pure_mbps', 'node_socket_floor_mbps', 'node_socket_copy_mbps'];
+const RATIOS = ['plain_vs_godot', 'https_node_vs_godot', 'https_pure_vs_godot', 'node_socket_floor_vs_godot',
+  'node_socket_copy_vs_godot', 'plain_vs_node_socket_copy'];
 
 /** `{ bytes, ms }` of one tickhttp download. */
 async function timed(client, path) {
@@ -35,13 +40,14 @@ export async function run(ctx) {
   const godot = (tlsOn) => godotClient({ port: tlsOn ? ports.httpsRsa12 : ports.http, tls: tlsOn,
     rootPem: chains.rsa.root, warmPath });
   // name -> how one download is made and timed
-  const tick = (key, port, t) => {
-    const c = polled.polledClient({ port, readChunkSize: 65536, tls: t });
-    return { key, close: () => c.close(), once: async () => { await c.get(warmPath); }, download: () => timed(c, path) };
-  };
+  const timedClient = (key, c) => ({ key, close: () => c.close(), once: async () => { await c.get(warmPath); },
+    download: () => timed(c, path) });
+  const tick = (key, port, t) => timedClient(key, polled.polledClient({ port, readChunkSize: 65536, tls: t }));
   const clients = [
     { key: 'godot_plain_mbps', download: () => godot(false).download(path) },
     tick('godot_run_plain_mbps', ports.http),
+    timedClient('node_socket_floor_mbps', nodeSocketClient({ port: ports.http, copy: false })),
+    timedClient('node_socket_copy_mbps', nodeSocketClient({ port: ports.http, copy: true })),
     { key: 'godot_https_mbps', download: () => godot(true).download(path) },
     tick('godot_run_https_node_mbps', ports.httpsRsa12, tls('node')),
     tick('godot_run_https_pure_mbps', ports.httpsRsa12, tls('pure')),
@@ -64,4 +70,7 @@ export async function run(ctx) {
   results.plain_vs_godot = ratio(by.get('godot_run_plain_mbps'), by.get('godot_plain_mbps'));
   results.https_node_vs_godot = ratio(by.get('godot_run_https_node_mbps'), by.get('godot_https_mbps'));
   results.https_pure_vs_godot = ratio(by.get('godot_run_https_pure_mbps'), by.get('godot_https_mbps'));
+  results.node_socket_floor_vs_godot = ratio(by.get('node_socket_floor_mbps'), by.get('godot_plain_mbps'));
+  results.node_socket_copy_vs_godot = ratio(by.get('node_socket_copy_mbps'), by.get('godot_plain_mbps'));
+  results.plain_vs_node_socket_copy = ratio(by.get('godot_run_plain_mbps'), by.get('node_socket_copy_mbps'));
 }
