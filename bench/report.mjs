@@ -54,6 +54,10 @@ const ROWS = [
     ratio: 'plain_vs_node_socket_copy' },
   { value: 'node_socket_floor_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'node_socket_floor_vs_godot' },
   { value: 'node_socket_copy_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'node_socket_copy_vs_godot' },
+  ...['godot_run_plain', 'node_socket_floor', 'node_socket_copy'].flatMap((p) => [
+    { value: `${p}_cpu_us_per_mb`, unit: 'us CPU/MB' },
+    { value: `${p}_faults_per_mb`, unit: 'faults/MB' },
+  ]),
   { value: 'godot_run_https_node_mbps', unit: 'MB/s', peer: 'godot_https_mbps', peerName: 'godot tls1.2', ratio: 'https_node_vs_godot', target: ['>=', 1.0] },
   { value: 'godot_run_https_pure_mbps', unit: 'MB/s', peer: 'godot_https_mbps', peerName: 'godot tls1.2', ratio: 'https_pure_vs_godot' },
   { value: 'handshake_ms_rsa', unit: 'ms', target: ['<=', 5] },

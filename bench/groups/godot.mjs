@@ -16,12 +16,23 @@ const KEYS = ['godot_plain_mbps', 'godot_https_mbps', 'godot_run_plain_mbps', 'g
 const RATIOS = ['plain_vs_godot', 'https_node_vs_godot', 'https_pure_vs_godot', 'node_socket_floor_vs_godot',
   'node_socket_copy_vs_godot', 'plain_vs_node_socket_copy'];
 
-/** `{ bytes, ms }` of one tickhttp download. */
+/**
+ * `{ bytes, ms, cpuUs, faults }` of one download made in this process: besides the wall time, the process's CPU time
+ * (its helper threads' too: the garbage collector's) and its minor page faults (first touches of memory), which a
+ * busy machine does not inflate the way it does wall time.
+ */
 async function timed(client, path) {
+  const faults0 = process.resourceUsage().minorPageFault;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const bytes = await client.get(path);
-  return { bytes, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { bytes, ms, cpuUs: cpu.user + cpu.system, faults: process.resourceUsage().minorPageFault - faults0 };
 }
+
+/** `godot_run_plain_mbps` -> `godot_run_plain_cpu_us_per_mb` (or `_faults_per_mb`). */
+const perMbKey = (key, what) => key.replace(/_mbps$/, `_${what}_per_mb`);
 
 export async function run(ctx) {
   const { settings, ports, results, chains } = ctx;
@@ -53,13 +64,19 @@ export async function run(ctx) {
     tick('godot_run_https_pure_mbps', ports.httpsRsa12, tls('pure')),
   ];
   const rates = new Map(clients.map((c) => [c.key, []]));
+  // Per MB of body, for the downloads made in this process (Godot's run in its own).
+  const costs = new Map();
+  const addCost = (key, value) => costs.set(key, [...(costs.get(key) ?? []), value]);
   try {
     for (const c of clients) await c.once?.();
     for (let run = 0; run < settings.godotRuns; run++) {
       for (const c of run % 2 ? [...clients].reverse() : clients) {
-        const { bytes, ms } = await c.download();
+        const { bytes, ms, cpuUs, faults } = await c.download();
         if (bytes !== size) throw new Error(`${c.key}: ${bytes} bytes, expected ${size}`);
         rates.get(c.key).push(mbps(bytes, ms));
+        if (cpuUs === undefined) continue;
+        addCost(perMbKey(c.key, 'cpu_us'), cpuUs / (bytes / 1e6));
+        addCost(perMbKey(c.key, 'faults'), faults / (bytes / 1e6));
       }
     }
   } finally {
@@ -67,6 +84,7 @@ export async function run(ctx) {
   }
   const by = new Map([...rates].map(([k, v]) => [k, summarize(v)]));
   for (const k of KEYS) putSummary(results, k, by.get(k));
+  for (const [k, v] of costs) putSummary(results, k, summarize(v));
   results.plain_vs_godot = ratio(by.get('godot_run_plain_mbps'), by.get('godot_plain_mbps'));
   results.https_node_vs_godot = ratio(by.get('godot_run_https_node_mbps'), by.get('godot_https_mbps'));
   results.https_pure_vs_godot = ratio(by.get('godot_run_https_pure_mbps'), by.get('godot_https_mbps'));
