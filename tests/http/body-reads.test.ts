@@ -11,7 +11,7 @@ import { Err, Method, Status } from '../../engine-module/http/constants.js';
 import { ReceiveBuffer } from '../../engine-module/http/receive-buffer.js';
 import { ChunkQueue } from '../../engine-module/net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
-import '../../engine-module/node.js';
+import { createNodePlatform } from '../../engine-module/node.js';
 import { Driver, httpServer, listen, shut } from './loopback-server.js';
 
 /**
@@ -272,5 +272,54 @@ describe('chunked reader', () => {
     expect(latin1Decode(reader.read(buf, 100))).toBe('abc');
     buf.append(asciiEncode('\r\n'));
     expect(() => reader.read(buf, 100)).toThrow(/not followed by CRLF/);
+  });
+});
+
+describe('readResponseBodyChunk hands out arrays the caller owns, over a real socket whose storage is read into again', () => {
+  const SIZE = 12 << 20;
+  const BODY = pattern(0, SIZE);
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    server = httpServer((req, res) => {
+      if (req.url === '/chunked') {
+        for (let at = 0; at < SIZE; at += 1 << 20) res.write(Buffer.from(BODY.subarray(at, at + (1 << 20))));
+        res.end();
+      } else {
+        res.setHeader('Content-Length', SIZE);
+        res.end(Buffer.from(BODY));
+      }
+    });
+    port = await listen(server);
+  });
+  afterAll(() => shut(server));
+
+  it('every 64 KiB chunk kept as handed out is intact after the body ends, content-length and chunked', async () => {
+    // A small high-water mark keeps the socket's receive ring small, so the body passes through it many times over.
+    const c = new HTTPClient({ platform: createNodePlatform({ highWaterMark: 256 << 10 }) });
+    c.setReadChunkSize(65536);
+    const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
+    expect(c.connectToHost('127.0.0.1', port)).toBe(Err.OK);
+    while (c.getStatus() === Status.RESOLVING || c.getStatus() === Status.CONNECTING) {
+      c.poll();
+      await yieldToIo();
+    }
+    for (const path of ['/', '/chunked']) {
+      expect(c.request(Method.GET, path, [])).toBe(Err.OK);
+      const kept: Uint8Array[] = [];
+      // The way a game loop polls at full speed: a read after every poll, the event loop let in only when nothing came.
+      while (c.getStatus() === Status.REQUESTING || c.getStatus() === Status.BODY) {
+        c.poll();
+        const chunk = c.getStatus() === Status.BODY ? c.readResponseBodyChunk() : new Uint8Array(0);
+        if (chunk.length > 0) kept.push(chunk);
+        else await yieldToIo();
+      }
+      expect(c.getStatus(), path).toBe(Status.CONNECTED);
+      expect(Math.max(...kept.map((k) => k.length)), path).toBeLessThanOrEqual(65536);
+      expect(kept.length, path).toBeGreaterThanOrEqual(SIZE / 65536);
+      expect(bytesEqual(concatBytes(...kept), BODY), path).toBe(true);
+    }
+    c.close();
   });
 });
