@@ -6,7 +6,8 @@ import { EMBEDDED_ROWS } from './groups/embedded.mjs';
 // row has one, else to the value. Rows without a target are shown for context. of: a count's total, shown beside it.
 /**
  * A 60 Hz download's rate row, then its tick distribution: the longest tick (target), the process CPU time of the
- * tick that used most (wall time above it was spent waiting for a core), p99, ticks over 8 ms.
+ * tick that used most (wall time above it was spent waiting for a core), p99, ticks over 8 ms; then what work
+ * outside the ticks cost the frames: the longest delay of a tick's start, and the ticks that started a period late.
  */
 function tickRows(prefix, rate) {
   return [
@@ -15,6 +16,8 @@ function tickRows(prefix, rate) {
     { value: `${prefix}_max_tick_cpu_ms`, unit: 'ms' },
     { value: `${prefix}_p99_tick_ms`, unit: 'ms' },
     { value: `${prefix}_ticks_over_8ms`, unit: 'ticks', of: `${prefix}_ticks` },
+    { value: `${prefix}_max_late_ms`, unit: 'ms' },
+    { value: `${prefix}_late_ticks`, unit: 'ticks', of: `${prefix}_ticks`, target: ['<=', 0] },
   ];
 }
 

@@ -79,6 +79,13 @@ export interface PacedResult {
   maxTickCpuMs: number;
   p99TickMs: number;
   ticksOver8Ms: number;
+  /**
+   * Longest delay of a tick's start after its slot on the grid: what work outside the ticks (socket callbacks that
+   * land or decrypt bytes) and the machine cost the game's frames.
+   */
+  maxLateMs: number;
+  /** Ticks that started more than one period after their slot (a frame the game would have dropped). */
+  lateTicks: number;
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
   mibPerTick: number;
 }
@@ -115,6 +122,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const received = () => eids.reduce((sum, eid) => sum + getHttp(world).Progress.received[eid], 0);
   const t0 = performance.now();
   const tickMs: number[] = [];
+  const lateMs: number[] = [];
   let maxTickCpuMs = 0;
   const perTick: number[] = [];
   let seen = 0;
@@ -122,6 +130,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
     for (;;) {
       const cpuStart = process.cpuUsage();
       const tickStart = performance.now();
+      lateMs.push(tickStart - (t0 + tickMs.length * period));
       updateHttp(world);
       const tickEnd = performance.now();
       const cpu = process.cpuUsage(cpuStart);
@@ -135,6 +144,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
       if (done || elapsed >= opts.capMs) {
         return { mbps: now / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: Math.max(...tickMs), maxTickCpuMs,
           p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
+          maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
           mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20) };
       }
       await sleep(t0 + tickMs.length * period - performance.now());

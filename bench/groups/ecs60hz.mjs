@@ -5,7 +5,8 @@
 // - ecs60hz_https_node: one HTTPS download with the node provider, beside Node's https on the same body;
 // - ecs60hz_pure:       one HTTPS download with the pure provider (ChaCha20-Poly1305), beside the bare cipher's rate.
 // Scenarios are interleaved run by run. Per scenario: MB/s, the longest tick and the 99th percentile (medians over
-// runs, min and max beside them), and the ticks over 8 ms counted over all runs.
+// runs, min and max beside them), the ticks over 8 ms counted over all runs, and how late ticks started (work outside
+// the ticks, such as socket callbacks landing bytes, delays them).
 // Beside them, what storing a body costs on this machine: writing 64 KiB pieces into never-touched memory (what a
 // memory sink does) and into touched memory, and the rate at 60 Hz that the default budget would allow if a tick did
 // nothing but write body bytes into fresh memory (the bound the ECS download figures run into).
@@ -85,7 +86,9 @@ export async function run(ctx) {
     putSummary(results, `${s.key}_max_tick_cpu_ms`, summarize(r.map((x) => x.maxTickCpuMs)));
     putSummary(results, `${s.key}_p99_tick_ms`, summarize(r.map((x) => x.p99TickMs)));
     putSummary(results, `${s.key}_mib_per_tick`, summarize(r.map((x) => x.mibPerTick)));
+    putSummary(results, `${s.key}_max_late_ms`, summarize(r.map((x) => x.maxLateMs)));
     results[`${s.key}_ticks_over_${OVER_MS}ms`] = r.reduce((sum, x) => sum + x.ticksOver8Ms, 0);
+    results[`${s.key}_late_ticks`] = r.reduce((sum, x) => sum + x.lateTicks, 0);
     results[`${s.key}_ticks`] = r.reduce((sum, x) => sum + x.ticks, 0);
     results[`${s.key}_body_mib`] = (s.bytes * s.count) / (1 << 20);
   }

@@ -41,8 +41,9 @@ export function bodyReaderFor(framing: BodyFraming, lineLimit: number): BodyRead
 }
 
 /** Exactly `length` bytes. */
-class ContentLengthReader implements BodyReader {
-  private remaining: number;
+export class ContentLengthReader implements BodyReader {
+  /** Body bytes not yet read. */
+  remaining: number;
 
   constructor(readonly length: number) {
     this.remaining = length;

@@ -67,6 +67,16 @@ export interface Exchange {
    * view never spans two pieces of storage; call again for more.
    */
   readBody(max?: number): Uint8Array;
+  /**
+   * Have the rest of a body of stated length received straight into the caller's memory where the transport can
+   * (a plain socket): `spaceFor(held, rest)` is asked for where the `rest` body bytes not yet received go, after
+   * `held` bytes already received, which {@link readBody} still hands out; it returns a view of at most `rest` bytes,
+   * or null. True when the landing began. Landed bytes are reported by {@link takeLandedBody}, and a landing that
+   * ends short of the body is followed by reads as usual. Absent where the transport cannot land bytes.
+   */
+  landBody?(spaceFor: (held: number, rest: number) => Uint8Array | null): boolean;
+  /** Body bytes landed since the last call: they count as read, so the body may have ended with them. */
+  takeLandedBody?(): number;
   /** URL of the final response when the runtime followed redirects on its own; null otherwise. */
   responseUrl(): string | null;
   /** Why this connection cannot honour blocking mode, or null when it can. */

@@ -3,7 +3,7 @@
 // through the table in states.ts.
 import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
-import { bodyReaderFor, type BodyReader } from './body-readers.js';
+import { bodyReaderFor, ContentLengthReader, type BodyReader } from './body-readers.js';
 import type { TlsStreamPeer } from './client-options.js';
 import { Method, Status } from './constants.js';
 import { closeQuietly, Dialer, reasonOf } from './dialer.js';
@@ -96,6 +96,10 @@ export class Http11Exchange implements Exchange {
   private readonly buffer = new ReceiveBuffer();
   private request: PendingRequest | null = null;
   private response: Response | null = null;
+  /** Bytes still to land in the current landing target (0: no landing). */
+  private landingLeft = 0;
+  /** Landed body bytes not yet reported by takeLandedBody(). */
+  private landedBody = 0;
 
   constructor(
     private readonly route: Route,
@@ -133,6 +137,7 @@ export class Http11Exchange implements Exchange {
     if ('err' in wire) return wire;
     this.response = null;
     this.requestSent = 0;
+    this.landedBody = 0;
     this.request = {
       method: request.method,
       asksClose: wire.asksClose,
@@ -163,6 +168,7 @@ export class Http11Exchange implements Exchange {
   }
 
   readBody(max = this.settings.readChunkSize): Uint8Array {
+    this.absorbLanded();
     const body = this.response?.body;
     if (this.status !== Status.BODY || !body) return NO_BYTES;
     try {
@@ -171,6 +177,28 @@ export class Http11Exchange implements Exchange {
       this.fail({ code: 'protocol', detail: reasonOf(e) });
       return NO_BYTES;
     }
+  }
+
+  landBody(spaceFor: (held: number, rest: number) => Uint8Array | null): boolean {
+    const body = this.response?.body;
+    const peer = this.open?.peer;
+    if (this.status !== Status.BODY || this.landingLeft > 0 || !(body instanceof ContentLengthReader) || !peer?.landInto) {
+      return false;
+    }
+    const held = this.buffer.length + peer.getAvailableBytes();
+    const rest = body.remaining - held;
+    if (rest <= 0) return false;
+    const target = spaceFor(held, rest);
+    if (!target || target.length === 0 || target.length > rest || !peer.landInto(target)) return false;
+    this.landingLeft = target.length;
+    return true;
+  }
+
+  takeLandedBody(): number {
+    this.absorbLanded();
+    const n = this.landedBody;
+    this.landedBody = 0;
+    return n;
   }
 
   responseUrl(): null {
@@ -240,6 +268,7 @@ export class Http11Exchange implements Exchange {
         return this.pollRequesting(this.open!, this.request!);
       case Status.BODY:
         this.open!.peer.poll?.();
+        this.absorbLanded();
         return this.checkBodyEnd(false);
     }
   }
@@ -356,6 +385,21 @@ export class Http11Exchange implements Exchange {
   }
 
   /**
+   * Count the body bytes the transport landed since the last look as read; the response is complete when they were
+   * its last bytes.
+   */
+  private absorbLanded(): void {
+    if (this.landingLeft === 0) return;
+    const n = this.open!.peer.takeLanded!();
+    if (n === 0) return;
+    const body = this.response!.body as ContentLengthReader;
+    body.remaining -= n;
+    this.landingLeft -= n;
+    this.landedBody += n;
+    if (body.done) this.finishResponse();
+  }
+
+  /**
    * With the transport closed and drained: an until-close body ends cleanly, any other body was cut short. `stuck`
    * says the body reader could not use what is buffered; otherwise buffered bytes are still to be read.
    */
@@ -406,6 +450,7 @@ export class Http11Exchange implements Exchange {
   }
 
   private dropTransport(): void {
+    this.landingLeft = 0;
     this.dialer?.abort();
     this.dialer = null;
     const open = this.open;

@@ -26,6 +26,16 @@ export interface StreamPeer {
    * cannot tell either. This lets a driver leave thousands of idle connections alone instead of polling each one.
    */
   watch?(wake: (() => void) | null): boolean;
+  /**
+   * Have the bytes that arrive after those held now written by the runtime straight into `target`, in order, until
+   * it is full, instead of into the peer's own storage; reads then return only what was held before, and what comes
+   * after `target` is full. Lets a body of known length be received where it is kept, with no copy and no work in
+   * the reader's frames. False when this peer cannot (a peer without this method cannot either). A later call
+   * replaces the target; closing the peer ends the landing.
+   */
+  landInto?(target: Uint8Array): boolean;
+  /** Bytes written into landing targets since the last call (0 when none). */
+  takeLanded?(): number;
 }
 
 /** Godot's StreamPeerTCP.Status values. */

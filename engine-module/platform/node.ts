@@ -62,6 +62,19 @@ const FIRST_RING = 256 * 1024;
 const SPARE = new Uint8Array(64 * 1024);
 
 /**
+ * Most a socket reads into a landing target at once: the kernel's copy into never-touched pages runs near 1 GB/s, and
+ * libuv makes up to 32 reads per socket in one turn of the event loop, so this bounds the time one turn spends.
+ */
+const LANDING_READ = 64 * 1024;
+
+/** Where a socket's bytes go while a body lands straight in its destination. */
+interface Landing {
+  target: Uint8Array;
+  /** Bytes written into `target` so far. */
+  at: number;
+}
+
+/**
  * A StreamPeer over a node:net socket. Node reads straight into the peer's {@link ReceiveRing} (the socket's `onread`
  * option): no buffer is allocated per read and the kernel writes into memory that is already touched, and reads hand
  * out views of the ring. A view is valid until the next getPartialData(), as the StreamPeer contract allows. Past the
@@ -78,6 +91,9 @@ class NodeTcpPeer implements StreamPeer {
   private closedByUs = false;
   private paused = false;
   private wake: (() => void) | null = null;
+  private landing: Landing | null = null;
+  /** Bytes landed and not yet reported by takeLanded(). */
+  private landed = 0;
 
   constructor(
     address: string,
@@ -117,11 +133,25 @@ class NodeTcpPeer implements StreamPeer {
     return true;
   }
 
+  landInto(target: Uint8Array): boolean {
+    if (this.closedByUs || target.length === 0) return false;
+    this.landing = { target, at: 0 };
+    return true;
+  }
+
+  takeLanded(): number {
+    const n = this.landed;
+    this.landed = 0;
+    return n;
+  }
+
   /**
-   * Node asks where its next read goes (on connecting, then once after every read): the ring's free space, or the
-   * spare when it has none, or before the first bytes (an idle connection holds no ring).
+   * Node asks where its next read goes (on connecting, then once after every read): the landing target, or the
+   * ring's free space, or the spare when it has none, or before the first bytes (an idle connection holds no ring).
    */
   private nextReadSpace(): Uint8Array {
+    const landing = this.landing;
+    if (landing && !this.closedByUs) return landing.target.subarray(landing.at, landing.at + LANDING_READ);
     if (this.closedByUs || !this.received.started) return SPARE;
     const space = this.received.space();
     return space.length > 0 ? space : SPARE;
@@ -130,7 +160,8 @@ class NodeTcpPeer implements StreamPeer {
   /** Node read `n` bytes into `buf`; false pauses the socket. */
   private onRead(n: number, buf: Uint8Array): boolean {
     if (this.closedByUs) return false;
-    if (buf.buffer === SPARE.buffer) this.received.put(buf.subarray(0, n));
+    const rest = this.landing ? this.land(n, buf) : n;
+    if (buf.buffer === SPARE.buffer || rest < n) this.received.put(buf.subarray(n - rest, n));
     else this.received.commit(n);
     this.wake?.();
     if (this.received.length > this.highWaterMark || this.received.full) {
@@ -138,6 +169,23 @@ class NodeTcpPeer implements StreamPeer {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Account a read made while landing; returns how many of its bytes did not fit the target (they go to the ring).
+   * A read Node was given room for before the landing began lies elsewhere: its bytes come next in the stream, so
+   * they are moved to the target's front.
+   */
+  private land(n: number, buf: Uint8Array): number {
+    const landing = this.landing!;
+    const { target } = landing;
+    const inPlace = buf.buffer === target.buffer && buf.byteOffset === target.byteOffset + landing.at;
+    const fit = Math.min(n, target.length - landing.at);
+    if (!inPlace) target.set(buf.subarray(0, fit), landing.at);
+    landing.at += fit;
+    this.landed += fit;
+    if (landing.at === target.length) this.landing = null;
+    return n - fit;
   }
 
   getStatus(): number {
@@ -176,6 +224,7 @@ class NodeTcpPeer implements StreamPeer {
 
   disconnectFromHost(): void {
     this.closedByUs = true;
+    this.landing = null;
     this.received.clear();
     this.socket.destroy();
   }

@@ -6,7 +6,7 @@ import type { Exchange } from '../http/exchange.js';
 import type { ResponseHead } from '../http/response-head.js';
 import { releaseConnection } from './acquisition.js';
 import { spend, type TickBudget } from './budget.js';
-import { backlogOf, filePipeline, finishStep, memoryPipeline, sinkState, storePieces } from './body-pipeline.js';
+import { backlogOf, filePipeline, finishStep, memoryPipeline, sinkState, storePieces, type BodyPipeline } from './body-pipeline.js';
 import { cacheEntryFor, type CacheEntry } from './cache.js';
 import { connectionFailureWords, statusOf } from './connection.js';
 import { createDecoder, type BodyDecoder } from './decoding.js';
@@ -117,6 +117,7 @@ export function bodyUnit(r: Requester, job: RequestJob, budget: TickBudget, firs
     if (!decodeStep(r, job, budget, decoder)) return false;
     return bodyGoesOn(r, job, true);
   }
+  const landed = pipeline && first ? land(job, exchange, pipeline) : 0;
   const chunk = exchange.status === Status.BODY ? exchange.readBody() : EMPTY;
   if (chunk.length > 0) {
     spend(budget, chunk.length);
@@ -132,7 +133,30 @@ export function bodyUnit(r: Requester, job: RequestJob, budget: TickBudget, firs
       if (failed) return false;
     }
   }
+  if (landed > 0 && chunk.length === 0) {
+    bodyGoesOn(r, job, true);
+    return false;
+  }
   return bodyGoesOn(r, job, chunk.length > 0);
+}
+
+/**
+ * A body that goes to memory as it arrives (no decoding, no cache copy) is received straight into the sink's storage
+ * where the exchange can land it: the bytes landed since the last look are counted, and a landing begins when none
+ * is under way. Returns the bytes counted (they cost the tick no work).
+ */
+function land(job: RequestJob, exchange: Exchange, pipeline: BodyPipeline): number {
+  const { memory } = pipeline;
+  if (!memory || !exchange.landBody || pipeline.decoder || pipeline.cacheWriter || job.drain) return 0;
+  const n = exchange.takeLandedBody!();
+  if (n > 0) {
+    memory.landed(n);
+    pipeline.decoded += n;
+    job.progress.received += n;
+    job.clock.lastProgress = job.clock.now;
+  }
+  if (exchange.status === Status.BODY) exchange.landBody((held, rest) => memory.landingSpace(held, rest));
+  return n;
 }
 
 /** Waiting on the file sink (reading, or finishing): its backlog shrinking is progress; a sink that does not move stalls. */

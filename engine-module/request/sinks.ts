@@ -14,6 +14,15 @@ export interface BodySink {
 export interface MemorySink extends BodySink {
   /** Everything written so far, as one array: a view of the sink's storage, never a copy. */
   bytes(): Uint8Array;
+  /**
+   * Storage for up to `rest` bytes that the transport will write straight into it, after `held` bytes that are still
+   * to come through write(): a view of the sink's own storage (at most LANDING_MOST bytes, fewer where the storage
+   * ends), or null when none can be set aside now without moving what is stored (a landing before is not yet joined
+   * to the written bytes, the storage is being moved, or it cannot grow in place).
+   */
+  landingSpace(held: number, rest: number): Uint8Array | null;
+  /** `n` more bytes were written into the landing space, in order. */
+  landed(n: number): void;
 }
 
 /**
@@ -23,6 +32,9 @@ export interface MemorySink extends BodySink {
 export const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
 /** First storage of a body of unknown length. */
 const INITIAL_CAPACITY = 64 * 1024;
+
+/** Most storage one landing takes at once (storage that grows in place is enlarged by this much at a time). */
+export const LANDING_MOST = 64 * 1024 * 1024;
 
 /** Least of the earlier storage a write carries over into grown storage, besides twice its own length. */
 const MOVE_STEP = 256 * 1024;
@@ -70,6 +82,10 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
   let earlier: Uint8Array | null = null;
   let moved = 0;
   let toMove = 0;
+  // A landing that began with bytes still to come through write(): it starts at `gapEnd` and holds `pastGap` bytes;
+  // once writes reach it, both are joined into `size` (-1: nothing waits to be joined).
+  let gapEnd = -1;
+  let pastGap = 0;
   const ceiling = limit >= 0 ? limit : Infinity;
   const move = (bytes: number): void => {
     const end = Math.min(toMove, moved + bytes);
@@ -102,8 +118,36 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
       if (size + data.length > buffer.length) reserve(size + data.length);
       buffer.set(data, size);
       size += data.length;
+      if (size === gapEnd) {
+        size += pastGap;
+        gapEnd = -1;
+      }
       if (earlier) move(Math.max(MOVE_STEP, 2 * data.length));
       return true;
+    },
+    landingSpace(held, rest) {
+      if (gapEnd >= 0 || earlier || rest <= 0) return null;
+      const from = size + held;
+      if (buffer.length === 0) reserve(Math.min(from + rest, PREALLOCATE_LIMIT));
+      let to = Math.min(from + rest, from + LANDING_MOST);
+      if (growing) {
+        to = Math.min(to, growing.maxByteLength);
+        try {
+          if (to > buffer.length) growing.resize(to);
+        } catch {
+          return null; // the memory could not be set aside: the body is read the usual way
+        }
+      } else to = Math.min(to, buffer.length);
+      if (to <= from) return null;
+      if (held > 0) {
+        gapEnd = from;
+        pastGap = 0;
+      }
+      return buffer.subarray(from, to);
+    },
+    landed(n) {
+      if (gapEnd >= 0) pastGap += n;
+      else size += n;
     },
     bytes() {
       if (earlier) move(toMove);
@@ -115,6 +159,7 @@ export function memorySink(expected = -1, limit = -1): MemorySink {
       growing = null;
       earlier = null;
       size = 0;
+      gapEnd = -1;
     },
   };
 }

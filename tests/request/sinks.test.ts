@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesEqual } from '../../engine-module/bytes/bytes.js';
-import { memorySink, PREALLOCATE_LIMIT, type MemorySink } from '../../engine-module/request/sinks.js';
+import { LANDING_MOST, memorySink, PREALLOCATE_LIMIT, type MemorySink } from '../../engine-module/request/sinks.js';
 
 const body = Uint8Array.from({ length: 300_001 }, (_, i) => (i * 13 + (i >> 8)) & 0xff);
 
@@ -86,6 +86,61 @@ describe('memory sink', () => {
     writeAll(sink, body.subarray(0, 100_000), 1000);
     expect(sink.bytes().buffer.byteLength).toBe(100_000);
     expect(bytesEqual(sink.bytes(), body.subarray(0, 100_000))).toBe(true);
+  });
+
+  it('lands bytes after the held ones: written bytes fill the gap before them, then both are one body', () => {
+    const sink = memorySink(body.length);
+    sink.write(body.subarray(0, 1000));
+    // 5000 bytes are held by the transport (still to be written); the rest lands after them.
+    const space = sink.landingSpace(5000, body.length - 6000)!;
+    expect(space.length).toBe(body.length - 6000);
+    expect(space.buffer).toBe(sink.bytes().buffer);
+    space.set(body.subarray(6000, 106_000));
+    sink.landed(100_000);
+    // No second landing while the first is not joined to the written bytes.
+    expect(sink.landingSpace(0, 10)).toBeNull();
+    expect(sink.bytes().length).toBe(1000);
+    sink.write(body.subarray(1000, 6000));
+    expect(sink.bytes().length).toBe(106_000);
+    space.set(body.subarray(106_000), 100_000);
+    sink.landed(body.length - 106_000);
+    expect(bytesEqual(sink.bytes(), body)).toBe(true);
+    expect(sink.bytes().buffer.byteLength).toBe(body.length);
+  });
+
+  it('a landing with nothing held needs no joining, and takes its storage on the spot', () => {
+    const sink = memorySink(body.length);
+    const space = sink.landingSpace(0, body.length)!;
+    space.set(body);
+    sink.landed(body.length);
+    expect(bytesEqual(sink.bytes(), body)).toBe(true);
+  });
+
+  it('lands past PREALLOCATE_LIMIT by growing in place, at most LANDING_MOST at a time', () => {
+    const length = PREALLOCATE_LIMIT + LANDING_MOST + 12_345;
+    const sink = memorySink(length);
+    const first = sink.landingSpace(0, length)!;
+    expect(first.length).toBe(LANDING_MOST);
+    first[LANDING_MOST - 1] = 7;
+    sink.landed(LANDING_MOST);
+    const second = sink.landingSpace(0, length - LANDING_MOST)!;
+    expect(second.length).toBe(LANDING_MOST);
+    expect(second.buffer).toBe(first.buffer);
+    second[0] = 8;
+    sink.landed(LANDING_MOST);
+    const last = sink.landingSpace(0, 12_345)!;
+    expect(last.length).toBe(12_345);
+    sink.landed(12_345);
+    const out = sink.bytes();
+    expect(out.length).toBe(length);
+    expect([out[LANDING_MOST - 1], out[LANDING_MOST]]).toEqual([7, 8]);
+  });
+
+  it('without storage that can grow in place, lands only within the storage it has', () => {
+    const sink = memorySink(-1);
+    sink.write(body.subarray(0, 10));
+    const space = sink.landingSpace(0, 1 << 20)!;
+    expect(space.length).toBe(sink.bytes().buffer.byteLength - 10);
   });
 
   it('an empty body is empty, and abort releases what was written', () => {
