@@ -341,8 +341,12 @@ export class HTTPClient {
     if (first.length === 0) return NO_BYTES;
     // What else has arrived (framing included, so never less than the body bytes among it) sizes the array.
     const more = exchange.status === Status.BODY ? exchange.bufferedBytes() + (exchange.transport()?.getAvailableBytes() ?? 0) : 0;
-    // A piece the transport never writes over, and all this read can return, is the caller's as it is.
-    if (exchange.givesBodyPieces && (first.length === max || more === 0)) return first;
+    if (first.length === max || more === 0) {
+      // All this read can return: a piece the transport never writes over is the caller's as it is; otherwise one
+      // copy, made by constructing from the piece, which fills the new array straight from it (`new Uint8Array(n)`
+      // would clear its memory first, and clearing costs more than the copy).
+      return exchange.givesBodyPieces ? first : new Uint8Array(first);
+    }
     const out = new Uint8Array(Math.min(max, first.length + more));
     out.set(first);
     let n = first.length;
