@@ -27,9 +27,9 @@ export function nodeSocketClient({ port, copy }) {
       head = '';
     }
     const k = Math.min(n - start, left);
-    if (copy && k > 0) {
-      new Uint8Array(k).set(buf.subarray(start, start + k));
-    }
+    // Constructed from the bytes: the new array is filled straight from them (a zeroed array and a set() would write
+    // its memory twice).
+    if (copy && k > 0) new Uint8Array(buf.subarray(start, start + k));
     got += k;
     left -= k;
     if (left === 0) {
