@@ -37,6 +37,11 @@ export interface TlsConnectParams extends TlsOptions {
   host: string;
   verifyHost: boolean;
   platform: Platform;
+  /**
+   * Asked before each unit of handshake work; false defers it to a later poll. The request layer passes its tick's
+   * share of connection setup, so connections opened together spread their handshake steps over frames.
+   */
+  workGate?: () => boolean;
 }
 
 /** A StreamPeer speaking TLS over another one: CONNECTING while it handshakes, ERROR when the handshake fails. */

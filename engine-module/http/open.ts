@@ -24,6 +24,8 @@ export interface OpenRequest {
   /** The TLS layer; tickhttp's own unless given. */
   tls: TlsWrapper | undefined;
   blocking: boolean;
+  /** Handed to the TLS layer (see TlsConnectParams.workGate). */
+  workGate?: () => boolean;
 }
 
 /** A proxy endpoint set with setHttpProxy / setHttpsProxy. */
@@ -42,7 +44,7 @@ export function openExchange(o: OpenRequest): Exchange | Refusal {
   const open = {
     target,
     platform,
-    tls: target.tls ? { ...o.tlsOptions, host: target.host, verifyHost: o.verifyHost, platform } : null,
+    tls: target.tls ? { ...o.tlsOptions, host: target.host, verifyHost: o.verifyHost, platform, workGate: o.workGate } : null,
     proxy: target.tls ? o.proxies.https : o.proxies.http,
     limits: o.limits,
     settings: o.settings,

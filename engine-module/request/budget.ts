@@ -41,6 +41,8 @@ export interface TickBudget {
   bytesLeft: number;
   /** Bytes of work counted so far this tick. */
   spent: number;
+  /** Units of connection setup (TLS handshake steps) run so far this tick; see {@link takeSetupUnit}. */
+  setupUnits: number;
   /** Real time after which no extra unit starts. */
   readonly deadline: number;
   readonly perRequestBytes: number;
@@ -53,6 +55,7 @@ export function startBudget(options: BudgetOptions | undefined, clock: () => num
   return {
     bytesLeft: options?.bytes ?? Infinity,
     spent: 0,
+    setupUnits: 0,
     deadline: ms === Infinity ? Infinity : clock() + ms,
     perRequestBytes: options?.perRequestBytes ?? PER_REQUEST_BYTES,
     clock,
@@ -68,6 +71,17 @@ export function spend(budget: TickBudget, bytes: number): void {
 /** Whether another extra unit may start this tick. */
 export function hasBudget(budget: TickBudget): boolean {
   return budget.bytesLeft > 0 && (budget.deadline === Infinity || budget.clock() < budget.deadline);
+}
+
+/**
+ * Whether a unit of connection setup may run now, counting it when it may: the tick's first always does, further
+ * ones only while the budget lasts. A TLS handshake step (a key share, a key exchange, a signature check) costs up to
+ * a few milliseconds; connections opened together would otherwise all put theirs into the same tick.
+ */
+export function takeSetupUnit(budget: TickBudget): boolean {
+  if (budget.setupUnits > 0 && !hasBudget(budget)) return false;
+  budget.setupUnits++;
+  return true;
 }
 
 /**

@@ -68,27 +68,38 @@ function chainId(pem: string): string {
 }
 let lastChain = { pem: '', id: '' };
 
+/** What the pool's TLS connections take from the requester that owns them. */
+export interface TlsSetup {
+  /** Asked before each unit of handshake work (see TlsConnectParams.workGate). */
+  workGate(): boolean;
+  /** A TLS connection is being opened: its primitives are about to run. */
+  opening(): void;
+}
+
 /** Pool hooks that open exchanges through `platform` to the target each waiter brought. */
-export function connectionHooks(platform: Platform, options: Omit<HTTPClientOptions, 'platform'>): PoolHooks<Connection, OriginTarget> {
+export function connectionHooks(platform: Platform, options: Omit<HTTPClientOptions, 'platform'>,
+  tls: TlsSetup): PoolHooks<Connection, OriginTarget> {
   const limits = {
     maxHeadBytes: options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES,
     maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT,
   };
   return {
-    open(_key, { url, tls, proxy = null }) {
+    open(_key, { url, tls: tlsOptions, proxy = null }) {
       const settings = { readChunkSize: DEFAULT_READ_CHUNK_SIZE };
+      if (url.scheme === 'https') tls.opening();
       const opened = openExchange({
         host: url.host,
         port: url.port,
         useTls: url.scheme === 'https',
-        verifyHost: tls?.verifyHost ?? true,
-        tlsOptions: { trustedChain: tls?.trustedChain, commonNameOverride: tls?.commonNameOverride },
+        verifyHost: tlsOptions?.verifyHost ?? true,
+        tlsOptions: { trustedChain: tlsOptions?.trustedChain, commonNameOverride: tlsOptions?.commonNameOverride },
         platform,
         proxies: { http: proxy, https: proxy },
         limits,
         settings,
         tls: options.tls,
         blocking: false,
+        workGate: () => tls.workGate(),
       });
       return 'err' in opened ? { exchange: null, refusal: opened.reason, settings } : { exchange: opened, refusal: null, settings };
     },

@@ -1,6 +1,9 @@
 // What all requests of one world share: the platform, the connection pool and the default revalidation cache.
 import type { HTTPClientOptions } from '../http/client-options.js';
 import { getPlatform, type Platform } from '../platform/platform.js';
+import { pureCrypto } from '../tls/crypto/pure.js';
+import { warmUpOf, type WarmUp } from '../tls/warm-up.js';
+import { takeSetupUnit, type TickBudget } from './budget.js';
 import { createMemoryCache, type RevalidationCache } from './cache.js';
 import { connectionHooks, type Connection, type OriginTarget } from './connection.js';
 import { createDeadlines, type Deadlines } from './parking.js';
@@ -24,17 +27,36 @@ export interface Requester {
   /** Parked jobs' total timeouts. */
   readonly deadlines: Deadlines;
   cache: RevalidationCache | null;
+  /**
+   * The budget of the tick being run (set by runTick), which the pool's connections draw their handshake steps
+   * from; null before the first tick, when nothing limits them.
+   */
+  tick: TickBudget | null;
+  /**
+   * The TLS warm-up running since the pool first opened a TLS connection (see tls/warm-up.ts): a piece per tick that
+   * has budget left; null when none runs.
+   */
+  warmUp: WarmUp | null;
 }
 
 /** Shared request state for one world. */
 export function createRequester(options: RequesterOptions = {}): Requester {
   const platform = options.platform ?? getPlatform();
-  return {
+  const r: Requester = {
     platform,
-    pool: createPool(connectionHooks(platform, options.client ?? {}), options.pool),
+    pool: createPool(connectionHooks(platform, options.client ?? {}, {
+      workGate: () => r.tick === null || takeSetupUnit(r.tick),
+      opening: () => {
+        // The provider the default TLS layer uses (a platform without one gets the pure provider).
+        r.warmUp ??= warmUpOf(platform.crypto ?? pureCrypto);
+      },
+    }), options.pool),
     deadlines: createDeadlines(),
     cache: options.cache ?? null,
+    tick: null,
+    warmUp: null,
   };
+  return r;
 }
 
 /** The cache behind `cache: true`, created on first use. */

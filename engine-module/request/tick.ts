@@ -1,7 +1,7 @@
 // One frame of request work, the same for every driver of the request layer (the ECS systems, the HTTPRequest
 // scene): hand free connections to waiting requests, share the tick's budget among the units of work, let the driver
 // publish what ended, then hand out what those endings freed and close connections idle for too long.
-import { shareTick, type TickBudget, type WorkUnit } from './budget.js';
+import { hasBudget, shareTick, type TickBudget, type WorkUnit } from './budget.js';
 import { failRequest, stepRequest, type RequestJob } from './http-request.js';
 import { wakeDue } from './parking.js';
 import { grant, sweepIdle } from './pool.js';
@@ -10,13 +10,19 @@ import type { Requester } from './requester.js';
 /**
  * Run one tick at tick time `now`: grant connections and wake the parked jobs that are due, then the work of the
  * `units()` the driver lists (after the wakes, so a job granted now sends in this tick); `publish` runs after the
- * work, before freed connections are granted.
+ * work, before freed connections are granted. The `budget` also paces the pool's TLS handshakes (takeSetupUnit), and
+ * what the work leaves of it goes to the TLS warm-up (tls/warm-up.ts).
  */
 export function runTick(r: Requester, now: number, budget: TickBudget, units: () => readonly WorkUnit[], publish: () => void): void {
+  r.tick = budget;
   grant(r.pool, now);
   wakeDue(r.deadlines, now);
   shareTick(budget, units());
   publish();
+  // TLS warm-up in the time the tick's work left over, a small piece at a time.
+  while (r.warmUp && hasBudget(budget)) {
+    if (!r.warmUp.step()) r.warmUp = null;
+  }
   grant(r.pool, now);
   sweepIdle(r.pool, now);
 }

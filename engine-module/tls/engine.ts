@@ -59,6 +59,12 @@ export interface TlsEngineConfig {
   requireExtendedMasterSecret?: boolean;
   /** Rewrites the ClientHello extension list before sending (for reproducing reference traces). */
   customizeClientHelloExtensions?: (extensions: Extension[]) => Extension[];
+  /**
+   * Asked before each unit of handshake work (a key share, a key exchange, the key schedule, the leaf's parse, a
+   * signature check); false leaves the unit for a later pump, which {@link TlsClientEngine.hasPendingWork} reports.
+   * A caller running many handshakes in one frame spreads their units over frames with it. Default: always run.
+   */
+  workGate?: () => boolean;
 }
 
 /** Where the connection stands. `closed` means a close_notify went or came; decrypted data may remain to be read. */
@@ -81,6 +87,7 @@ export class TlsClientEngine {
   private readonly output: Uint8Array[] = [];
   private readonly ctx: HandshakeContext;
   private readonly maxHandshake: number;
+  private readonly workGate: () => boolean;
   private state: HandshakeState;
   private currentStatus: TlsEngineStatus = 'handshaking';
   private failed: TlsFailure | null = null;
@@ -109,6 +116,7 @@ export class TlsClientEngine {
     const limits = checkTlsLimits({ maxHandshakeMessageSize: config.maxHandshakeMessageSize });
     if (typeof limits === 'string') throw new Error(`TLS: ${limits}`);
     this.maxHandshake = limits.maxHandshakeMessageSize;
+    this.workGate = config.workGate ?? (() => true);
     const engine = this;
     const verifyChain = config.verifyChain;
     this.ctx = {
@@ -332,7 +340,7 @@ export class TlsClientEngine {
     while (this.currentStatus === 'handshaking' || this.currentStatus === 'connected') {
       const work = this.state.work;
       if (work) {
-        if (!handled) this.setState(work.call(this.state));
+        if (!handled && this.workGate()) this.setState(work.call(this.state));
         return;
       }
       const message = this.nextHandshakeMessage();

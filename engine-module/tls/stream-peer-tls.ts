@@ -61,6 +61,8 @@ export interface TlsClientOptions {
   versions?: TlsVersionName[];
   suites?: string[];
   groups?: GroupName[];
+  /** Asked before each unit of handshake work; false defers it to a later poll (see TlsEngineConfig.workGate). */
+  workGate?: () => boolean;
 }
 
 /** Default of {@link TlsClientOptions.maxBufferedInput}. */
@@ -139,6 +141,7 @@ export class StreamPeerTLS implements StreamPeer {
       alpn: options.alpn,
       maxHandshakeMessageSize: limits.maxHandshakeMessageSize,
       requireExtendedMasterSecret: options.requireExtendedMasterSecret,
+      workGate: options.workGate,
     });
   }
 

@@ -1,5 +1,6 @@
 // Requests on entities over HTTPS: the ECS system drives the default TLS layer tick by tick, trusting the test root
-// given as tls.trustedChain, and the world's pool keeps TLS connections alive between requests.
+// given as tls.trustedChain, the world's pool keeps TLS connections alive between requests, and handshakes opened
+// together share each tick's budget.
 import type { ServerResponse } from 'node:http';
 import { addEntity, hasComponent } from 'bitecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,9 @@ import { Method, Status } from '../../engine-module/http/constants.js';
 import { countingPlatform, pattern, testWorld, type TestWorld } from '../ecs/helpers.js';
 import { makeHttpsPki, providerPlatforms, sha256, startHttpsServer, type HttpsPki, type HttpsTestServer } from './fixtures.js';
 import { connectionCounts } from '../../engine-module/testing.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
+import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 
 const ASSET = Buffer.from(pattern(3 * 1024 * 1024, 11));
 const PIECE = 256 * 1024;
@@ -145,5 +149,55 @@ describe('an HTTPClient attached over TLS', () => {
     expect(statuses[0]).toBe(Status.REQUESTING);
     expect(statuses.slice(-2)).toEqual([Status.CONNECTED, Status.DISCONNECTED]);
     expect(Client.code[eid]).toBe(200);
+  });
+});
+
+/** Connections opened together in the handshake test. */
+const CONNECTIONS = 4;
+
+/** `base` with its asymmetric operations (each one unit of handshake work) recorded at the tick time `now()`. */
+function recordingProvider(base: CryptoProvider, now: () => number): { crypto: CryptoProvider; at: number[] } {
+  const at: number[] = [];
+  const crypto: CryptoProvider = {
+    ...base,
+    generateKeyShare: (group, random) => (at.push(now()), base.generateKeyShare(group, random)),
+    ecdh: (share, peer) => (at.push(now()), base.ecdh(share, peer)),
+    verify: (alg, key, data, signature) => (at.push(now()), base.verify(alg, key, data, signature)),
+  };
+  return { crypto, at };
+}
+
+/** How many recorded operations each tick ran. */
+function perTick(at: number[]): number[] {
+  const counts = new Map<number, number>();
+  for (const t of at) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+// Connections opened in the same tick share the tick's budget for their handshake steps: with no budget beyond the
+// tick's first unit, no tick runs more than one key share, key exchange or signature check.
+describe.each([
+  { name: 'node', base: createNodePlatform().crypto! },
+  { name: 'pure', base: pureCrypto },
+])('handshakes opened together, $name provider', ({ base }) => {
+  it('with no budget left after the first unit, each tick runs one handshake step; all requests complete', async () => {
+    let world: TestWorld | null = null;
+    const { crypto, at } = recordingProvider(base, () => world!.clock.now);
+    world = tw = testWorld({ platform: createNodePlatform({ crypto }), budget: { ms: 0 } });
+    const eids = Array.from({ length: CONNECTIONS }, (_, i) => {
+      const eid = addEntity(world.world);
+      expect(addRequest(world.world, eid, trusted(`/${i}`))).toBe(Err.OK);
+      return eid;
+    });
+    await world.until(() => eids.every((eid) => hasComponent(world!.world, eid, world.http.Done)), 'every request done');
+    eids.forEach((eid, i) => {
+      const r = getResponse(world.world, eid)!;
+      expect(r.result).toBe(Result.SUCCESS);
+      expect(Buffer.from(r.body!).toString()).toMatch(new RegExp(`^/${i} on connection`));
+    });
+    expect(server.tlsConnections).toBeGreaterThanOrEqual(CONNECTIONS);
+    // Key share, key exchange, chain signatures, CertificateVerify: several per connection, never two in a tick.
+    expect(at.length).toBeGreaterThanOrEqual(CONNECTIONS * 3);
+    expect(Math.max(...perTick(at))).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_TICK_MS, hasBudget, PER_REQUEST_BYTES, shareTick, spend, startBudget, type TickBudget, type WorkUnit,
+  DEFAULT_TICK_MS, hasBudget, PER_REQUEST_BYTES, shareTick, spend, startBudget, takeSetupUnit, type TickBudget,
+  type WorkUnit,
 } from '../../engine-module/request/budget.js';
 
 /** A participant with `units` units of `bytes` each ready; records how many ran. */
@@ -46,6 +47,24 @@ describe('tick budget', () => {
     expect(hasBudget(ms)).toBe(true);
     t = 105;
     expect(hasBudget(ms)).toBe(false);
+  });
+});
+
+describe('connection setup units', () => {
+  it('the first of a tick always runs; further ones only while the budget lasts', () => {
+    let t = 0;
+    const spent = startBudget({ ms: 0 }, () => t);
+    expect(takeSetupUnit(spent)).toBe(true);
+    expect(takeSetupUnit(spent)).toBe(false);
+    expect(spent.setupUnits).toBe(1);
+
+    const timed = startBudget({ ms: 3 }, () => t);
+    expect([takeSetupUnit(timed), takeSetupUnit(timed), takeSetupUnit(timed)]).toEqual([true, true, true]);
+    t = 3;
+    expect(takeSetupUnit(timed)).toBe(false);
+    expect(timed.setupUnits).toBe(3);
+    // A new tick starts the count again.
+    expect(takeSetupUnit(startBudget({ ms: 0 }, () => t))).toBe(true);
   });
 });
 

@@ -44,6 +44,21 @@ function failsWith(o: { e: TlsClientEngine }, input: Uint8Array, failure: Partia
 const EMS: [number, Uint8Array] = [23, new Uint8Array(0)];
 
 describe('TlsClientEngine', () => {
+  it('a closed work gate leaves the unit pending: nothing is computed or sent until it opens', () => {
+    let open = false;
+    let shares = 0;
+    const crypto = { ...pureCrypto, generateKeyShare: (...a: Parameters<typeof pureCrypto.generateKeyShare>) => (shares++, pureCrypto.generateKeyShare(...a)) };
+    const e = new TlsClientEngine({ hostname: 'example.test', crypto, randomBytes: random, verifyChain: null, workGate: () => open });
+    for (let i = 0; i < 3; i++) e.pump();
+    expect([e.hasPendingWork, shares, e.pendingOutput, e.status]).toEqual([true, 0, 0, 'handshaking']);
+    open = true;
+    e.pump(); // the key share
+    expect([shares, e.pendingOutput]).toEqual([1, 0]);
+    e.pump(); // the ClientHello
+    expect(e.hasPendingWork).toBe(false);
+    expect(e.takeOutput()![0]).toBe(22);
+  });
+
   it('sends SNI for names but not for IP literals, and offers suites in the provider order', () => {
     const named = engine().hello;
     expect(toHex(named)).toContain(toHex(new TextEncoder().encode('example.test')));

@@ -1,0 +1,66 @@
+// Code a process runs for the first time is slow: the JavaScript engine interprets it until it has compiled it. The
+// pure provider's ChaCha20-Poly1305 opens its first 16 KiB record in tens of milliseconds that way (more than a
+// frame), and the next ones in several, where a compiled one takes well under a millisecond; HMAC and node:crypto's
+// cipher objects pay the same kind of first-use cost on a smaller scale. A warm-up runs the primitives a connection's
+// records and key schedule use on small throwaway inputs, one small piece per step, so a caller can spend the spare
+// time of a few frames on them before the first records arrive.
+
+import { AEAD_KEY_LENGTH, NONCE_LENGTH } from './crypto/aead-sizes.js';
+import type { CryptoProvider } from './crypto/provider.js';
+
+/** Steps in a warm-up: enough calls of each primitive for the engine to compile it. */
+export const WARM_UP_STEPS = 60;
+/** Bytes each step works on: a few cipher blocks, so even the first, interpreted step stays short. */
+export const WARM_UP_BYTES = 256;
+
+/** A warm-up in progress. */
+export interface WarmUp {
+  /** Run one piece (one seal, open or HMAC of {@link WARM_UP_BYTES}); false once every piece has run. Never throws. */
+  step(): boolean;
+}
+
+// One warm-up per provider per process: what it warms is the process's compiled code, which every connection shares.
+const warmUps = new WeakMap<CryptoProvider, WarmUp>();
+
+/**
+ * The warm-up of `crypto`'s record and key-schedule primitives (its preferred AEAD and HMAC-SHA-256), shared by every
+ * caller in the process; its steps run at most {@link WARM_UP_STEPS} pieces in all. Inputs are constants: nothing
+ * secret or random is involved.
+ */
+export function warmUpOf(crypto: CryptoProvider): WarmUp {
+  let warmUp = warmUps.get(crypto);
+  if (!warmUp) {
+    warmUp = createWarmUp(crypto);
+    warmUps.set(crypto, warmUp);
+  }
+  return warmUp;
+}
+
+function createWarmUp(crypto: CryptoProvider): WarmUp {
+  const alg = crypto.aeadPreference[0];
+  const key = new Uint8Array(AEAD_KEY_LENGTH[alg]);
+  const nonce = new Uint8Array(NONCE_LENGTH);
+  const aad = new Uint8Array(5);
+  const plain = new Uint8Array(WARM_UP_BYTES);
+  const aead = crypto.aead(alg, key);
+  let sealed: Uint8Array | null = null;
+  let done = 0;
+  // Each primitive in its own step: in a fresh process, each one's first call is the longest.
+  const pieces = [
+    () => (sealed = aead.seal(nonce, aad, plain)),
+    () => aead.open(nonce, aad, sealed!),
+    () => crypto.hmac('sha256', key, plain),
+  ];
+  return {
+    step() {
+      if (done >= WARM_UP_STEPS) return false;
+      try {
+        pieces[done % pieces.length]();
+        done++;
+      } catch {
+        done = WARM_UP_STEPS; // a provider that fails on these inputs is left to fail where it matters, not here
+      }
+      return done < WARM_UP_STEPS;
+    },
+  };
+}

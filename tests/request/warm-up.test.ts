@@ -1,0 +1,55 @@
+// The request layer's TLS warm-up: started when the pool opens its first TLS connection, run in the time a tick's
+// work leaves over (pieces counted against a test clock), and never without budget.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBudget } from '../../engine-module/request/budget.js';
+import { startRequest } from '../../engine-module/request/http-request.js';
+import { closeIdle, grant } from '../../engine-module/request/pool.js';
+import { normalizeSpec } from '../../engine-module/request/request-spec.js';
+import { createRequester, type Requester } from '../../engine-module/request/requester.js';
+import { runTick } from '../../engine-module/request/tick.js';
+import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+import { warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+
+let requester: Requester | null = null;
+afterEach(() => {
+  if (requester) closeIdle(requester.pool);
+  requester = null;
+});
+
+/** A warm-up of `pieces` steps, each advancing the test clock by 1 ms. */
+function stubWarmUp(clock: { t: number }, pieces: number) {
+  const w = { ran: 0, step: () => (w.ran++, clock.t++, w.ran < pieces) };
+  return w;
+}
+
+describe('TLS warm-up in ticks', () => {
+  it('runs pieces only while the tick has budget left, and stops when done', () => {
+    const clock = { t: 0 };
+    const r = (requester = createRequester({ platform: createNodePlatform() }));
+    const warmUp = stubWarmUp(clock, 10);
+    r.warmUp = warmUp;
+    const tick = (ms: number) => runTick(r, clock.t, startBudget({ ms }, () => clock.t), () => [], () => {});
+    tick(0);
+    expect(warmUp.ran).toBe(0);
+    tick(3);
+    expect(warmUp.ran).toBe(3); // pieces start at +0, +1, +2 ms; none at +3
+    tick(3);
+    tick(3);
+    expect(warmUp.ran).toBe(9);
+    tick(3);
+    expect(warmUp.ran).toBe(10);
+    expect(r.warmUp).toBeNull();
+  });
+
+  it('starts when the pool opens a TLS connection, with the platform provider, not for plain HTTP', () => {
+    const crypto = { ...pureCrypto };
+    const r = (requester = createRequester({ platform: createNodePlatform({ crypto }) }));
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/' }), 0);
+    grant(r.pool, 0);
+    expect(r.warmUp).toBeNull();
+    startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/' }), 0);
+    grant(r.pool, 0);
+    expect(r.warmUp).toBe(warmUpOf(crypto));
+  });
+});

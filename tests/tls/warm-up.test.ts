@@ -1,0 +1,70 @@
+// The TLS warm-up: one primitive call per step on constant inputs, a bounded number of steps, one warm-up per
+// provider in the process, and a provider that fails ends it instead of throwing.
+import { describe, expect, it } from 'vitest';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
+import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
+import { WARM_UP_BYTES, WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+
+/** A fresh copy of `base` (a provider of its own, so a warm-up of its own) counting its calls by primitive. */
+function counted(base: CryptoProvider) {
+  const calls = { seal: 0, open: 0, opened: 0, hmac: 0, other: 0 };
+  const crypto: CryptoProvider = {
+    ...base,
+    aead: (alg, key) => {
+      const aead = base.aead(alg, key);
+      return {
+        seal: (n, a, p) => (calls.seal++, aead.seal(n, a, p)),
+        open: (n, a, c) => {
+          calls.open++;
+          const plain = aead.open(n, a, c);
+          if (plain?.length === WARM_UP_BYTES) calls.opened++;
+          return plain;
+        },
+      };
+    },
+    hmac: (alg, key, data) => (calls.hmac++, base.hmac(alg, key, data)),
+    hash: (alg, data) => (calls.other++, base.hash(alg, data)),
+    generateKeyShare: (g, r) => (calls.other++, base.generateKeyShare(g, r)),
+  };
+  return { crypto, calls };
+}
+
+const total = (c: { seal: number; open: number; hmac: number; other: number }) => c.seal + c.open + c.hmac + c.other;
+
+describe.each([
+  { name: 'node', base: createNodePlatform().crypto! },
+  { name: 'pure', base: pureCrypto },
+])('TLS warm-up, $name provider', ({ base }) => {
+  it('runs one seal, open or HMAC per step, WARM_UP_STEPS steps in all, then stops', () => {
+    const { crypto, calls } = counted(base);
+    const warmUp = warmUpOf(crypto);
+    let steps = 0;
+    for (let more = true; more; steps++) {
+      const before = total(calls);
+      more = warmUp.step();
+      expect(total(calls) - before).toBe(1);
+    }
+    expect(steps).toBe(WARM_UP_STEPS);
+    expect(warmUp.step()).toBe(false);
+    expect(total(calls)).toBe(WARM_UP_STEPS);
+    expect(calls).toMatchObject({ seal: WARM_UP_STEPS / 3, open: WARM_UP_STEPS / 3, hmac: WARM_UP_STEPS / 3, other: 0 });
+    // What is sealed opens again: the cipher's whole path is the one exercised.
+    expect(calls.opened).toBe(calls.open);
+  });
+
+  it('is one per provider: every caller continues the same warm-up', () => {
+    const { crypto } = counted(base);
+    for (let i = 0; i < WARM_UP_STEPS - 1; i++) warmUpOf(crypto).step();
+    expect(warmUpOf(crypto).step()).toBe(false);
+  });
+});
+
+it('a provider that throws ends its warm-up without an exception', () => {
+  const broken: CryptoProvider = { ...pureCrypto, hmac: () => { throw new Error('no HMAC here'); } };
+  const warmUp = warmUpOf(broken);
+  expect(warmUp.step()).toBe(true); // seal
+  expect(warmUp.step()).toBe(true); // open
+  expect(warmUp.step()).toBe(false); // HMAC throws: the warm-up ends
+  expect(warmUp.step()).toBe(false);
+});
