@@ -88,6 +88,7 @@ export function beginBody(r: Requester, job: RequestJob, exchange: Exchange, hea
   job.progress.total = total >= 0 ? total : length >= 0 ? offset + length : -1;
   job.phase = 'body';
   if (exchange.status !== Status.BODY) bodyEnded(r, job);
+  else land(job, exchange, resp.pipeline);
 }
 
 /**

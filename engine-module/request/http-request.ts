@@ -181,6 +181,38 @@ function send(r: Requester, job: RequestJob): void {
   }
   job.clock.lastProgress = job.clock.now;
   job.phase = 'waiting';
+  takeHeadOnArrival(r, job, exchange);
+}
+
+/**
+ * On a transport that can land bytes (a plain Node socket), the head of a plain success is taken as soon as it
+ * arrives, from the transport's own event, instead of at the next tick: a body of stated length then lands in its
+ * storage from its first bytes, instead of piling up in the transport's buffer for the ticks to copy. Only a head
+ * after which the body is still to come, and that needs no decision on the tick's clock (a 2xx, no resume, no stored
+ * copy), is taken so; all else waits for the tick. The watch ends once the request has moved on.
+ */
+function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): void {
+  const transport = exchange.transport();
+  if (!transport?.landInto || !transport.watch) return;
+  transport.watch(() => {
+    if (job.phase === 'waiting') {
+      try {
+        headOnArrival(r, job, exchange);
+      } catch (e) {
+        failRequest(r, job, job.clock.now, e);
+      }
+    }
+    if (job.phase !== 'waiting') transport.watch!(null);
+  });
+}
+
+function headOnArrival(r: Requester, job: RequestJob, exchange: Exchange): void {
+  exchange.poll();
+  trackSent(job, exchange);
+  const head = exchange.head();
+  if (!head || exchange.status !== Status.BODY || head.status < 200 || head.status > 299) return;
+  if (job.attempt.resume || job.attempt.cacheEntry) return;
+  onHead(r, job, exchange, head);
 }
 
 function waiting(r: Requester, job: RequestJob): void {
