@@ -9,7 +9,8 @@
 // the ticks, such as socket callbacks landing bytes, delays them).
 // Beside them, what storing a body costs on this machine: writing 64 KiB pieces into never-touched memory (what a
 // memory sink does) and into touched memory, and the rate at 60 Hz that the default budget would allow if a tick did
-// nothing but write body bytes into fresh memory (the bound the ECS download figures run into).
+// nothing but write body bytes into fresh memory: the bound of a body the ticks store themselves (TLS, chunked,
+// decoded); a plain body of stated length lands in its storage from the socket's reads instead, outside the ticks.
 import { nodeHttpsClient } from '../peers/node-http.mjs';
 import { mbps, ratio, summarize } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
