@@ -75,6 +75,7 @@ const ROWS = [
   { value: 'first_handshake_max_poll_ms_pure', unit: 'ms', target: ['<=', 4] },
   { value: 'first_handshake_max_poll_ms_ecdsa', unit: 'ms' },
   { value: 'first_handshake_max_poll_ms_ecdsa_pure', unit: 'ms' },
+  ...['', '_pure', '_ecdsa', '_ecdsa_pure'].map((s) => ({ value: `first_handshake_max_poll_cpu_ms${s}`, unit: 'ms' })),
   { value: 'idle_tick_ms_10k', unit: 'ms', target: ['<', 0.5] },
   { value: 'idle_tick_ms_10k_unconnected', unit: 'ms' },
   { value: 'queued_tick_ms_10k', unit: 'ms', target: ['<', 2] },

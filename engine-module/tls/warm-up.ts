@@ -6,7 +6,7 @@
 // time of a few frames on them before the first records arrive.
 
 import { AEAD_KEY_LENGTH, NONCE_LENGTH } from './crypto/aead-sizes.js';
-import type { CryptoProvider } from './crypto/provider.js';
+import type { Aead, CryptoProvider } from './crypto/provider.js';
 
 /** Steps in a warm-up: enough calls of each primitive for the engine to compile it. */
 export const WARM_UP_STEPS = 60;
@@ -42,13 +42,13 @@ function createWarmUp(crypto: CryptoProvider): WarmUp {
   const nonce = new Uint8Array(NONCE_LENGTH);
   const aad = new Uint8Array(5);
   const plain = new Uint8Array(WARM_UP_BYTES);
-  const aead = crypto.aead(alg, key);
+  let aead: Aead | null = null;
   let sealed: Uint8Array | null = null;
   let done = 0;
   // Each primitive in its own step: in a fresh process, each one's first call is the longest.
   const pieces = [
-    () => (sealed = aead.seal(nonce, aad, plain)),
-    () => aead.open(nonce, aad, sealed!),
+    () => (sealed = (aead ??= crypto.aead(alg, key)).seal(nonce, aad, plain)),
+    () => aead!.open(nonce, aad, sealed!),
     () => crypto.hmac('sha256', key, plain),
   ];
   return {
