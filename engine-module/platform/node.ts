@@ -60,6 +60,11 @@ const FIRST_RING = 256 * 1024;
  * before it reads another socket, and the callback copies them out at once.
  */
 const SPARE = new Uint8Array(64 * 1024);
+/**
+ * Most of the ring one read may fill (Node's own stream read size): a watcher (the TLS layer decrypting what arrived)
+ * is called per read, so each call has a small amount to handle; libuv still reads a busy socket many times a turn.
+ */
+const READ_SPACE = 64 * 1024;
 
 /**
  * Most a socket reads into a landing target at once: the kernel's copy into never-touched pages runs near 1 GB/s, and
@@ -154,7 +159,7 @@ class NodeTcpPeer implements StreamPeer {
     if (landing && !this.closedByUs) return landing.target.subarray(landing.at, landing.at + LANDING_READ);
     if (this.closedByUs || !this.received.started) return SPARE;
     const space = this.received.space();
-    return space.length > 0 ? space : SPARE;
+    return space.length > 0 ? space.subarray(0, READ_SPACE) : SPARE;
   }
 
   /** Node read `n` bytes into `buf`; false pauses the socket. */
