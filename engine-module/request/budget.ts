@@ -9,7 +9,7 @@
 // takes more than a few milliseconds. One request's work in a tick also stops once it passes `perRequestBytes`
 // (bytes read plus bytes decoded, 8 MiB by default). `ms: Infinity` lifts the time limit: a tick then reads whatever
 // has arrived, which is bounded only by the transport (the Node platform pauses a socket past its 8 MiB high-water
-// mark; the TLS layer keeps at most 1 MiB decrypted) and by the per-request share.
+// mark; the TLS layer keeps at most 4 MiB decrypted) and by the per-request share.
 
 /** Per-tick limits; each one left out takes its default. */
 export interface BudgetOptions {

@@ -251,6 +251,15 @@ export class TlsClientEngine {
     if (this.currentStatus === 'connected') this.run(upTo);
   }
 
+  /**
+   * Once connected, process the next whole received record, whatever is already decrypted (with an alert, ticket
+   * or KeyUpdate in it taking effect at once, in record order): the unit of decrypting records as they arrive.
+   * Does nothing during the handshake or when no whole record waits. Never throws for anything the server sent.
+   */
+  openNextRecord(): void {
+    if (this.currentStatus === 'connected' && this.records.hasWholeRecord) this.run(Infinity, 1);
+  }
+
   /** Everything to send to the server, joined; null when there is nothing. */
   takeOutput(): Uint8Array | null {
     if (this.output.length === 0) return null;
@@ -320,10 +329,10 @@ export class TlsClientEngine {
   }
 
   /** {@link advance} with failures caught: whatever the server sent ends, at worst, in `failed`. */
-  private run(wanted: number): void {
+  private run(wanted: number, records = Infinity): void {
     if (this.currentStatus === 'failed') return;
     try {
-      this.advance(wanted);
+      this.advance(wanted, records);
     } catch (e) {
       this.caught(e);
     }
@@ -331,12 +340,14 @@ export class TlsClientEngine {
 
   /**
    * Process handshake messages and received records, or run one unit of handshake work alone; stop once connected
-   * and `wanted` decrypted bytes wait.
+   * and `wanted` decrypted bytes wait, or once `records` records were read (the messages they completed are handled
+   * before stopping, so a KeyUpdate takes effect before the record after it is read).
    */
-  private advance(wanted: number): void {
+  private advance(wanted: number, records: number): void {
     // A unit of work runs alone in its pump: the messages handled before or after it are cheap once warm, but in a
     // fresh process each runs cold code (parsing, hashing), and together they would make one long frame.
     let handled = false;
+    let read = 0;
     while (this.currentStatus === 'handshaking' || this.currentStatus === 'connected') {
       const work = this.state.work;
       if (work) {
@@ -351,11 +362,13 @@ export class TlsClientEngine {
         continue;
       }
       if (this.currentStatus === 'connected' && this.plaintext.length >= wanted) return;
+      if (read === records) return;
       const record = this.records.readRecord();
       if (!record) {
         if (this.transportEnd !== null) this.endOfInput();
         return;
       }
+      read++;
       this.dispatch(record);
     }
   }

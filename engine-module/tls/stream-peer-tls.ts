@@ -1,6 +1,7 @@
 // StreamPeerTLS: the TLS client engine over any StreamPeer, shaped like Godot's StreamPeerTLS. Each poll() moves
-// bytes between the inner peer and the engine and lets the engine do at most one expensive handshake step; received
-// application data is decrypted when it is read, so the reader's own budget bounds the AEAD work of a frame.
+// bytes between the inner peer and the engine and lets the engine do at most one expensive handshake step. Received
+// records are decrypted as they arrive, in small units inside a declared share of real time, and otherwise when they
+// are read, so the reader's own budget bounds the AEAD work a frame does.
 
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
@@ -49,12 +50,23 @@ export interface TlsClientOptions {
   requireExtendedMasterSecret?: boolean;
   /**
    * Received bytes held for the reader (records not yet decrypted, partial handshake messages, decrypted data not
-   * yet read) past which poll() stops reading the inner peer, so a slow reader pushes back on the server instead of
-   * growing memory (default 1 MiB). One read from the inner peer may pass it (after the handshake at most a record
-   * and the next header, about 18 KiB), and so may the record being completed while nothing is readable, so any
-   * positive value makes progress. Decrypted bytes a read has not taken yet count too.
+   * yet read; default 4 MiB, what a 60 Hz frame needs for 250 MB/s). During the handshake poll() stops reading the
+   * inner peer past it; once connected the inner peer is read a record at a time as a poll, a read or an arrival
+   * needs one, and decrypting on arrival stops at it, so a slow reader leaves the bytes in the inner peer (which
+   * pushes back on the server) instead of growing memory here. One read from the inner peer may pass it (at most a
+   * record and the next header, about 18 KiB), so any positive value makes progress.
    */
   maxBufferedInput?: number;
+  /**
+   * Share of real time (0 to 1, default 0.5) this connection may spend decrypting records as they arrive: in the
+   * inner peer's {@link StreamPeer.watch} callback, between the game's frames, as Node's own TLS sockets do, so a
+   * frame's read mostly moves bytes already decrypted. Each callback opens at most 8 records, only while fewer than
+   * {@link maxBufferedInput} decrypted bytes wait, and only while this connection's time on it (measured with
+   * {@link clock}) stays within the share, in bursts of at most 1 ms. Records, alerts and KeyUpdates are processed
+   * in order either way, and no plaintext is released before its record's tag is checked. 0, no clock, or an inner
+   * peer that cannot be watched: records are decrypted only when read.
+   */
+  arrivalShare?: number;
   /** ALPN protocols to offer (default ['http/1.1']). */
   alpn?: string[];
   /** Restrict versions, suites (by name, in order) or groups (first gets the key share); mostly for tests. */
@@ -73,15 +85,24 @@ const MAX_BUFFERED_OUTPUT = 1 << 20;
 const READ_CHUNK = 1 << 16;
 /** TLS record header length. */
 const RECORD_HEADER = 5;
+/**
+ * Most records one arrival callback opens (128 KiB of data), and most one read opens looking for data past records
+ * that carry none (tickets, KeyUpdates, empty records): a small unit whatever the provider.
+ */
+export const RECORDS_PER_UNIT = 8;
+/** Most milliseconds of arrival work saved up while idle: what one burst of arrivals may take at once. */
+const ARRIVAL_BURST_MS = 1;
 
 /**
  * A TLS client connection over another StreamPeer. getStatus() is CONNECTING during the handshake, CONNECTED
  * afterwards, ERROR on any failure (reason in {@link getTlsError}) and NONE after a clean close.
  *
- * Received records are decrypted lazily: poll() keeps at most one data record decrypted ahead, and each
- * {@link getPartialData} decrypts at most one more. Records are processed in order, so an alert, KeyUpdate or
- * close_notify behind unread data takes effect once the data before it has been read (with nothing unread, at the
- * next poll); while the reader lags, poll() stops reading the inner peer past {@link TlsClientOptions.maxBufferedInput}.
+ * Received records are decrypted as they arrive, within {@link TlsClientOptions.arrivalShare} of real time and
+ * {@link TlsClientOptions.maxBufferedInput} decrypted bytes, and otherwise lazily: poll() keeps at most one data
+ * record decrypted ahead, and each {@link getPartialData} decrypts at most one more. Once connected, the inner peer is
+ * read only as far as that needs (a whole record waiting), so received bytes stay where the transport put them until
+ * then. Records are processed in order, so an alert, KeyUpdate or close_notify behind unread data takes effect once
+ * the data before it has been decrypted (with nothing unread, at the next poll or arrival).
  *
  * Data that arrived before a failure or a close stays readable: the status turns ERROR or NONE once it has been
  * read. A transport that ends without close_notify is an ERROR ("... without close_notify: the data may be
@@ -104,6 +125,16 @@ export class StreamPeerTLS implements StreamPeer {
   /** The clock the handshake deadline is measured with; null when no deadline applies. */
   private readonly clock: (() => number) | null;
   private readonly handshakeDeadline: number;
+  /** The caller's watcher ({@link watch}), called after each arrival's own work. */
+  private outerWake: (() => void) | null = null;
+  /** Whether the inner peer calls {@link arrived} when bytes arrive. */
+  private readonly innerWatches: boolean;
+  private readonly arrivalShare: number;
+  /** The clock arrival work is measured with (the caller's, with or without a handshake deadline). */
+  private readonly arrivalClock: () => number;
+  /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
+  private arrivalCredit = ARRIVAL_BURST_MS;
+  private arrivalToppedAt = 0;
 
   constructor(
     private readonly inner: StreamPeer,
@@ -120,6 +151,8 @@ export class StreamPeerTLS implements StreamPeer {
     this.handshakeTimeoutMs = timeout;
     this.clock = timeout > 0 ? (options.clock ?? null) : null;
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
+    this.arrivalClock = options.clock ?? (() => 0);
+    this.arrivalShare = options.clock ? limits.arrivalShare : 0;
     const randomBytes = need(options.randomBytes, 'random source');
     const crypto = options.crypto ?? pureCrypto;
     let verifyChain: ((chain: Uint8Array[], leaf: Certificate) => ChainCheck) | null = null;
@@ -143,6 +176,7 @@ export class StreamPeerTLS implements StreamPeer {
       requireExtendedMasterSecret: options.requireExtendedMasterSecret,
       workGate: options.workGate,
     });
+    this.innerWatches = inner.watch?.(this.arrived) ?? false;
   }
 
   getStatus(): number {
@@ -200,12 +234,7 @@ export class StreamPeerTLS implements StreamPeer {
   poll(): void {
     if (this.closedByCaller) return;
     this.inner.poll?.();
-    const innerStatus = this.inner.getStatus();
     this.receive();
-    if ((innerStatus === PeerStatus.NONE || innerStatus === PeerStatus.ERROR) && this.inner.getAvailableBytes() === 0) {
-      this.innerEnd ??= innerStatus;
-      this.engine.transportClosed({ how: innerStatus === PeerStatus.ERROR ? 'failed' : 'closed' });
-    }
     this.engine.pump();
     this.enforceHandshakeDeadline();
     this.settle();
@@ -218,7 +247,7 @@ export class StreamPeerTLS implements StreamPeer {
    */
   getAvailableBytes(): number {
     if (this.engine.availableBytes === 0) {
-      this.engine.decrypt(1);
+      this.decryptSome();
       this.settle();
     }
     return this.engine.availableBytes;
@@ -227,9 +256,11 @@ export class StreamPeerTLS implements StreamPeer {
   /**
    * Read up to `max` bytes from one record, decrypting the next received record first when nothing decrypted waits:
    * a view of the record, never a copy, so a read returns at most one record's data (16 KiB) and the caller reads
-   * again for more. Each read does at most one record's AEAD work, so the reader decides how much a frame does.
+   * again for more. Each read opens at most one record with data (after at most {@link RECORDS_PER_UNIT} without),
+   * so the reader decides how much AEAD work a frame does.
    */
   getPartialData(max: number): Uint8Array {
+    if (this.engine.availableBytes === 0) this.decryptSome();
     const data = this.engine.readApplicationDataView(max);
     this.settle();
     return data;
@@ -249,16 +280,17 @@ export class StreamPeerTLS implements StreamPeer {
   }
 
   /**
-   * The inner peer's watcher: once connected with nothing held, only bytes arriving or the inner peer ending give a
-   * poll work. Refused while a poll still has something to do: records to send, a whole record to process, bytes of
-   * the inner peer not yet taken in.
+   * Called after the inner peer's events (this connection's own arrival work done first): once connected with
+   * nothing held, only bytes arriving or the inner peer ending give a poll work. Refused while a poll still has
+   * something to do: records to send, a whole record to process or decrypted bytes to read, bytes of the inner peer
+   * not yet taken in.
    */
   watch(wake: (() => void) | null): boolean {
     const engine = this.engine;
     const busy = engine.status !== 'connected' || this.pendingOut !== null || engine.pendingOutput > 0
-      || engine.hasPendingWork || engine.hasWholeRecord || this.inner.getAvailableBytes() > 0;
-    if (wake && busy) return false;
-    return this.inner.watch?.(wake) ?? false;
+      || engine.hasPendingWork || engine.hasWholeRecord || engine.availableBytes > 0 || this.inner.getAvailableBytes() > 0;
+    this.outerWake = wake;
+    return this.innerWatches && !(wake && busy);
   }
 
   /** Send close_notify (best effort) and close the inner peer. */
@@ -267,29 +299,87 @@ export class StreamPeerTLS implements StreamPeer {
     this.engine.close();
     this.flush();
     this.closedByCaller = true;
+    this.outerWake = null;
+    if (this.innerWatches) this.inner.watch!(null);
     if (!this.innerClosed) this.inner.disconnectFromHost();
     this.innerClosed = true;
   }
 
   /**
-   * Feed what the inner peer holds until the engine holds {@link maxBufferedInput} bytes; past that only while it
-   * holds neither decrypted data nor a whole record, so the reader always has something to make progress with.
+   * The inner peer's watcher, called from its own events (bytes arrived, an end, room to write): once connected,
+   * decrypt a few of the records that arrived (see {@link TlsClientOptions.arrivalShare}), then tell the caller's
+   * watcher. What the engine has to send or a failure is left to the next poll, which the caller's watcher brings
+   * about; nothing here writes to or closes the inner peer from inside its own callback.
+   */
+  private readonly arrived = (): void => {
+    if (this.arrivalShare > 0 && !this.closedByCaller && this.engine.status === 'connected') this.decryptArrived();
+    this.outerWake?.();
+  };
+
+  /**
+   * Open at most {@link RECORDS_PER_UNIT} whole records, each only while fewer than {@link maxBufferedInput}
+   * decrypted bytes wait and the arrival time allowance is not spent. The allowance grows with real time at the
+   * arrival share, up to {@link ARRIVAL_BURST_MS}, and each record's measured time is taken from it.
+   */
+  private decryptArrived(): void {
+    const engine = this.engine;
+    const clock = this.arrivalClock;
+    let now = clock();
+    this.arrivalCredit = Math.min(ARRIVAL_BURST_MS, this.arrivalCredit + (now - this.arrivalToppedAt) * this.arrivalShare);
+    this.arrivalToppedAt = now;
+    for (let n = 0; n < RECORDS_PER_UNIT && this.arrivalCredit > 0; n++) {
+      if (engine.availableBytes >= this.maxBufferedInput) return;
+      this.receive();
+      if (engine.status !== 'connected' || !engine.hasWholeRecord) return;
+      engine.openNextRecord();
+      const after = clock();
+      this.arrivalCredit -= after - now;
+      now = after;
+    }
+  }
+
+  /**
+   * What a read does when nothing decrypted waits: take records from the inner peer and decrypt them until some
+   * data is readable, no whole record can be had, or {@link RECORDS_PER_UNIT} records carried none.
+   */
+  private decryptSome(): void {
+    const engine = this.engine;
+    for (let n = 0; n < RECORDS_PER_UNIT && engine.availableBytes === 0 && engine.status === 'connected'; n++) {
+      this.receive();
+      if (!engine.hasWholeRecord) return;
+      engine.decrypt(1);
+    }
+  }
+
+  /**
+   * Feed the engine from the inner peer. During the handshake: what the inner peer holds, until the engine holds
+   * {@link maxBufferedInput} bytes and can make progress. Once connected: only until a whole record waits, so a poll,
+   * a read or an arrival copies at most a record (and the next header) out of the inner peer, and received bytes
+   * wait where the transport put them until one of those needs them. At the inner peer's end, the engine is told.
    */
   private receive(): void {
     const engine = this.engine;
     while (engine.status === 'handshaking' || engine.status === 'connected') {
-      const readerCanProgress = engine.hasWholeRecord || engine.availableBytes > 0;
-      if (engine.bufferedInput >= this.maxBufferedInput && readerCanProgress) return;
+      if (engine.status === 'connected' ? engine.hasWholeRecord
+        : engine.bufferedInput >= this.maxBufferedInput && (engine.hasWholeRecord || engine.availableBytes > 0)) break;
       const n = this.inner.getAvailableBytes();
-      if (n <= 0) return;
-      // Once connected, each read ends where a record (and the next header) ends, so the limit above stops reading
-      // at a record boundary.
+      if (n <= 0) break;
+      // Once connected, each read ends where a record (and the next header) ends.
       const want = engine.status === 'connected' ? engine.missingRecordBytes + RECORD_HEADER : READ_CHUNK;
       const chunk = this.inner.getPartialData(Math.min(n, want));
-      if (chunk.length === 0) return;
+      if (chunk.length === 0) break;
       // The engine copies what it is fed: the inner peer's bytes are valid only until its next read.
       engine.feed(chunk);
     }
+    if (this.inner.getAvailableBytes() === 0) this.noteInnerEnd();
+  }
+
+  /** Every byte of the inner peer has been taken in: if it has ended, the engine learns so. */
+  private noteInnerEnd(): void {
+    const status = this.inner.getStatus();
+    if (status !== PeerStatus.NONE && status !== PeerStatus.ERROR) return;
+    this.innerEnd ??= status;
+    this.engine.transportClosed({ how: status === PeerStatus.ERROR ? 'failed' : 'closed' });
   }
 
   /**

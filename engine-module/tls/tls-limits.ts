@@ -13,14 +13,20 @@ export interface TlsLimits {
   readonly handshakeTimeoutMs: number;
   /** Received bytes held for the reader before the inner peer is no longer read. */
   readonly maxBufferedInput: number;
+  /** Share of real time (0 to 1) that decrypting records as they arrive may take; 0: only when read. */
+  readonly arrivalShare: number;
 }
 
-/** The defaults: 256 KiB messages, 10-certificate paths, a 30 s handshake, 1 MiB held for the reader. */
+/**
+ * The defaults: 256 KiB messages, 10-certificate paths, a 30 s handshake, 4 MiB held for the reader, half of real
+ * time at most for decrypting on arrival.
+ */
 export const DEFAULT_TLS_LIMITS: TlsLimits = {
   maxHandshakeMessageSize: 256 * 1024,
   maxChainLength: DEFAULT_MAX_CHAIN_LENGTH,
   handshakeTimeoutMs: 30_000,
-  maxBufferedInput: 1 << 20,
+  maxBufferedInput: 4 << 20,
+  arrivalShare: 0.5,
 };
 
 const POSITIVE_INTEGERS = ['maxHandshakeMessageSize', 'maxChainLength', 'maxBufferedInput'] as const;
@@ -35,10 +41,13 @@ export function checkTlsLimits(given: Partial<Record<keyof TlsLimits, number | u
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
     return 'handshakeTimeoutMs must be a finite number of milliseconds, 0 or more';
   }
+  const share = given.arrivalShare;
+  if (share !== undefined && !(share >= 0 && share <= 1)) return 'arrivalShare must be a number from 0 to 1';
   return {
     maxHandshakeMessageSize: given.maxHandshakeMessageSize ?? DEFAULT_TLS_LIMITS.maxHandshakeMessageSize,
     maxChainLength: given.maxChainLength ?? DEFAULT_TLS_LIMITS.maxChainLength,
     handshakeTimeoutMs: timeout ?? DEFAULT_TLS_LIMITS.handshakeTimeoutMs,
     maxBufferedInput: given.maxBufferedInput ?? DEFAULT_TLS_LIMITS.maxBufferedInput,
+    arrivalShare: share ?? DEFAULT_TLS_LIMITS.arrivalShare,
   };
 }

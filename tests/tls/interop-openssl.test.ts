@@ -244,9 +244,9 @@ describe('openssl s_server record shapes and post-handshake messages', () => {
       const before = keys();
       // Poll without reading while each piece arrives: data, the KeyUpdate, data under the new key.
       for (const line of ['unread 1', 'K', 'unread 2']) {
-        const held = c.tls.getBufferedBytes();
+        const held = c.received();
         srv.send(line);
-        await c.until(() => c.tls.getBufferedBytes() > held);
+        await c.until(() => c.received() > held);
       }
       expect(keys()).toBe(before);
       expect((await c.read((p) => Buffer.concat(p).includes('unread 2\n'))).toString()).toBe('unread 1\nunread 2\n');
@@ -312,7 +312,7 @@ describe('close_notify reached by a read', () => {
         expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
         await c.write(text('GET /small.bin HTTP/1.0\r\n\r\n'));
         // Poll without reading until the whole reply and the close_notify are in, then read them without polling.
-        await c.until(() => c.tls.getBufferedBytes() >= 100_000 + 24 * 8);
+        await c.until(() => c.received() >= 100_000 + 24 * 8);
         for (let i = 0; i < 20; i++) {
           c.poll();
           await setImmediate();

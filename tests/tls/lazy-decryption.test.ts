@@ -1,126 +1,63 @@
-// Lazy decryption in StreamPeerTLS: poll() moves bytes and decrypts at most one record ahead of the reader, reads
-// decrypt what they return, received bytes stop being pulled past maxBufferedInput, and what came before the
-// transport ended (data, a close_notify, or nothing) is still seen once the reader gets to it. Real Node TLS servers
-// on loopback; the server's TCP socket is held raw so a test can end it with a FIN or a reset.
+// Lazy decryption in StreamPeerTLS: poll() takes a record at a time from the transport and decrypts at most one
+// record ahead of the reader, reads decrypt what they return, and what came before the transport ended (data, a
+// close_notify, or nothing) is still seen once the reader gets to it. Real Node TLS servers on loopback; the
+// server's TCP socket is held raw so a test can end it with a FIN or a reset. These connections get no clock, so
+// nothing is decrypted as it arrives (arrival-decryption.test.ts covers that).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
-import tls from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
-import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
-import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
-import { DEFAULT_MAX_BUFFERED_INPUT, StreamPeerTLS, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
-import { makeTestPki, type TestPki } from './helpers/certs.js';
+import { StreamPeerTLS, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
 import { connectTls, nodePlatform, type Driven } from './helpers/drive.js';
+import { countingOpens, rawServerSuite, type Ending } from './helpers/raw-server.js';
 
 /** Largest TLS 1.3 record on the wire plus the next header: what one read from the transport may add. */
 const RECORD_READ = 5 + (1 << 14) + 256 + 5;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki(['p256']);
-});
-afterAll(() => pki?.cleanup());
+const suite = rawServerSuite();
+const rawServer = suite.server;
 
-/** The node provider, counting the records its AEADs opened. */
-function countingOpens(): { crypto: CryptoProvider; opens: () => number } {
-  let opens = 0;
-  const crypto: CryptoProvider = {
-    ...nodeCrypto,
-    aead(alg, key) {
-      const aead = nodeCrypto.aead(alg, key);
-      return {
-        seal: (n, a, p) => aead.seal(n, a, p),
-        open(n, a, c) {
-          opens++;
-          return aead.open(n, a, c);
-        },
-      };
-    },
-  };
-  return { crypto, opens: () => opens };
+/** Poll without reading until `bytes` received bytes wait, in the TLS layer or its transport. */
+async function pollUntilHeld(c: Driven, bytes: number): Promise<void> {
+  await c.until(() => c.received() >= bytes);
 }
-
-/** How the server's side of the TCP connection ends after it wrote its data. */
-type Ending = 'close_notify' | 'fin' | 'reset' | 'open';
-
-interface RawServer {
-  port: number;
-  /** Bytes the current connection's TCP socket has been given to send, once `data` is written; null before. */
-  sent(): number | null;
-  /** End the current connection as `ending` says. */
-  end(ending: Ending): void;
-  close(): Promise<void>;
-}
-
-let servers: RawServer[] = [];
-afterEach(async () => {
-  for (const s of servers) await s.close();
-  servers = [];
-});
 
 /**
- * A TLS server over a raw TCP socket it keeps: once the handshake is done it writes `data` (it never reads
- * application data), then waits for the test to end the connection.
+ * A TCP connection to 127.0.0.1:`port` that takes in everything its socket received at each poll, copied, and
+ * hands it out as it is read: a transport already holding all the bytes when it learns of the end, so a test sees
+ * what the TLS layer does with data that came before an end (the Node peer reports its end only once drained).
  */
-async function rawServer(data: Uint8Array, options: tls.TlsOptions = {}): Promise<RawServer> {
-  const context = tls.createSecureContext({ key: pki.leaf.p256.key, cert: pki.leaf.p256.chain, ...options });
-  const raws = new Set<Socket>();
-  let current: { raw: Socket; secure: tls.TLSSocket; sent: number | null } | null = null;
-  const server: Server = createServer((raw) => {
-    raws.add(raw);
-    raw.on('close', () => raws.delete(raw));
-    raw.on('error', () => {});
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
-    secure.on('error', () => {});
-    const connection = { raw, secure, sent: null as number | null };
-    secure.on('secure', () => secure.write(data, () => (connection.sent = raw.bytesWritten)));
-    current = connection;
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const s: RawServer = {
-    port: (server.address() as { port: number }).port,
-    sent: () => current?.sent ?? null,
-    end(ending) {
-      const c = current!;
-      if (ending === 'close_notify') c.secure.end();
-      else if (ending === 'fin') c.raw.end();
-      else if (ending === 'reset') c.raw.resetAndDestroy();
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        raws.forEach((raw) => raw.destroy());
-        server.close(() => r());
-      }),
-  };
-  servers.push(s);
-  return s;
-}
-
-/** Poll without reading until the connection holds `bytes` received bytes. */
-async function pollUntilHeld(c: Driven, bytes: number): Promise<void> {
-  await c.until(() => c.tls.getBufferedBytes() >= bytes);
-}
-
-/** A TCP connection to 127.0.0.1:`port` that counts the bytes read from it. */
-function countedTcp(port: number): { peer: StreamPeer; received: () => number } {
+function bufferingTcp(port: number): { peer: StreamPeer; received: () => number; ended: () => boolean } {
   const tcp = nodePlatform.connectTcp('127.0.0.1', port);
+  const held: Uint8Array[] = [];
+  let length = 0;
   let received = 0;
   const peer: StreamPeer = {
-    getStatus: () => tcp.getStatus(),
-    poll: () => tcp.poll?.(),
-    getAvailableBytes: () => tcp.getAvailableBytes(),
+    getStatus: () => (length > 0 ? PeerStatus.CONNECTED : tcp.getStatus()),
+    poll() {
+      tcp.poll?.();
+      for (let got = tcp.getPartialData(1 << 20); got.length > 0; got = tcp.getPartialData(1 << 20)) {
+        held.push(got.slice());
+        length += got.length;
+        received += got.length;
+      }
+    },
+    getAvailableBytes: () => length,
     getPartialData(max) {
-      const got = tcp.getPartialData(max);
-      received += got.length;
-      return got;
+      if (held.length === 0) return new Uint8Array(0);
+      const first = held[0];
+      const n = Math.min(max, first.length);
+      if (n === first.length) held.shift();
+      else held[0] = first.subarray(n);
+      length -= n;
+      return first.subarray(0, n);
     },
     putPartialData: (d) => tcp.putPartialData(d),
     disconnectFromHost: () => tcp.disconnectFromHost(),
   };
-  return { peer, received: () => received };
+  const gone = [PeerStatus.NONE, PeerStatus.ERROR] as number[];
+  return { peer, received: () => received, ended: () => gone.includes(tcp.getStatus()) };
 }
 
 describe('StreamPeerTLS decrypts lazily', () => {
@@ -128,9 +65,9 @@ describe('StreamPeerTLS decrypts lazily', () => {
     const data = new Uint8Array(randomBytes(2 << 20));
     const srv = await rawServer(data, { maxVersion: 'TLSv1.2' });
     const { crypto, opens } = countingOpens();
-    const c = connectTls(srv.port, { roots: [pki.rootDer], crypto });
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer], crypto });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
-    await pollUntilHeld(c, DEFAULT_MAX_BUFFERED_INPUT);
+    await pollUntilHeld(c, 1 << 20);
     // Many polls with a megabyte of records waiting, and two records opened: the server's Finished and one data
     // record, decrypted ahead of the reader.
     expect(c.stats.polls).toBeGreaterThan(10);
@@ -146,7 +83,7 @@ describe('StreamPeerTLS decrypts lazily', () => {
     }
     parts.push(...c.drain());
     const got = Buffer.concat(parts);
-    expect(got.length).toBeGreaterThanOrEqual(DEFAULT_MAX_BUFFERED_INPUT - 64 * 1024);
+    expect(got.length).toBeGreaterThanOrEqual((1 << 20) - 64 * 1024);
     expect(sha(got)).toBe(sha(data.subarray(0, got.length)));
     c.tls.disconnectFromHost();
   });
@@ -154,7 +91,7 @@ describe('StreamPeerTLS decrypts lazily', () => {
   it('getAvailableBytes() decrypts the next record when nothing is decrypted but a whole record waits', async () => {
     const srv = await rawServer(new Uint8Array(200_000).fill(7));
     const { crypto, opens } = countingOpens();
-    const c = connectTls(srv.port, { roots: [pki.rootDer], crypto });
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer], crypto });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
     await pollUntilHeld(c, 200_000);
     const first = c.tls.getAvailableBytes();
@@ -167,20 +104,21 @@ describe('StreamPeerTLS decrypts lazily', () => {
     c.tls.disconnectFromHost();
   });
 
-  it.each([64 * 1024, 1])('stops reading the transport past maxBufferedInput %i; the data arrives whole once read', async (limit) => {
+  it('polls take a record at a time from the transport: the rest waits there; the data arrives whole once read', async () => {
     const data = new Uint8Array(randomBytes(1 << 20));
     const srv = await rawServer(data);
-    const c = connectTls(srv.port, { roots: [pki.rootDer], maxBufferedInput: limit });
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer] });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
-    await pollUntilHeld(c, limit);
+    await pollUntilHeld(c, 512 * 1024);
     let most = 0;
     for (let i = 0; i < 200; i++) {
       c.poll();
       most = Math.max(most, c.tls.getBufferedBytes());
       await new Promise((r) => setImmediate(r));
     }
-    expect(most).toBeGreaterThanOrEqual(limit);
-    expect(most).toBeLessThanOrEqual(limit + RECORD_READ);
+    // One record decrypted ahead and the next one received, each with its header.
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2 * RECORD_READ);
     const got = await c.read((parts) => parts.reduce((n, p) => n + p.length, 0) >= data.length);
     expect(sha(got)).toBe(sha(data));
     c.tls.disconnectFromHost();
@@ -212,14 +150,13 @@ describe('what came before the transport ended is seen once the reader gets to i
   async function endedUnread(ending: Ending) {
     const data = new Uint8Array(randomBytes(SIZE));
     const srv = await rawServer(data);
-    const tcp = countedTcp(srv.port);
-    const c = connectTls(srv.port, { roots: [pki.rootDer], inner: tcp.peer });
+    const tcp = bufferingTcp(srv.port);
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer], inner: tcp.peer });
     expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
-    // Every byte the server sent is inside the TLS layer before the server ends the connection.
+    // Every byte the server sent has been received before the server ends the connection.
     await c.until(() => srv.sent() !== null && tcp.received() === srv.sent());
     srv.end(ending);
-    const gone = [PeerStatus.NONE, PeerStatus.ERROR] as number[];
-    await c.until(() => gone.includes(tcp.peer.getStatus()));
+    await c.until(() => tcp.ended());
     c.poll();
     // Everything came and the transport is gone, but the data is unread: still CONNECTED, nothing failed yet.
     expect([c.tls.getStatus(), c.tls.getTlsError()]).toEqual([PeerStatus.CONNECTED, null]);

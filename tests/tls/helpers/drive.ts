@@ -30,7 +30,18 @@ export class Driven {
     longestHandshakePollMs: 0,
     longestHandshakePollCpuMs: 0,
   };
-  constructor(readonly tls: StreamPeerTLS) {}
+  constructor(
+    readonly tls: StreamPeerTLS,
+    private readonly inner: StreamPeer,
+  ) {}
+
+  /**
+   * Bytes received and not yet read, wherever they wait: held by the TLS layer (records, decrypted data) or still
+   * in the transport (once connected, the TLS layer takes them a record at a time as it needs them).
+   */
+  received(): number {
+    return this.tls.getBufferedBytes() + this.inner.getAvailableBytes();
+  }
 
   poll(): void {
     const handshaking = this.tls.getStatus() === PeerStatus.CONNECTING;
@@ -104,6 +115,7 @@ export function connectTls(port: number, options: Partial<TlsClientOptions> & { 
       now: nodePlatform.wallClock,
       ...options,
     }),
+    inner,
   );
 }
 

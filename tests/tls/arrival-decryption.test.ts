@@ -1,0 +1,215 @@
+// Decrypting on arrival in StreamPeerTLS: records are opened from the inner peer's watcher as bytes arrive, with no
+// poll or read, a few per callback, within the decrypted-bytes limit and the time share; delivered in order; a
+// tampered record fails the connection with bad_record_mac after the data before it; a close_notify or KeyUpdate
+// met on the way takes effect in record order. Real Node TLS servers and openssl s_server on loopback.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
+import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
+import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
+import { RECORDS_PER_UNIT, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
+import { until } from '../helpers/frame-stepper.js';
+import { serverCertArgs } from './helpers/certs.js';
+import { connectTls, nodePlatform, text, type Driven } from './helpers/drive.js';
+import { startOpenssl } from './helpers/openssl-server.js';
+import { startProxy } from './helpers/proxy.js';
+import { countingOpens, rawServerSuite } from './helpers/raw-server.js';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const RECORD = 1 << 14;
+
+const suite = rawServerSuite();
+const server = suite.server;
+
+/** Let the event loop run (sockets read, watchers called) without polling or reading, until `done()`. */
+const idleUntil = (done: () => boolean, what: string) => until(done, what, { ms: 20_000 });
+
+/**
+ * A TCP connection whose watcher calls are observed: `opens` per call of the watcher (what the TLS layer decrypted
+ * inside it), and the bytes the socket holds that nobody has taken yet.
+ */
+function observedTcp(port: number, opens: () => number) {
+  const tcp = nodePlatform.connectTcp('127.0.0.1', port);
+  const perCall: number[] = [];
+  const peer: StreamPeer = {
+    getStatus: () => tcp.getStatus(),
+    poll: () => tcp.poll?.(),
+    getAvailableBytes: () => tcp.getAvailableBytes(),
+    getPartialData: (max) => tcp.getPartialData(max),
+    putPartialData: (d) => tcp.putPartialData(d),
+    disconnectFromHost: () => tcp.disconnectFromHost(),
+    watch: (wake) =>
+      tcp.watch!(
+        wake &&
+          (() => {
+            const before = opens();
+            wake();
+            perCall.push(opens() - before);
+          }),
+      ),
+  };
+  return { peer, perCall, held: () => tcp.getAvailableBytes() };
+}
+
+/**
+ * Connect with a counting provider and an observed socket; handshake by polling. The clock stands still unless the
+ * test gives one, so arrival work is held back by records and bytes only, not by its time share on a busy machine
+ * (the share is tested with a clock of its own).
+ */
+async function connect(port: number, options: Partial<TlsClientOptions> = {}, crypto = countingOpens()) {
+  const tcp = observedTcp(port, crypto.opens);
+  const c = connectTls(port, { roots: [suite.pki().rootDer], crypto: crypto.crypto, clock: () => 0, inner: tcp.peer, ...options });
+  expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+  return { c, tcp, opens: crypto.opens };
+}
+
+/** Read everything until `bytes` arrived or the connection ended. */
+const readAll = (c: Driven, bytes: number) => c.read((parts) => parts.reduce((n, p) => n + p.length, 0) >= bytes);
+
+describe('records are decrypted as they arrive', () => {
+  it('with no poll or read, a few records per watcher call, and read back whole and in order', async () => {
+    const data = new Uint8Array(randomBytes(4 << 20));
+    const srv = await server(data);
+    const { c, tcp, opens } = await connect(srv.port, { maxBufferedInput: 2 << 20 });
+    const polls = c.stats.polls;
+    const atConnect = opens();
+    await idleUntil(() => opens() - atConnect >= 64, 'a megabyte decrypted on arrival');
+    expect(c.stats.polls).toBe(polls);
+    // The server's session tickets may be among the records opened.
+    expect(c.tls.getAvailableBytes()).toBeGreaterThanOrEqual(60 * RECORD);
+    // Each watcher call opened at most RECORDS_PER_UNIT records, however much one socket read brought.
+    expect(Math.max(...tcp.perCall)).toBeLessThanOrEqual(RECORDS_PER_UNIT);
+    expect(tcp.perCall.filter((n) => n > 0).length).toBeGreaterThanOrEqual(64 / RECORDS_PER_UNIT);
+    const got = await readAll(c, data.length);
+    expect(sha(got)).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+
+  it('stops at maxBufferedInput decrypted bytes; the rest waits in the socket, then arrives whole once read', async () => {
+    const data = new Uint8Array(randomBytes(2 << 20));
+    const srv = await server(data);
+    const limit = 64 * 1024;
+    const { c, tcp } = await connect(srv.port, { maxBufferedInput: limit });
+    // Everything else the server sent stays where the socket put it.
+    await idleUntil(() => srv.sent() !== null && tcp.held() > 1 << 20, 'a megabyte waiting in the socket');
+    expect(c.tls.getAvailableBytes()).toBeGreaterThanOrEqual(limit);
+    expect(c.tls.getBufferedBytes()).toBeLessThan(limit + 2 * RECORD);
+    const got = await readAll(c, data.length);
+    expect(sha(got)).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+
+  it('does nothing with arrivalShare 0 or without a clock: records wait for a read', async () => {
+    for (const options of [{ arrivalShare: 0 }, { clock: undefined }]) {
+      const data = new Uint8Array(randomBytes(1 << 20));
+      const srv = await server(data);
+      const { c, tcp, opens } = await connect(srv.port, options);
+      const atConnect = opens();
+      await idleUntil(() => tcp.held() >= 512 * 1024, 'half a megabyte waiting in the socket');
+      expect(opens()).toBe(atConnect);
+      expect(tcp.perCall.every((n) => n === 0)).toBe(true);
+      const got = await readAll(c, data.length);
+      expect(sha(got)).toBe(sha(data));
+      c.tls.disconnectFromHost();
+    }
+  });
+
+  it('stays within its share of the clock: with the clock standing still, one burst and no more', async () => {
+    // The clock moves only when a record is opened, by 1 ms: arrival work is then exactly 1 ms per record, and no
+    // time passes between arrivals to earn more.
+    let now = 0;
+    const counting = countingOpens(() => (now += 1));
+    const data = new Uint8Array(randomBytes(1 << 20));
+    const srv = await server(data);
+    const { c, tcp, opens } = await connect(srv.port, { arrivalShare: 0.25, clock: () => now }, counting);
+    const atConnect = opens();
+    await idleUntil(() => tcp.held() >= 512 * 1024, 'half a megabyte waiting in the socket');
+    // A 1 ms burst, then a quarter of the 1 ms that burst took: two records, however many arrivals came.
+    const onArrival = opens() - atConnect;
+    expect(onArrival).toBe(2);
+    // Forty milliseconds later a burst is allowed again (the share would give 10 ms; a burst stays 1 ms).
+    now += 40;
+    srv.write(new Uint8Array(RECORD));
+    await idleUntil(() => opens() - atConnect > onArrival, 'one more record opened on arrival');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(opens() - atConnect - onArrival).toBeLessThanOrEqual(2);
+    const got = await readAll(c, data.length + RECORD);
+    expect(sha(got.subarray(0, data.length))).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+});
+
+describe('what follows data decrypted on arrival keeps its order', () => {
+  it('a close_notify after the data: all data read, then NONE with no error', async () => {
+    const data = new Uint8Array(randomBytes(300_000));
+    const srv = await server(data);
+    const { c, tcp, opens } = await connect(srv.port);
+    const atConnect = opens();
+    await idleUntil(() => srv.sent() !== null, 'the data written');
+    srv.end('close_notify');
+    await idleUntil(() => c.tls.getBufferedBytes() + tcp.held() >= data.length, 'the data in');
+    expect(opens()).toBeGreaterThan(atConnect);
+    // Reads take what was decrypted on arrival, then decrypt the rest and meet the close_notify: no poll needed.
+    const got = Buffer.concat(c.drain());
+    expect(sha(got)).toBe(sha(data));
+    await c.until(() => c.tls.getStatus() !== PeerStatus.CONNECTED);
+    expect([c.tls.getStatus(), c.tls.getTlsError()]).toEqual([PeerStatus.NONE, null]);
+  });
+
+  it('a tampered record: the data before it is delivered intact, then ERROR with bad-record-mac', async () => {
+    const data = new Uint8Array(randomBytes(40 * RECORD));
+    const srv = await server(data);
+    let dataRecords = 0;
+    const proxy = await startProxy(srv.port, (rec) => {
+      if (rec[0] !== 23 || ++dataRecords !== 20) return rec;
+      const bad = Buffer.from(rec);
+      bad[bad.length - 1] ^= 1;
+      return bad;
+    });
+    try {
+      const { c } = await connect(proxy.port);
+      await idleUntil(() => c.tls.getTlsFailure() !== null, 'the tampered record to be opened on arrival');
+      expect(c.tls.getTlsFailure()?.code).toBe('bad-record-mac');
+      // Data decrypted before the bad record stays readable: the server's Finished..ticket records came first, so
+      // a prefix of the data, whole records, byte for byte.
+      const got = Buffer.concat(c.drain());
+      expect(got.length % RECORD).toBe(0);
+      expect(got.length).toBeGreaterThan(0);
+      expect(sha(got)).toBe(sha(data.subarray(0, got.length)));
+      expect(c.tls.getStatus()).toBe(PeerStatus.ERROR);
+      c.tls.disconnectFromHost();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a KeyUpdate between data records (openssl s_server): followed on arrival, data after it readable', async () => {
+    const srv = await startOpenssl([...serverCertArgs(suite.pki().leaf.p256), '-tls1_3']);
+    let keys = 0;
+    const crypto: CryptoProvider = { ...nodeCrypto, aead: (alg, key) => (keys++, nodeCrypto.aead(alg, key)) };
+    const tcp = observedTcp(srv.port, () => keys);
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer], crypto, clock: () => 0, inner: tcp.peer });
+    try {
+      expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+      // A first exchange, so s_server has its client and the session tickets have been processed.
+      srv.send('before');
+      expect((await c.read((p) => Buffer.concat(p).includes('before\n'))).toString()).toContain('before');
+      const before = keys;
+      // No poll and no read while the KeyUpdate and the data after it arrive: the arrival follows it (a new read
+      // key) before it opens the record after it.
+      srv.send('k');
+      await idleUntil(() => keys === before + 1, 'the KeyUpdate followed on arrival');
+      srv.send('after');
+      await idleUntil(() => c.tls.getBufferedBytes() >= 6, 'the line under the new key decrypted on arrival');
+      expect(Buffer.concat(c.drain()).toString()).toBe('after\n');
+      await c.write(text('from client\n'));
+      await c.until(() => srv.output().includes('from client'));
+      expect(c.tls.getTlsError()).toBeNull();
+      expect(srv.output()).not.toMatch(/error|alert/i);
+    } finally {
+      c.tls.disconnectFromHost();
+      await srv.stop();
+    }
+  });
+});
