@@ -7,7 +7,8 @@ import { EMBEDDED_ROWS } from './groups/embedded.mjs';
 /**
  * A 60 Hz download's rate row, then its tick distribution: the longest tick (target), the process CPU time of the
  * tick that used most (wall time above it was spent waiting for a core), p99, ticks over 8 ms; then what work
- * outside the ticks cost the frames: the longest delay of a tick's start, and the ticks that started a period late.
+ * outside the ticks cost the frames: the longest delay of a tick's start, the ticks that started a period late, the
+ * longest socket-watcher call (work done as bytes arrive, such as decrypting TLS records) and their time per second.
  */
 function tickRows(prefix, rate) {
   return [
@@ -18,6 +19,8 @@ function tickRows(prefix, rate) {
     { value: `${prefix}_ticks_over_8ms`, unit: 'ticks', of: `${prefix}_ticks` },
     { value: `${prefix}_max_late_ms`, unit: 'ms' },
     { value: `${prefix}_late_ticks`, unit: 'ticks', of: `${prefix}_ticks`, target: ['<=', 0] },
+    { value: `${prefix}_max_arrival_ms`, unit: 'ms' },
+    { value: `${prefix}_arrival_ms_per_s`, unit: 'ms/s' },
   ];
 }
 

@@ -88,6 +88,32 @@ export interface PacedResult {
   lateTicks: number;
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
   mibPerTick: number;
+  /**
+   * The longest call of a socket's watcher (the work a transport's layers do as bytes arrive, outside ticks: the
+   * TLS layer decrypting records), and their total over the run per second of it.
+   */
+  maxArrivalMs: number;
+  arrivalMsPerS: number;
+}
+
+/** Node's platform whose sockets' watchers are timed: what arrival-side work costs, seen from outside. */
+function timedPlatform(crypto: ProviderName | undefined) {
+  const platform = createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {});
+  const arrival = { maxMs: 0, totalMs: 0 };
+  const connectTcp = platform.connectTcp;
+  platform.connectTcp = (address, port) => {
+    const peer = connectTcp(address, port);
+    const watch = peer.watch!.bind(peer);
+    peer.watch = (wake) => watch(wake && (() => {
+      const t0 = performance.now();
+      wake();
+      const ms = performance.now() - t0;
+      arrival.totalMs += ms;
+      arrival.maxMs = Math.max(arrival.maxMs, ms);
+    }));
+    return peer;
+  };
+  return { platform, arrival };
 }
 
 /** The value at quantile `q` (0..1) of a list of numbers. */
@@ -104,7 +130,8 @@ function quantile(values: number[], q: number): number {
 export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const world = createWorld();
   const tls = opts.tls;
-  createHttpSystem(world, tls ? { platform: createNodePlatform({ crypto: PROVIDERS[tls.provider] }) } : {});
+  const { platform, arrival } = timedPlatform(tls?.provider);
+  createHttpSystem(world, { platform });
   const base = `${tls ? 'https' : 'http'}://127.0.0.1:${opts.port}`;
   const spec = (path: string): RequestSpec => ({ url: base + path, decompress: false,
     tls: tls ? { trustedChain: tls.rootPem } : undefined });
@@ -126,6 +153,8 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   let maxTickCpuMs = 0;
   const perTick: number[] = [];
   let seen = 0;
+  // Only the download's own arrival work counts, not the connection's warm-up.
+  arrival.maxMs = arrival.totalMs = 0;
   try {
     for (;;) {
       const cpuStart = process.cpuUsage();
@@ -145,7 +174,8 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
         return { mbps: now / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: Math.max(...tickMs), maxTickCpuMs,
           p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
           maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
-          mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20) };
+          mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), maxArrivalMs: arrival.maxMs,
+          arrivalMsPerS: arrival.totalMs / (elapsed / 1000) };
       }
       await sleep(t0 + tickMs.length * period - performance.now());
     }
