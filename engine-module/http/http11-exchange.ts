@@ -1,6 +1,7 @@
 // HTTP/1.1 over a StreamPeer: the dialer opens the transport, then one request at a time is written and its response
 // read with the sans-I/O codec (head reader, framing plan, body readers over one receive buffer). Statuses move only
 // through the table in states.ts.
+import { ownedCopy } from '../bytes/bytes.js';
 import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import { bodyReaderFor, ContentLengthReader, type BodyReader } from './body-readers.js';
@@ -379,7 +380,7 @@ export class Http11Exchange implements Exchange {
     }
     // Finishing may read the transport (for bytes past the response) or close it, and either may let its storage be
     // reused: the last piece is copied first (once per response).
-    const last = piece.slice();
+    const last = ownedCopy(piece);
     this.finishResponse();
     return last;
   }

@@ -1,3 +1,5 @@
+import { ownedCopy } from '../bytes/bytes.js';
+
 /**
  * The array every read that finds nothing returns. It holds no bytes, so one instance serves every caller: an idle
  * connection polled each tick allocates nothing.
@@ -124,7 +126,7 @@ export class ChunkQueue {
     const last = this.chunks.length - 1;
     if (this.size === 0) return;
     const from = last === this.first ? this.offset : 0;
-    this.chunks[last] = this.chunks[last].slice(from);
+    this.chunks[last] = ownedCopy(this.chunks[last].subarray(from));
     if (last === this.first) this.offset = 0;
   }
 

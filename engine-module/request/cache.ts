@@ -1,7 +1,7 @@
 // An opt-in revalidation cache for assets: a stored response is revalidated with its ETag / Last-Modified, and a 304
 // is answered with the stored body. No freshness heuristics: every use asks the server, which is what asset
 // downloads want (cheap when unchanged, never stale).
-import { utf8Decode, utf8Encode } from '../bytes/bytes.js';
+import { ownedCopy, utf8Decode, utf8Encode } from '../bytes/bytes.js';
 import type { FileAccess } from '../platform/platform.js';
 import { findHeader } from './headers.js';
 
@@ -90,7 +90,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Revalidatio
         write(data) {
           size += data.length;
           if (size > maxBytes) overflow = true;
-          else parts.push(data.slice());
+          else parts.push(ownedCopy(data));
         },
         commit() {
           if (overflow) return;

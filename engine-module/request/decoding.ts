@@ -3,6 +3,7 @@
 // far slower than usual until the JIT has warmed it up, so feeding a whole chunk at once could stall a frame.
 import { Gunzip, Inflate, Unzlib } from 'fflate';
 import { ReceiveBuffer } from '../http/receive-buffer.js';
+import { ownedCopy } from '../bytes/bytes.js';
 
 /** A streaming decoder of one response body. Failures are results (null), never exceptions. */
 export interface BodyDecoder {
@@ -97,7 +98,7 @@ function slicedDecoder(headBytes: number, open: OpenStream): BodyDecoder {
       if (chunk.length === 0 || done) return;
       seen = true;
       // Queued past this call, while the chunk may be a view of a buffer the transport reuses: keep a copy.
-      input.append(chunk.slice());
+      input.append(ownedCopy(chunk));
     },
     pending,
     step() {

@@ -3,6 +3,7 @@
 // synchronous result is settled at once, so Node and embedded hosts take no extra tick; a promise settles between
 // ticks. Nothing here throws into a tick: a rejection or a host exception becomes a failed cell or a sink failure.
 import type { AsyncFileAccess, AsyncFileSink, FileAccess, Platform } from '../platform/platform.js';
+import { ownedCopy } from '../bytes/bytes.js';
 
 /** The state of an operation that may complete later. Read {@link state}; `value` is set when done. */
 export interface Cell<T> {
@@ -155,7 +156,7 @@ function asyncSink(file: AsyncFileSink): StoreSink {
   return {
     write(data) {
       if (failed !== null || closed || data.length === 0) return;
-      const copy = data.slice();
+      const copy = ownedCopy(data);
       backlog += copy.length;
       last = last
         .then(() => (failed === null ? file.write(copy) : undefined))
