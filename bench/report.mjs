@@ -58,9 +58,11 @@ const ROWS = [
   { value: 'godot_run_plain_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'plain_vs_godot', target: ['>=', 1.0] },
   { value: 'godot_run_plain_mbps', unit: 'MB/s', peer: 'node_socket_copy_mbps', peerName: 'node socket copy',
     ratio: 'plain_vs_node_socket_copy' },
+  { value: 'godot_run_plain_own_process_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot',
+    ratio: 'plain_own_process_vs_godot' },
   { value: 'node_socket_floor_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'node_socket_floor_vs_godot' },
   { value: 'node_socket_copy_mbps', unit: 'MB/s', peer: 'godot_plain_mbps', peerName: 'godot', ratio: 'node_socket_copy_vs_godot' },
-  ...['godot_run_plain', 'node_socket_floor', 'node_socket_copy'].flatMap((p) => [
+  ...['godot_run_plain', 'godot_run_plain_own_process', 'node_socket_floor', 'node_socket_copy'].flatMap((p) => [
     { value: `${p}_cpu_us_per_mb`, unit: 'us CPU/MB' },
     { value: `${p}_faults_per_mb`, unit: 'faults/MB' },
   ]),

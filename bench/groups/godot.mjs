@@ -5,6 +5,8 @@
 // loop there is (a net.Socket reading into one reused buffer), and with each read copied into a new array of its own
 // (the least an API handing out arrays the caller owns must do, Godot's as tickhttp's): the ratios to Godot read
 // against what the runtime allows. Without godot3-server every Godot figure here is null, with the reason in the notes.
+import { buildClient } from '../build-clients.mjs';
+import { runChild } from '../child.mjs';
 import { godotClient, godotMissing } from '../peers/godot.mjs';
 import { nodeSocketClient } from '../peers/node-socket.mjs';
 import { mbps, ratio, summarize } from '../stats.mjs';
@@ -12,24 +14,9 @@ import { putSummary } from '../report.mjs';
 import { tryLoad } from './tickhttp.mjs';
 
 const KEYS = ['godot_plain_mbps', 'godot_https_mbps', 'godot_run_plain_mbps', 'godot_run_https_node_mbps',
-  'godot_run_https_pure_mbps', 'node_socket_floor_mbps', 'node_socket_copy_mbps'];
+  'godot_run_https_pure_mbps', 'node_socket_floor_mbps', 'node_socket_copy_mbps', 'godot_run_plain_own_process_mbps'];
 const RATIOS = ['plain_vs_godot', 'https_node_vs_godot', 'https_pure_vs_godot', 'node_socket_floor_vs_godot',
-  'node_socket_copy_vs_godot', 'plain_vs_node_socket_copy'];
-
-/**
- * `{ bytes, ms, cpuUs, faults }` of one download made in this process: besides the wall time, the process's CPU time
- * (its helper threads' too: the garbage collector's) and its minor page faults (first touches of memory), which a
- * busy machine does not inflate the way it does wall time.
- */
-async function timed(client, path) {
-  const faults0 = process.resourceUsage().minorPageFault;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const bytes = await client.get(path);
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { bytes, ms, cpuUs: cpu.user + cpu.system, faults: process.resourceUsage().minorPageFault - faults0 };
-}
+  'node_socket_copy_vs_godot', 'plain_vs_node_socket_copy', 'plain_own_process_vs_godot'];
 
 /** `godot_run_plain_mbps` -> `godot_run_plain_cpu_us_per_mb` (or `_faults_per_mb`). */
 const perMbKey = (key, what) => key.replace(/_mbps$/, `_${what}_per_mb`);
@@ -52,11 +39,21 @@ export async function run(ctx) {
     rootPem: chains.rsa.root, warmPath });
   // name -> how one download is made and timed
   const timedClient = (key, c) => ({ key, close: () => c.close(), once: async () => { await c.get(warmPath); },
-    download: () => timed(c, path) });
+    download: () => polled.timedGet(c, path) });
   const tick = (key, port, t) => timedClient(key, polled.polledClient({ port, readChunkSize: 65536, tls: t }));
+  // tickhttp's polled client the way Godot's runs: a process of its own per download (warm-up GET, then the timed one).
+  const ownProcess = await buildClient('polled-once');
   const clients = [
     { key: 'godot_plain_mbps', download: () => godot(false).download(path) },
     tick('godot_run_plain_mbps', ports.http),
+    {
+      key: 'godot_run_plain_own_process_mbps',
+      download: async () => {
+        const r = await runChild(ownProcess, [String(ports.http), path, warmPath]);
+        if (r.error) throw new Error(`tickhttp in its own process: ${r.error}`);
+        return r;
+      },
+    },
     timedClient('node_socket_floor_mbps', nodeSocketClient({ port: ports.http, copy: false })),
     timedClient('node_socket_copy_mbps', nodeSocketClient({ port: ports.http, copy: true })),
     { key: 'godot_https_mbps', download: () => godot(true).download(path) },
@@ -88,6 +85,7 @@ export async function run(ctx) {
   results.plain_vs_godot = ratio(by.get('godot_run_plain_mbps'), by.get('godot_plain_mbps'));
   results.https_node_vs_godot = ratio(by.get('godot_run_https_node_mbps'), by.get('godot_https_mbps'));
   results.https_pure_vs_godot = ratio(by.get('godot_run_https_pure_mbps'), by.get('godot_https_mbps'));
+  results.plain_own_process_vs_godot = ratio(by.get('godot_run_plain_own_process_mbps'), by.get('godot_plain_mbps'));
   results.node_socket_floor_vs_godot = ratio(by.get('node_socket_floor_mbps'), by.get('godot_plain_mbps'));
   results.node_socket_copy_vs_godot = ratio(by.get('node_socket_copy_mbps'), by.get('godot_plain_mbps'));
   results.plain_vs_node_socket_copy = ratio(by.get('godot_run_plain_mbps'), by.get('node_socket_copy_mbps'));
