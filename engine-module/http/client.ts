@@ -1,4 +1,4 @@
-import { utf8Encode } from '../bytes/bytes.js';
+import { ownedCopy, utf8Encode } from '../bytes/bytes.js';
 import { NO_BYTES } from '../net/chunk-queue.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import { tryGetPlatform } from '../platform/platform.js';
@@ -343,9 +343,8 @@ export class HTTPClient {
     const more = exchange.status === Status.BODY ? exchange.bufferedBytes() + (exchange.transport()?.getAvailableBytes() ?? 0) : 0;
     if (first.length === max || more === 0) {
       // All this read can return: a piece the transport never writes over is the caller's as it is; otherwise one
-      // copy, made by constructing from the piece, which fills the new array straight from it (`new Uint8Array(n)`
-      // would clear its memory first, and clearing costs more than the copy).
-      return exchange.givesBodyPieces ? first : new Uint8Array(first);
+      // copy that does not clear its memory first.
+      return exchange.givesBodyPieces ? first : ownedCopy(first);
     }
     const out = new Uint8Array(Math.min(max, first.length + more));
     out.set(first);
