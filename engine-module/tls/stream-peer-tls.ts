@@ -58,11 +58,12 @@ export interface TlsClientOptions {
    */
   maxBufferedInput?: number;
   /**
-   * Share of real time (0 to 1, default 0.5) this connection may spend decrypting records as they arrive: in the
+   * Share of real time (0 to 1, default 0.25) this connection may spend decrypting records as they arrive: in the
    * inner peer's {@link StreamPeer.watch} callback, between the game's frames, as Node's own TLS sockets do, so a
    * frame's read mostly moves bytes already decrypted. Each callback opens at most 8 records, only while fewer than
    * {@link maxBufferedInput} decrypted bytes wait, and only while this connection's time on it (measured with
-   * {@link clock}) stays within the share, in bursts of at most 1 ms. Records, alerts and KeyUpdates are processed
+   * {@link clock}) stays within the share, in bursts of at most 1 ms (a record whose time includes a pause, such as a
+   * garbage collection, leaves a debt of at most one burst). Records, alerts and KeyUpdates are processed
    * in order either way, and no plaintext is released before its record's tag is checked. 0, no clock, or an inner
    * peer that cannot be watched: records are decrypted only when read.
    */
@@ -333,7 +334,9 @@ export class StreamPeerTLS implements StreamPeer {
       if (engine.status !== 'connected' || !engine.hasWholeRecord) return;
       engine.openNextRecord();
       const after = clock();
-      this.arrivalCredit -= after - now;
+      // A record's time may include a pause that is not its work (a garbage collection, the process waiting for a
+      // core): the debt it leaves is at most one burst, so one such pause does not stop arrivals for long after.
+      this.arrivalCredit = Math.max(-ARRIVAL_BURST_MS, this.arrivalCredit - (after - now));
       now = after;
     }
   }

@@ -18,15 +18,15 @@ export interface TlsLimits {
 }
 
 /**
- * The defaults: 256 KiB messages, 10-certificate paths, a 30 s handshake, 4 MiB held for the reader, half of real
- * time at most for decrypting on arrival.
+ * The defaults: 256 KiB messages, 10-certificate paths, a 30 s handshake, 4 MiB held for the reader, a quarter of
+ * real time at most for decrypting on arrival.
  */
 export const DEFAULT_TLS_LIMITS: TlsLimits = {
   maxHandshakeMessageSize: 256 * 1024,
   maxChainLength: DEFAULT_MAX_CHAIN_LENGTH,
   handshakeTimeoutMs: 30_000,
   maxBufferedInput: 4 << 20,
-  arrivalShare: 0.5,
+  arrivalShare: 0.25,
 };
 
 const POSITIVE_INTEGERS = ['maxHandshakeMessageSize', 'maxChainLength', 'maxBufferedInput'] as const;

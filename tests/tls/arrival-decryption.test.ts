@@ -138,6 +138,26 @@ describe('records are decrypted as they arrive', () => {
     expect(sha(got.subarray(0, data.length))).toBe(sha(data));
     c.tls.disconnectFromHost();
   });
+  it('a record whose time includes a long pause (a garbage collection) leaves a debt of one burst at most', async () => {
+    // The first record opened on arrival takes 100 ms of the clock, the rest none.
+    let now = 0;
+    let pause = 0;
+    const counting = countingOpens(() => {
+      now += pause;
+      pause = 0;
+    });
+    const data = new Uint8Array(randomBytes(1 << 20));
+    const srv = await server(data);
+    const { c, opens } = await connect(srv.port, { arrivalShare: 0.25, clock: () => now }, counting);
+    pause = 100;
+    const atConnect = opens();
+    // The 100 ms earn a quarter of themselves (25 ms) by the next arrival; a debt of 99 ms would still stop arrivals
+    // for 300 ms of the clock, a debt of one burst does not.
+    await idleUntil(() => opens() - atConnect > RECORDS_PER_UNIT, 'arrivals going on after the pause');
+    const got = await readAll(c, data.length);
+    expect(sha(got)).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
 });
 
 describe('what follows data decrypted on arrival keeps its order', () => {
