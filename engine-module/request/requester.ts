@@ -33,7 +33,7 @@ export interface Requester {
    */
   tick: TickBudget | null;
   /**
-   * The TLS warm-up running since the pool first opened a TLS connection (see tls/warm-up.ts): a piece per tick that
+   * The TLS warm-up running since the pool first opened a TLS connection (see {@link WarmUp}): a piece per tick that
    * has budget left; null when none runs.
    */
   warmUp: WarmUp | null;

@@ -11,7 +11,7 @@ import type { Requester } from './requester.js';
  * Run one tick at tick time `now`: grant connections and wake the parked jobs that are due, then the work of the
  * `units()` the driver lists (after the wakes, so a job granted now sends in this tick); `publish` runs after the
  * work, before freed connections are granted. The `budget` also paces the pool's TLS handshakes (takeSetupUnit), and
- * what the work leaves of it goes to the TLS warm-up (tls/warm-up.ts).
+ * what the work leaves of it goes to the TLS warm-up.
  */
 export function runTick(r: Requester, now: number, budget: TickBudget, units: () => readonly WorkUnit[], publish: () => void): void {
   r.tick = budget;
