@@ -1,9 +1,12 @@
 // Streaming Content-Encoding decoders (fflate). Encoded bytes are queued as they arrive and decoded a slice per step,
 // so the caller decides how much decoding one tick does: a few KiB of gzip can expand to megabytes, and fflate runs
-// far slower than usual until the JIT has warmed it up, so feeding a whole chunk at once could stall a frame.
+// far slower than usual until the JIT has warmed it up, so feeding a whole chunk at once could stall a frame (the
+// decoder's warm-up, at the end, lets the request layer pay that first use ahead, in small pieces).
 import { Gunzip, Inflate, Unzlib } from 'fflate';
+import { base64Decode } from '../bytes/base64.js';
 import { ReceiveBuffer } from '../http/receive-buffer.js';
 import { ownedCopy } from '../bytes/bytes.js';
+import { warmUpSteps, type WarmUp } from '../tls/warm-up.js';
 
 /** A streaming decoder of one response body. Failures are results (null), never exceptions. */
 export interface BodyDecoder {
@@ -122,4 +125,27 @@ function slicedDecoder(headBytes: number, open: OpenStream): BodyDecoder {
 function openDeflate(head: (i: number) => number, ondata: OnData): FflateStream {
   const zlib = (head(0) & 0x0f) === 8 && ((head(0) << 8) | head(1)) % 31 === 0;
   return zlib ? new Unzlib(ondata) : new Inflate(ondata);
+}
+
+/**
+ * A small raw deflate stream with a dynamic Huffman block (the kind gzip bodies carry): 1,273 bytes of JSON lines.
+ * Inflating it runs the code a body's first decode step would otherwise run for the first time in the process.
+ */
+export const WARM_UP_DEFLATE = 'nZRLCsMgFEXnXUV44wyiSX/ZTUi1CqIlEToo3XsLhVZfEW4cOjjIuRzeg+yFxq6luwk0kr/NHbXkrFfvVzSqmYP1a6Mn5xqndKTn7oOIBBFFZLFX82Nkwsgio6c1quUL9QnUF6EYfPbVkFADZrSHRsiNDtAKzOgIzcCNTtAOmdEZGiE3ElgLTElgOXAngRWRh4cFwaywHrgVlsSfFVZFboVFwaywJrgVlgW3khVHQlZdiaozITfeiRc=';
+
+/** Inflates of {@link WARM_UP_DEFLATE} in the decoder's warm-up: enough for the engine to compile fflate's inflate. */
+export const INFLATE_WARM_UP_STEPS = 8;
+
+let inflateWarmUp: WarmUp | null = null;
+
+/**
+ * The decoder's warm-up, one per process (what it warms is compiled code, shared by every body): each step inflates
+ * {@link WARM_UP_DEFLATE} once. fflate's first decode of a body otherwise builds its first Huffman tables in
+ * uncompiled code: several milliseconds, in one step, whatever the step's size. Never throws.
+ */
+export function decoderWarmUp(): WarmUp {
+  let stream: Uint8Array | null = null;
+  return (inflateWarmUp ??= warmUpSteps(INFLATE_WARM_UP_STEPS, () => {
+    new Inflate(() => {}).push((stream ??= base64Decode(WARM_UP_DEFLATE)), true);
+  }));
 }

@@ -11,12 +11,13 @@ import { statusOf } from './connection.js';
 import { fileStoreOf } from './file-store.js';
 import { abortResponse, backoff, cacheOf, end, fail } from './endings.js';
 import { decideHead } from './head-decision.js';
+import { decoderWarmUp } from './decoding.js';
 import { hopHeaders } from './hop-headers.js';
 import { newJob, outcomeOf, type RequestJob, type RequestPhase } from './job.js';
 import type { TickBudget } from './budget.js';
 import { park, unpark } from './parking.js';
 import { normalizeSpec, type NormalizedSpec } from './request-spec.js';
-import type { Requester } from './requester.js';
+import { startWarmUp, type Requester } from './requester.js';
 import { Result, TimeoutKind } from './result.js';
 import { resumePoint } from './resume.js';
 import { randomUnit } from './retry.js';
@@ -29,6 +30,8 @@ const EMPTY = new Uint8Array(0);
 /** Start a request at tick time `now`; it joins the pool's queue at once (after reading a resume point, if any). */
 export function startRequest(r: Requester, spec: NormalizedSpec, now: number): RequestJob {
   const job = newJob(spec, now);
+  // Bodies it may decode are decoded here unless the runtime's own HTTP does it (a browser's fetch).
+  if (spec.decompress && !r.platform.http) startWarmUp(r, decoderWarmUp());
   startHop(r, job);
   return job;
 }

@@ -33,10 +33,11 @@ export interface Requester {
    */
   tick: TickBudget | null;
   /**
-   * The TLS warm-up running since the pool first opened a TLS connection (see {@link WarmUp}): a piece per tick that
-   * has budget left; null when none runs.
+   * Warm-ups started by what the requests need (see {@link WarmUp}): the TLS one when the pool first opens a TLS
+   * connection (ahead of the others), the decoder's when a request that decompresses starts. runTick runs their
+   * pieces, first to last, in the time a tick's work leaves over.
    */
-  warmUp: WarmUp | null;
+  warmUps: WarmUp[];
 }
 
 /** Shared request state for one world. */
@@ -46,17 +47,26 @@ export function createRequester(options: RequesterOptions = {}): Requester {
     platform,
     pool: createPool(connectionHooks(platform, options.client ?? {}, {
       workGate: () => r.tick === null || takeSetupUnit(r.tick),
-      opening: () => {
-        // The provider the default TLS layer uses (a platform without one gets the pure provider).
-        r.warmUp ??= warmUpOf(platform.crypto ?? pureCrypto);
-      },
+      // The provider the default TLS layer uses (a platform without one gets the pure provider); a connection's first
+      // records come before any body is decoded, so this warm-up goes first.
+      opening: () => startWarmUp(r, warmUpOf(platform.crypto ?? pureCrypto), true),
     }), options.pool),
     deadlines: createDeadlines(),
     cache: options.cache ?? null,
     tick: null,
-    warmUp: null,
+    warmUps: [],
   };
   return r;
+}
+
+/**
+ * Run `warmUp`'s pieces in the ticks to come, after those already listed or, `first`, before them (once: a warm-up
+ * already listed is not listed again).
+ */
+export function startWarmUp(r: Requester, warmUp: WarmUp, first = false): void {
+  if (r.warmUps.includes(warmUp)) return;
+  if (first) r.warmUps.unshift(warmUp);
+  else r.warmUps.push(warmUp);
 }
 
 /** The cache behind `cache: true`, created on first use. */

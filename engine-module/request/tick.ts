@@ -11,7 +11,7 @@ import type { Requester } from './requester.js';
  * Run one tick at tick time `now`: grant connections and wake the parked jobs that are due, then the work of the
  * `units()` the driver lists (after the wakes, so a job granted now sends in this tick); `publish` runs after the
  * work, before freed connections are granted. The `budget` also paces the pool's TLS handshakes (takeSetupUnit), and
- * what the work leaves of it goes to the TLS warm-up.
+ * what the work leaves of it goes to the warm-ups (Requester.warmUps).
  */
 export function runTick(r: Requester, now: number, budget: TickBudget, units: () => readonly WorkUnit[], publish: () => void): void {
   r.tick = budget;
@@ -19,9 +19,9 @@ export function runTick(r: Requester, now: number, budget: TickBudget, units: ()
   wakeDue(r.deadlines, now);
   shareTick(budget, units());
   publish();
-  // TLS warm-up in the time the tick's work left over, a small piece at a time.
-  while (r.warmUp && hasBudget(budget)) {
-    if (!r.warmUp.step()) r.warmUp = null;
+  // Warm-ups in the time the tick's work left over, a small piece at a time.
+  while (r.warmUps.length > 0 && hasBudget(budget)) {
+    if (!r.warmUps[0].step()) r.warmUps.shift();
   }
   grant(r.pool, now);
   sweepIdle(r.pool, now);

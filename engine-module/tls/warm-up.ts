@@ -36,6 +36,26 @@ export function warmUpOf(crypto: CryptoProvider): WarmUp {
   return warmUp;
 }
 
+/**
+ * A warm-up of `steps` calls of `piece` (given the call's index from 0); a piece that throws ends it, since what
+ * it warms is then left to fail where it matters.
+ */
+export function warmUpSteps(steps: number, piece: (i: number) => void): WarmUp {
+  let done = 0;
+  return {
+    step() {
+      if (done >= steps) return false;
+      try {
+        piece(done);
+        done++;
+      } catch {
+        done = steps;
+      }
+      return done < steps;
+    },
+  };
+}
+
 function createWarmUp(crypto: CryptoProvider): WarmUp {
   const alg = crypto.aeadPreference[0];
   const key = new Uint8Array(AEAD_KEY_LENGTH[alg]);
@@ -44,23 +64,11 @@ function createWarmUp(crypto: CryptoProvider): WarmUp {
   const plain = new Uint8Array(WARM_UP_BYTES);
   let aead: Aead | null = null;
   let sealed: Uint8Array | null = null;
-  let done = 0;
   // Each primitive in its own step: in a fresh process, each one's first call is the longest.
   const pieces = [
     () => (sealed = (aead ??= crypto.aead(alg, key)).seal(nonce, aad, plain)),
     () => aead!.open(nonce, aad, sealed!),
     () => crypto.hmac('sha256', key, plain),
   ];
-  return {
-    step() {
-      if (done >= WARM_UP_STEPS) return false;
-      try {
-        pieces[done % pieces.length]();
-        done++;
-      } catch {
-        done = WARM_UP_STEPS; // a provider that fails on these inputs is left to fail where it matters, not here
-      }
-      return done < WARM_UP_STEPS;
-    },
-  };
+  return warmUpSteps(WARM_UP_STEPS, (i) => pieces[i % pieces.length]());
 }

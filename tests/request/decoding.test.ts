@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deflateSync, gzipSync, zlibSync } from 'fflate';
+import { deflateSync, gzipSync, inflateSync, zlibSync } from 'fflate';
 import {
-  createDecoder, MAX_STEP_INPUT, MIN_STEP_INPUT, STEP_OUTPUT, stepInputSize, type BodyDecoder,
+  createDecoder, decoderWarmUp, INFLATE_WARM_UP_STEPS, MAX_STEP_INPUT, MIN_STEP_INPUT, STEP_OUTPUT, stepInputSize,
+  WARM_UP_DEFLATE, type BodyDecoder,
 } from '../../engine-module/request/decoding.js';
+import { base64Decode } from '../../engine-module/bytes/base64.js';
 import { bytesEqual, concatBytes } from '../../engine-module/bytes/bytes.js';
 
 const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) % 251);
@@ -125,5 +127,21 @@ describe('content decoding', () => {
     expect(d.step()).toEqual([]);
     d.write(encoded.subarray(1));
     expect(d.pending()).toBe(encoded.length);
+  });
+});
+
+describe("the decoder's warm-up", () => {
+  it('inflates a valid stream with a dynamic Huffman block, as gzip bodies carry, a bounded number of times', () => {
+    const stream = base64Decode(WARM_UP_DEFLATE);
+    expect((stream[0] >> 1) & 3).toBe(2); // BTYPE of the first block: dynamic Huffman codes (RFC 1951 §3.2.3)
+    const text = new TextDecoder().decode(inflateSync(stream));
+    expect(text.length).toBe(1273);
+    expect(text.split('\n').every((line) => JSON.parse(line).line.startsWith('the coins fall'))).toBe(true);
+    const warmUp = decoderWarmUp();
+    expect(decoderWarmUp()).toBe(warmUp); // one per process
+    let steps = 0;
+    while (warmUp.step()) steps++;
+    expect(steps + 1).toBe(INFLATE_WARM_UP_STEPS); // the last step says it was the last
+    expect(warmUp.step()).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
-// The request layer's TLS warm-up: started when the pool opens its first TLS connection, run in the time a tick's
-// work leaves over (pieces counted against a test clock), and never without budget.
+// The request layer's warm-ups: the TLS one started when the pool opens its first TLS connection, the decoder's when
+// a request that decompresses starts; run one after another in the time a tick's work leaves over (pieces counted
+// against a test clock), never without budget.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBudget } from '../../engine-module/request/budget.js';
 import { startRequest } from '../../engine-module/request/http-request.js';
@@ -9,6 +10,7 @@ import { createRequester, type Requester } from '../../engine-module/request/req
 import { runTick } from '../../engine-module/request/tick.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { decoderWarmUp } from '../../engine-module/request/decoding.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 
 let requester: Requester | null = null;
@@ -28,7 +30,7 @@ describe('TLS warm-up in ticks', () => {
     const clock = { t: 0 };
     const r = (requester = createRequester({ platform: createNodePlatform() }));
     const warmUp = stubWarmUp(clock, 10);
-    r.warmUp = warmUp;
+    r.warmUps.push(warmUp);
     const tick = (ms: number) => runTick(r, clock.t, startBudget({ ms }, () => clock.t), () => [], () => {});
     tick(0);
     expect(warmUp.ran).toBe(0);
@@ -39,17 +41,40 @@ describe('TLS warm-up in ticks', () => {
     expect(warmUp.ran).toBe(9);
     tick(3);
     expect(warmUp.ran).toBe(10);
-    expect(r.warmUp).toBeNull();
+    expect(r.warmUps).toEqual([]);
   });
 
-  it('starts when the pool opens a TLS connection, with the platform provider, not for plain HTTP', () => {
+  it('runs one warm-up after another, each to its end', () => {
+    const clock = { t: 0 };
+    const r = (requester = createRequester({ platform: createNodePlatform() }));
+    const a = stubWarmUp(clock, 2);
+    const b = stubWarmUp(clock, 2);
+    r.warmUps.push(a, b);
+    runTick(r, clock.t, startBudget({ ms: 3 }, () => clock.t), () => [], () => {});
+    expect([a.ran, b.ran]).toEqual([2, 1]);
+  });
+
+  it('the TLS one starts when the pool opens a TLS connection, with the platform provider, not for plain HTTP', () => {
     const crypto = { ...pureCrypto };
     const r = (requester = createRequester({ platform: createNodePlatform({ crypto }) }));
-    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/' }), 0);
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/', decompress: false }), 0);
     grant(r.pool, 0);
-    expect(r.warmUp).toBeNull();
-    startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/' }), 0);
+    expect(r.warmUps).toEqual([]);
+    startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/', decompress: false }), 0);
     grant(r.pool, 0);
-    expect(r.warmUp).toBe(warmUpOf(crypto));
+    expect(r.warmUps).toEqual([warmUpOf(crypto)]);
+  });
+
+  it("the decoder's starts with a request that decompresses, once; the TLS one goes ahead of it", () => {
+    const crypto = { ...pureCrypto };
+    const r = (requester = createRequester({ platform: createNodePlatform({ crypto }) }));
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/a', decompress: false }), 0);
+    expect(r.warmUps).toEqual([]);
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/b' }), 0);
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/c' }), 0);
+    expect(r.warmUps).toEqual([decoderWarmUp()]);
+    startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/d' }), 0);
+    grant(r.pool, 0);
+    expect(r.warmUps).toEqual([warmUpOf(crypto), decoderWarmUp()]);
   });
 });
