@@ -33,8 +33,13 @@ export const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
 /** First storage of a body of unknown length. */
 const INITIAL_CAPACITY = 64 * 1024;
 
-/** Most storage one landing takes at once (storage that grows in place is enlarged by this much at a time). */
-export const LANDING_MOST = 64 * 1024 * 1024;
+/**
+ * Most storage one landing takes at once (storage that grows in place is enlarged by this much at a time). Large,
+ * so that a body is enlarged once, when its head arrives: enlarging tells the runtime of that much more memory, which
+ * brings on a garbage collection, better then than in a frame in the middle of the body. Pages are only taken as
+ * the socket writes them, and a hostile Content-Length costs address space, not memory.
+ */
+export const LANDING_MOST = 256 * 1024 * 1024;
 
 /** Least of the earlier storage a write carries over into grown storage, besides twice its own length. */
 const MOVE_STEP = 256 * 1024;

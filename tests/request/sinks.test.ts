@@ -117,7 +117,7 @@ describe('memory sink', () => {
   });
 
   it('lands past PREALLOCATE_LIMIT by growing in place, at most LANDING_MOST at a time', () => {
-    const length = PREALLOCATE_LIMIT + LANDING_MOST + 12_345;
+    const length = 2 * LANDING_MOST + 12_345;
     const sink = memorySink(length);
     const first = sink.landingSpace(0, length)!;
     expect(first.length).toBe(LANDING_MOST);
