@@ -84,7 +84,8 @@ export function noResponse(r: Requester, job: RequestJob): Failure | 'again' {
     releaseConnection(r, job, false);
     return 'again';
   }
-  return { result: Result.NO_RESPONSE, words: 'connection closed before a response arrived' };
+  const why = connectionFailureWords(conn);
+  return { result: Result.NO_RESPONSE, words: `no response${why ? `: ${why}` : ': the connection closed before one arrived'}` };
 }
 
 /** Leave the queue, or give the connection back (kept for reuse when `keepAlive`). */

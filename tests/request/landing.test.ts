@@ -134,6 +134,16 @@ describe('bodies received straight into memory', () => {
     expect(job.progress.received).toBeLessThan(body.length);
   });
 
+  it('a malformed head taken as it arrives fails the request with the reason, inside the socket\'s event, without a throw', async () => {
+    const port = await rawServer((socket) => {
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\nhello'));
+    });
+    const job = get(`http://127.0.0.1:${port}/bad`);
+    await tickUntilDone(job);
+    expect(job.outcome!.result).toBe(Result.NO_RESPONSE);
+    expect(job.outcome!.error).toMatch(/^no response: .*Content-Length/i);
+  });
+
   it('bytes past the body end the connection after a whole, exact body', async () => {
     const body = Buffer.from(pattern(2 << 20, 14));
     let sockets = 0;
