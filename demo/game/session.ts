@@ -55,6 +55,11 @@ interface AssetJob {
 
 type Step = 'manifest' | 'assets' | 'game' | 'post' | 'leaderboard' | 'finished';
 
+/** An asset request that delivered its body. */
+function arrived(outcome: RequestOutcome): outcome is RequestOutcome & { body: Uint8Array } {
+  return outcome.result === Result.SUCCESS && outcome.code === 200 && outcome.body !== null;
+}
+
 function describeFailure(what: string, outcome: RequestOutcome, body: string | null, hint: string | null): string {
   if (outcome.result !== Result.SUCCESS) {
     const advice = outcome.result === Result.TLS_HANDSHAKE_ERROR && hint ? `; ${hint}` : '';
@@ -83,12 +88,15 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
   };
   /**
    * The outcome once the entity's request has ended; the entity is then removed and its bytes counted. The body is
-   * decoded as text only when it is small: JSON replies and error messages, never an asset.
+   * decoded as text only when `wantsText` says the caller reads it (JSON replies, error messages) and it is small:
+   * an asset that arrived is bytes, and decoding 12 KiB of them as UTF-8 costs a frame's worth in a fresh process.
    */
-  const finished = (eid: number): { outcome: RequestOutcome; text: string | null } | null => {
+  const finished = (eid: number, wantsText: (outcome: RequestOutcome) => boolean):
+    { outcome: RequestOutcome; text: string | null } | null => {
     const outcome = getResponse(world, eid);
     if (!outcome) return null;
-    const text = outcome.body && outcome.body.length <= MAX_TEXT_REPLY ? responseText(world, eid) : null;
+    const small = outcome.body !== null && outcome.body.length <= MAX_TEXT_REPLY;
+    const text = small && wantsText(outcome) ? responseText(world, eid) : null;
     finishedBytes += http.Progress.received[eid];
     removeEntity(world, eid);
     return { outcome, text };
@@ -123,15 +131,16 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
       if (p.state === 'loading') {
         p.received = http.Progress.received[job.eid];
         p.total = http.Progress.total[job.eid];
-        const done = finished(job.eid);
+        const done = finished(job.eid, (outcome) => !arrived(outcome));
         if (!done) continue;
-        if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== 200 || !done.outcome.body) {
+        const { outcome } = done;
+        if (!arrived(outcome)) {
           p.state = 'failed';
-          p.problem = done.outcome.result === Result.SUCCESS ? `HTTP ${done.outcome.code}` : `RESULT_${Result[done.outcome.result]}`;
-          return fail(describeFailure(`GET /assets/${p.entry.name}`, done.outcome, done.text, config.handshakeHint));
+          p.problem = outcome.result === Result.SUCCESS ? `HTTP ${outcome.code}` : `RESULT_${Result[outcome.result]}`;
+          return fail(describeFailure(`GET /assets/${p.entry.name}`, outcome, done.text, config.handshakeHint));
         }
         p.state = 'checking';
-        job.check = config.verify(done.outcome.body, p.entry.sha256);
+        job.check = config.verify(outcome.body, p.entry.sha256);
         if (assets.every((a) => a.progress.state !== 'loading')) {
           scene.downloadMs = config.now() - downloadStart;
           scene.assetBytes = assets.reduce((sum, a) => sum + a.progress.received, 0);
@@ -181,7 +190,7 @@ export function createSession(world: World, scene: Scene, config: SessionConfig)
    * `code`, and otherwise goes on with `next` and the reply's text.
    */
   const settled = (eid: number, what: string, code: number, next: (text: string) => boolean): boolean => {
-    const done = finished(eid);
+    const done = finished(eid, () => true);
     if (!done) return true;
     if (done.outcome.result !== Result.SUCCESS || done.outcome.code !== code) {
       return fail(describeFailure(what, done.outcome, done.text, config.handshakeHint));
