@@ -118,7 +118,6 @@ export function bodyUnit(r: Requester, job: RequestJob, budget: TickBudget, firs
     if (!decodeStep(r, job, budget, decoder)) return false;
     return bodyGoesOn(r, job, true);
   }
-  const landed = pipeline && first ? land(job, exchange, pipeline) : 0;
   const chunk = exchange.status === Status.BODY ? exchange.readBody() : EMPTY;
   if (chunk.length > 0) {
     spend(budget, chunk.length);
@@ -134,17 +133,17 @@ export function bodyUnit(r: Requester, job: RequestJob, budget: TickBudget, firs
       if (failed) return false;
     }
   }
-  if (landed > 0 && chunk.length === 0) {
-    bodyGoesOn(r, job, true);
-    return false;
-  }
-  return bodyGoesOn(r, job, chunk.length > 0);
+  // Counted after the read: a read over TLS may open a record whose data lands. Bytes landed by the tick's own reads
+  // are work of the tick; those landed between ticks (a socket's reads, records opened on arrival) are not.
+  const landed = pipeline ? land(job, exchange, pipeline) : 0;
+  if (!first) spend(budget, landed);
+  return bodyGoesOn(r, job, chunk.length > 0 || landed > 0);
 }
 
 /**
  * A body that goes to memory as it arrives (no decoding, no cache copy) is received straight into the sink's storage
  * where the exchange can land it: the bytes landed since the last look are counted, and a landing begins when none
- * is under way. Returns the bytes counted (they cost the tick no work).
+ * is under way. Returns the bytes counted.
  */
 function land(job: RequestJob, exchange: Exchange, pipeline: BodyPipeline): number {
   const { memory } = pipeline;

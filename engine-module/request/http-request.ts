@@ -196,7 +196,8 @@ function send(r: Requester, job: RequestJob): void {
  */
 function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): void {
   const transport = exchange.transport();
-  if (!transport?.landInto || !transport.watch) return;
+  // Over TLS the watcher is the TLS layer's, which decrypts there and leaves writes to the polls: the head waits.
+  if (!transport?.landInto || !transport.watch || job.attempt.hop.url.scheme === 'https') return;
   transport.watch(() => {
     if (job.phase === 'waiting') {
       try {

@@ -3,6 +3,7 @@
 // records are decrypted as they arrive, in small units inside a declared share of real time, and otherwise when they
 // are read, so the reader's own budget bounds the AEAD work a frame does.
 
+import { NO_BYTES } from '../net/chunk-queue.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { pureCrypto } from './crypto/pure.js';
@@ -134,6 +135,12 @@ export class StreamPeerTLS implements StreamPeer {
   /** The clock arrival work is measured with (the caller's, with or without a handshake deadline). */
   private readonly arrivalClock: () => number;
   /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
+  /** Where decrypted data goes while it lands (see {@link landInto}), and how far it is filled. */
+  private landing: { target: Uint8Array; at: number } | null = null;
+  /** Data decrypted before the landing began and not yet read: reads return it before anything lands. */
+  private heldLeft = 0;
+  /** Bytes landed and not yet reported by takeLanded(). */
+  private landed = 0;
   private arrivalCredit = ARRIVAL_BURST_MS;
   private arrivalToppedAt = 0;
 
@@ -247,6 +254,7 @@ export class StreamPeerTLS implements StreamPeer {
    * more may become readable as reads decrypt further records.
    */
   getAvailableBytes(): number {
+    if (this.landing) return this.heldLeft;
     if (this.engine.availableBytes === 0) {
       this.decryptSome();
       this.settle();
@@ -261,10 +269,60 @@ export class StreamPeerTLS implements StreamPeer {
    * so the reader decides how much AEAD work a frame does.
    */
   getPartialData(max: number): Uint8Array {
+    if (this.landing) return this.readWhileLanding(max);
     if (this.engine.availableBytes === 0) this.decryptSome();
     const data = this.engine.readApplicationDataView(max);
     this.settle();
     return data;
+  }
+
+  /**
+   * The data of the records opened from now on goes into `target` until it is full, copied as each record is opened
+   * (on arrival, or by a read); data decrypted before stays for reads. Only once connected.
+   */
+  landInto(target: Uint8Array): boolean {
+    if (this.closedByCaller || this.engine.status !== 'connected' || target.length === 0) return false;
+    this.landing = { target, at: 0 };
+    this.heldLeft = this.engine.availableBytes;
+    return true;
+  }
+
+  takeLanded(): number {
+    this.moveLanded();
+    const n = this.landed;
+    this.landed = 0;
+    return n;
+  }
+
+  /**
+   * A read while landing: the data decrypted before the landing first; after it, the read opens records (as a read
+   * does) whose data lands, and returns nothing.
+   */
+  private readWhileLanding(max: number): Uint8Array {
+    let data = NO_BYTES;
+    if (this.heldLeft > 0) {
+      data = this.engine.readApplicationDataView(Math.min(max, this.heldLeft));
+      this.heldLeft -= data.length;
+    } else {
+      this.decryptSome();
+      this.moveLanded();
+    }
+    this.settle();
+    return data;
+  }
+
+  /** Copy decrypted data into the landing target once the data held before it has been read. */
+  private moveLanded(): void {
+    const landing = this.landing;
+    if (!landing || this.heldLeft > 0) return;
+    const { target } = landing;
+    while (landing.at < target.length && this.engine.availableBytes > 0) {
+      const data = this.engine.readApplicationDataView(target.length - landing.at);
+      target.set(data, landing.at);
+      landing.at += data.length;
+      this.landed += data.length;
+    }
+    if (landing.at === target.length) this.landing = null;
   }
 
   /**
@@ -301,6 +359,7 @@ export class StreamPeerTLS implements StreamPeer {
     this.flush();
     this.closedByCaller = true;
     this.outerWake = null;
+    this.landing = null;
     if (this.innerWatches) this.inner.watch!(null);
     if (!this.innerClosed) this.inner.disconnectFromHost();
     this.innerClosed = true;
@@ -314,6 +373,7 @@ export class StreamPeerTLS implements StreamPeer {
    */
   private readonly arrived = (): void => {
     if (this.arrivalShare > 0 && !this.closedByCaller && this.engine.status === 'connected') this.decryptArrived();
+    this.moveLanded();
     this.outerWake?.();
   };
 

@@ -2,7 +2,7 @@
 // the ticks only count it. Against real loopback servers: the bytes and their order, what the ticks read themselves,
 // bodies cut short, bytes past the body, keep-alive after a landed body, a cancel in the middle, and the Node
 // peer's own landing with bytes already held and a read already under way.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { bytesEqual } from '../../engine-module/bytes/bytes.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
@@ -13,6 +13,8 @@ import { normalizeSpec } from '../../engine-module/request/request-spec.js';
 import { createRequester, type Requester } from '../../engine-module/request/requester.js';
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, platform, startServer, type TestServer } from '../ecs/helpers.js';
+import type { Platform } from '../../engine-module/platform/platform.js';
+import { makeHttpsPki, providerPlatforms, startHttpsServer, type HttpsPki, type HttpsTestServer } from '../https/fixtures.js';
 import { until } from '../helpers/frame-stepper.js';
 
 let server: TestServer | null = null;
@@ -52,9 +54,9 @@ async function tickUntilDone(job: RequestJob, stop: () => boolean = () => false,
   return out;
 }
 
-function get(url: string): RequestJob {
-  requester ??= createRequester({ platform });
-  return startRequest(requester, normalizeSpec({ url }), 0);
+function get(url: string, tls?: { trustedChain: string; platform: Platform }): RequestJob {
+  requester ??= createRequester({ platform: tls?.platform ?? platform });
+  return startRequest(requester, normalizeSpec({ url, tls: tls ? { trustedChain: tls.trustedChain } : undefined }), 0);
 }
 
 /** A raw TCP server: `onSocket` writes whatever bytes it likes. */
@@ -232,5 +234,45 @@ describe('the Node peer landing bytes', () => {
     expect(peer.getStatus()).toBe(PeerStatus.CONNECTED);
     peer.disconnectFromHost();
     expect(peer.landInto!(new Uint8Array(10))).toBe(false);
+  });
+});
+
+describe.each(providerPlatforms())('bodies over TLS land as their records are opened, $name provider', ({ platform: tlsPlatform }) => {
+  let pki: HttpsPki;
+  let https: HttpsTestServer;
+  const body = Buffer.from(pattern(6 << 20, 20));
+  beforeAll(async () => {
+    pki = makeHttpsPki();
+    https = await startHttpsServer(pki.server, (req, res) => {
+      res.writeHead(200, { 'Content-Length': body.length });
+      if (req.url === '/cut') return void res.write(body.subarray(0, 2 << 20), () => setTimeout(() => req.socket.destroy(), 50));
+      res.write(body.subarray(0, 65536));
+      setTimeout(() => res.end(body.subarray(65536)), 30);
+    });
+  });
+  afterAll(async () => {
+    await https?.close();
+    pki?.pki.cleanup();
+  });
+  const tls = () => ({ trustedChain: pki.rootPem, platform: tlsPlatform });
+
+  it('a body lands whole and in order, twice on one kept-alive connection; some of it is opened between ticks', async () => {
+    for (let i = 0; i < 2; i++) {
+      const job = get(https.url('/body'), tls());
+      const ticks = await tickUntilDone(job);
+      expect(job.outcome!.result).toBe(Result.SUCCESS);
+      expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
+      expect(job.outcome!.body!.buffer.byteLength).toBe(body.length);
+      // Read whole, the ticks would have read every byte: what landed between them did not pass through reads.
+      expect(ticks.read).toBeLessThan(body.length);
+    }
+    expect(https.tlsConnections).toBe(1);
+  });
+
+  it('a body cut short while landing fails as a connection error, never a short success', async () => {
+    const job = get(https.url('/cut'), tls());
+    await tickUntilDone(job);
+    expect(job.outcome!.result).toBe(Result.CONNECTION_ERROR);
+    expect(job.progress.received).toBeLessThan(body.length);
   });
 });
