@@ -15,7 +15,7 @@ export enum ContentType {
 }
 
 /** The largest plaintext fragment (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 1 << 14;
+export const MAX_PLAINTEXT = 1 << 14;
 /** TLS 1.3 ciphertext may exceed the plaintext by at most 256 bytes (§5.2); TLS 1.2 by 2048 (RFC 5246 §6.2.3). */
 const MAX_EXPANSION_13 = 256;
 const MAX_EXPANSION_12 = 2048;

@@ -8,6 +8,7 @@ import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
+import { MAX_PLAINTEXT } from './record-layer.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
 import type { TlsFailure } from './tls-failure.js';
@@ -311,13 +312,18 @@ export class StreamPeerTLS implements StreamPeer {
     return data;
   }
 
-  /** Copy decrypted data into the landing target once the data held before it has been read. */
+  /**
+   * Copy decrypted data into the landing target once the data held before it has been read: at most
+   * {@link RECORDS_PER_UNIT} records' worth per call, so a backlog decrypted while the held data waited is moved over
+   * several calls, each a small unit like a read.
+   */
   private moveLanded(): void {
     const landing = this.landing;
     if (!landing || this.heldLeft > 0) return;
     const { target } = landing;
-    while (landing.at < target.length && this.engine.availableBytes > 0) {
-      const data = this.engine.readApplicationDataView(target.length - landing.at);
+    const end = Math.min(target.length, landing.at + RECORDS_PER_UNIT * MAX_PLAINTEXT);
+    while (landing.at < end && this.engine.availableBytes > 0) {
+      const data = this.engine.readApplicationDataView(end - landing.at);
       target.set(data, landing.at);
       landing.at += data.length;
       this.landed += data.length;

@@ -86,6 +86,39 @@ describe('records are decrypted as they arrive', () => {
     c.tls.disconnectFromHost();
   });
 
+  it('lands what is opened after landInto, once the data decrypted before is read, a unit of records at a time', async () => {
+    const data = new Uint8Array(randomBytes(3 << 20));
+    const srv = await server(data);
+    const { c, opens } = await connect(srv.port, { maxBufferedInput: 4 << 20 });
+    await idleUntil(() => c.tls.getAvailableBytes() >= 8 * RECORD, 'records decrypted on arrival');
+    const held = c.tls.getAvailableBytes();
+    const target = new Uint8Array(data.length - held);
+    expect(c.tls.landInto!(target)).toBe(true);
+    expect(c.tls.getAvailableBytes()).toBe(held);
+    const atLanding = opens();
+    await idleUntil(() => opens() - atLanding >= 64, 'records opened after the landing began');
+    // Nothing moves while the data decrypted before the landing is unread.
+    expect(c.tls.takeLanded!()).toBe(0);
+    const before: Uint8Array[] = [];
+    for (let n = 0; n < held; ) {
+      const piece = c.tls.getPartialData(held - n).slice();
+      before.push(piece);
+      n += piece.length;
+    }
+    expect(sha(Buffer.concat(before))).toBe(sha(data.subarray(0, held)));
+    // The backlog opened meanwhile moves a unit at a time.
+    const first = c.tls.takeLanded!();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(RECORDS_PER_UNIT * RECORD);
+    let landed = first;
+    await until(() => {
+      expect(c.tls.getPartialData(65536)).toHaveLength(0);
+      return (landed += c.tls.takeLanded!()) === target.length;
+    }, 'the rest landed', { ms: 20_000 });
+    expect(sha(target)).toBe(sha(data.subarray(held)));
+    c.tls.disconnectFromHost();
+  });
+
   it('stops at maxBufferedInput decrypted bytes; the rest waits in the socket, then arrives whole once read', async () => {
     const data = new Uint8Array(randomBytes(2 << 20));
     const srv = await server(data);
