@@ -61,16 +61,12 @@ const FIRST_RING = 256 * 1024;
  */
 const SPARE = new Uint8Array(64 * 1024);
 /**
- * Most of the ring one read may fill (Node's own stream read size): a watcher (the TLS layer decrypting what arrived)
- * is called per read, so each call has a small amount to handle; libuv still reads a busy socket many times a turn.
+ * Most one read may fill, of the ring or of a landing target (Node's own stream read size). A watcher (the TLS layer
+ * decrypting what arrived) is called per read, so each call has a small amount to handle; and libuv makes up to 32
+ * reads per socket in one turn of the event loop, so with the kernel's copy into never-touched pages near 1 GB/s this
+ * bounds the time one turn spends landing a body.
  */
 const READ_SPACE = 64 * 1024;
-
-/**
- * Most a socket reads into a landing target at once: the kernel's copy into never-touched pages runs near 1 GB/s, and
- * libuv makes up to 32 reads per socket in one turn of the event loop, so this bounds the time one turn spends.
- */
-const LANDING_READ = 64 * 1024;
 
 /** Where a socket's bytes go while a body lands straight in its destination. */
 interface Landing {
@@ -155,8 +151,9 @@ class NodeTcpPeer implements StreamPeer {
    * ring's free space, or the spare when it has none, or before the first bytes (an idle connection holds no ring).
    */
   private nextReadSpace(): Uint8Array {
+    // A close drops the landing, so a landing here is live.
     const landing = this.landing;
-    if (landing && !this.closedByUs) return landing.target.subarray(landing.at, landing.at + LANDING_READ);
+    if (landing) return landing.target.subarray(landing.at, landing.at + READ_SPACE);
     if (this.closedByUs || !this.received.started) return SPARE;
     const space = this.received.space();
     return space.length > 0 ? space.subarray(0, READ_SPACE) : SPARE;

@@ -66,16 +66,22 @@ async function rawServer(onSocket: (socket: Socket) => void): Promise<number> {
   return (tcp.address() as { port: number }).port;
 }
 
+/** A server answering every request with `body` whole, behind its Content-Length. */
+async function serveWhole(body: Buffer): Promise<TestServer> {
+  server = await startServer((_req, res) => {
+    res.writeHead(200, { 'Content-Length': body.length });
+    res.end(body);
+  });
+  return server;
+}
+
 const head = (length: number) => Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${length}\r\n\r\n`);
 
 describe('bodies received straight into memory', () => {
   it('a large body lands whole and in order; the ticks themselves read only what was held when it began', async () => {
     const body = Buffer.from(pattern(24 << 20, 11));
-    server = await startServer((_req, res) => {
-      res.writeHead(200, { 'Content-Length': body.length });
-      res.end(body);
-    });
-    const job = get(server.url('/big'));
+    const whole = await serveWhole(body);
+    const job = get(whole.url('/big'));
     const ticks = await tickUntilDone(job);
     expect(job.outcome!.result).toBe(Result.SUCCESS);
     expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
@@ -87,11 +93,8 @@ describe('bodies received straight into memory', () => {
 
   it('the head is taken as it arrives, between ticks: a body sent right behind it lands nearly whole', async () => {
     const body = Buffer.from(pattern(16 << 20, 19));
-    server = await startServer((_req, res) => {
-      res.writeHead(200, { 'Content-Length': body.length });
-      res.end(body);
-    });
-    const job = get(server.url('/burst'));
+    const whole = await serveWhole(body);
+    const job = get(whole.url('/burst'));
     // A frame's worth of real time between ticks: the whole body arrives between two of them.
     const ticks = await tickUntilDone(job, () => false, 16);
     expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
