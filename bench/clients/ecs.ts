@@ -89,30 +89,35 @@ export interface PacedResult {
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
   mibPerTick: number;
   /**
-   * The longest call of a socket's watcher (the work a transport's layers do as bytes arrive, outside ticks: the
-   * TLS layer decrypting records), and their total over the run per second of it.
+   * The longest call of a socket's watcher or of a later run (the work a transport's layers do as bytes arrive,
+   * outside ticks: the TLS layer decrypting records), and their total over the run per second of it.
    */
   maxArrivalMs: number;
   arrivalMsPerS: number;
 }
 
-/** Node's platform whose sockets' watchers are timed: what arrival-side work costs, seen from outside. */
+/**
+ * Node's platform whose sockets' watchers and later runs (runLater) are timed: what arrival-side work costs, seen
+ * from outside.
+ */
 function timedPlatform(crypto: ProviderName | undefined) {
   const platform = createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {});
   const arrival = { maxMs: 0, totalMs: 0 };
-  const connectTcp = platform.connectTcp;
+  const timed = (work: () => void) => () => {
+    const t0 = performance.now();
+    work();
+    const ms = performance.now() - t0;
+    arrival.totalMs += ms;
+    arrival.maxMs = Math.max(arrival.maxMs, ms);
+  };
+  const { connectTcp, runLater } = platform;
   platform.connectTcp = (address, port) => {
     const peer = connectTcp(address, port);
     const watch = peer.watch!.bind(peer);
-    peer.watch = (wake) => watch(wake && (() => {
-      const t0 = performance.now();
-      wake();
-      const ms = performance.now() - t0;
-      arrival.totalMs += ms;
-      arrival.maxMs = Math.max(arrival.maxMs, ms);
-    }));
+    peer.watch = (wake) => watch(wake && timed(wake));
     return peer;
   };
+  platform.runLater = runLater && ((callback, ms) => runLater(timed(callback), ms));
   return { platform, arrival };
 }
 

@@ -7,7 +7,7 @@
 // Scenarios are interleaved run by run. Per scenario: MB/s, the longest tick and the 99th percentile (medians over
 // runs, min and max beside them), the ticks over 8 ms counted over all runs, how late ticks started (work outside
 // the ticks, such as socket callbacks landing bytes, delays them), and the work done outside ticks as bytes arrive
-// (the longest socket-watcher call, and its time per second: the TLS layer decrypting records).
+// (the longest socket-watcher call or later run, and their time per second: the TLS layer decrypting records).
 // Beside them, what storing a body costs on this machine: writing 64 KiB pieces into never-touched memory (what a
 // memory sink does) and into touched memory, and the rate at 60 Hz that the default budget would allow if a tick did
 // nothing but write body bytes into fresh memory: the bound of a body the ticks store themselves (TLS, chunked,

@@ -23,6 +23,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     requireExtendedMasterSecret: params.requireExtendedMasterSecret,
     handshakeTimeoutMs: params.handshakeTimeoutMs,
     clock: () => platform.now(),
+    runLater: platform.runLater?.bind(platform),
     workGate: params.workGate,
   });
 }

@@ -313,6 +313,7 @@ export function createNodePlatform(options: NodePlatformOptions = {}): Platform 
     },
     now: () => performance.now(),
     wallClock: () => new Date(),
+    runLater: (callback, ms) => void setTimeout(callback, ms).unref(),
     trustedRoots,
     files: nodeFiles,
     crypto: options.crypto ?? nodeCrypto,

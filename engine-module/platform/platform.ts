@@ -74,6 +74,12 @@ export interface Platform {
   now(): number;
   /** Wall-clock time (certificate validity). */
   wallClock(): Date;
+  /**
+   * Run `callback` once, about `ms` milliseconds from now, from the runtime's event loop (never inside a tick), without
+   * keeping the process alive for it. TLS uses it to go on decrypting received records within its arrival share while
+   * no more bytes arrive (a socket paused with its buffer full); without it that work waits for the reader.
+   */
+  runLater?(callback: () => void, ms: number): void;
   /** Default trusted root certificates (DER). */
   trustedRoots(): Uint8Array[];
   /** File access for downloads to disk, when the host has a file system. */

@@ -65,11 +65,18 @@ export interface TlsClientOptions {
    * frame's read mostly moves bytes already decrypted. Each callback opens at most 8 records, only while fewer than
    * {@link maxBufferedInput} decrypted bytes wait, and only while this connection's time on it (measured with
    * {@link clock}) stays within the share, in bursts of at most 1 ms (a record whose time includes a pause, such as a
-   * garbage collection, leaves a debt of at most one burst). Records, alerts and KeyUpdates are processed
+   * garbage collection, leaves a debt of at most one burst); with {@link runLater}, the work goes on while whole
+   * records wait and no arrival comes. Records, alerts and KeyUpdates are processed
    * in order either way, and no plaintext is released before its record's tag is checked. 0, no clock, or an inner
    * peer that cannot be watched: records are decrypted only when read.
    */
   arrivalShare?: number;
+  /**
+   * Run a callback once, about `ms` milliseconds later, from the runtime's event loop (Platform.runLater). With it,
+   * decrypting on arrival goes on within the share when arrivals stop while whole records wait (the inner peer
+   * paused with its buffer full, or a burst that ended for time), instead of waiting for the reader.
+   */
+  runLater?: (callback: () => void, ms: number) => void;
   /** ALPN protocols to offer (default ['http/1.1']). */
   alpn?: string[];
   /** Restrict versions, suites (by name, in order) or groups (first gets the key share); mostly for tests. */
@@ -95,6 +102,11 @@ const RECORD_HEADER = 5;
 export const RECORDS_PER_UNIT = 8;
 /** Most milliseconds of arrival work saved up while idle: what one burst of arrivals may take at once. */
 const ARRIVAL_BURST_MS = 1;
+/** Most units of records one later run of arrival work opens (see {@link TlsClientOptions.runLater}). */
+const UNITS_PER_LATER_RUN = 4;
+
+/** Why a unit of arrival work stopped: its record count, the time allowance, the decrypted-bytes cap, or no record. */
+type ArrivalStop = 'unit' | 'time' | 'full' | 'idle';
 
 /**
  * A TLS client connection over another StreamPeer. getStatus() is CONNECTING during the handshake, CONNECTED
@@ -144,6 +156,9 @@ export class StreamPeerTLS implements StreamPeer {
   private landed = 0;
   private arrivalCredit = ARRIVAL_BURST_MS;
   private arrivalToppedAt = 0;
+  private readonly runLater: ((callback: () => void, ms: number) => void) | null;
+  /** Whether a later run of arrival work is due. */
+  private laterRunDue = false;
 
   constructor(
     private readonly inner: StreamPeer,
@@ -162,6 +177,7 @@ export class StreamPeerTLS implements StreamPeer {
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
     this.arrivalClock = options.clock ?? (() => 0);
     this.arrivalShare = options.clock ? limits.arrivalShare : 0;
+    this.runLater = options.runLater ?? null;
     const randomBytes = need(options.randomBytes, 'random source');
     const crypto = options.crypto ?? pureCrypto;
     let verifyChain: ((chain: Uint8Array[], leaf: Certificate) => ChainCheck) | null = null;
@@ -378,33 +394,68 @@ export class StreamPeerTLS implements StreamPeer {
    * about; nothing here writes to or closes the inner peer from inside its own callback.
    */
   private readonly arrived = (): void => {
-    if (this.arrivalShare > 0 && !this.closedByCaller && this.engine.status === 'connected') this.decryptArrived();
-    this.moveLanded();
+    this.arrivalWork(1);
+    this.outerWake?.();
+  };
+
+  /** A later run of arrival work (see {@link TlsClientOptions.runLater}): a few units, as the allowance has grown. */
+  private readonly arrivedLater = (): void => {
+    this.laterRunDue = false;
+    this.arrivalWork(UNITS_PER_LATER_RUN);
     this.outerWake?.();
   };
 
   /**
-   * Open at most {@link RECORDS_PER_UNIT} whole records, each only while fewer than {@link maxBufferedInput}
-   * decrypted bytes wait and the arrival time allowance is not spent. The allowance grows with real time at the
-   * arrival share, up to {@link ARRIVAL_BURST_MS}, and each record's measured time is taken from it.
+   * Up to `units` units of arrival work, each followed by landing what it opened, all timed against the allowance,
+   * which grows with real time at the arrival share up to {@link ARRIVAL_BURST_MS}. When the work stopped with whole
+   * records still waiting (for the unit's size or for time), a later run is asked for, at once or when the allowance
+   * holds a burst again: the inner peer may not call again soon (paused with its buffer full).
    */
-  private decryptArrived(): void {
-    const engine = this.engine;
+  private arrivalWork(units: number): void {
+    if (this.arrivalShare === 0 || this.closedByCaller || this.engine.status !== 'connected') return this.moveLanded();
     const clock = this.arrivalClock;
-    let now = clock();
+    const now = clock();
     this.arrivalCredit = Math.min(ARRIVAL_BURST_MS, this.arrivalCredit + (now - this.arrivalToppedAt) * this.arrivalShare);
     this.arrivalToppedAt = now;
-    for (let n = 0; n < RECORDS_PER_UNIT && this.arrivalCredit > 0; n++) {
-      if (engine.availableBytes >= this.maxBufferedInput) return;
-      this.receive();
-      if (engine.status !== 'connected' || !engine.hasWholeRecord) return;
-      engine.openNextRecord();
-      const after = clock();
-      // A record's time may include a pause that is not its work (a garbage collection, the process waiting for a
-      // core): the debt it leaves is at most one burst, so one such pause does not stop arrivals for long after.
-      this.arrivalCredit = Math.max(-ARRIVAL_BURST_MS, this.arrivalCredit - (after - now));
-      now = after;
+    let stop: ArrivalStop = 'unit';
+    for (let u = 0; u < units && stop === 'unit'; u++) {
+      stop = this.decryptArrived();
+      const before = clock();
+      this.moveLanded();
+      this.chargeArrival(clock() - before);
     }
+    if ((stop === 'unit' || stop === 'time') && this.runLater && !this.laterRunDue) {
+      this.laterRunDue = true;
+      this.runLater(this.arrivedLater, stop === 'unit' ? 0 : (ARRIVAL_BURST_MS - this.arrivalCredit) / this.arrivalShare);
+    }
+  }
+
+  /**
+   * Open at most {@link RECORDS_PER_UNIT} whole records, each only while fewer than {@link maxBufferedInput}
+   * decrypted bytes wait and the arrival time allowance is not spent (each record's measured time is taken from it).
+   */
+  private decryptArrived(): ArrivalStop {
+    const engine = this.engine;
+    const clock = this.arrivalClock;
+    for (let n = 0; n < RECORDS_PER_UNIT; n++) {
+      if (engine.availableBytes >= this.maxBufferedInput) return 'full';
+      this.receive();
+      if (engine.status !== 'connected' || !engine.hasWholeRecord) return 'idle';
+      if (this.arrivalCredit <= 0) return 'time';
+      const before = clock();
+      engine.openNextRecord();
+      this.chargeArrival(clock() - before);
+    }
+    return 'unit';
+  }
+
+  /**
+   * Take `ms` of arrival work from the allowance. The time may include a pause that is not the work's (a garbage
+   * collection, the process waiting for a core): the debt left is at most one burst, so one such pause does not stop
+   * arrivals for long after.
+   */
+  private chargeArrival(ms: number): void {
+    this.arrivalCredit = Math.max(-ARRIVAL_BURST_MS, this.arrivalCredit - ms);
   }
 
   /**

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { RECORDS_PER_UNIT, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
@@ -187,6 +188,57 @@ describe('records are decrypted as they arrive', () => {
     // The 100 ms earn a quarter of themselves (25 ms) by the next arrival; a debt of 99 ms would still stop arrivals
     // for 300 ms of the clock, a debt of one burst does not.
     await idleUntil(() => opens() - atConnect > RECORDS_PER_UNIT, 'arrivals going on after the pause');
+    const got = await readAll(c, data.length);
+    expect(sha(got)).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+});
+
+describe('arrival work goes on later when arrivals stop (runLater)', () => {
+  /**
+   * A socket that pauses past 128 KiB, and a clock that runs with real time plus 1 ms for every record opened: each
+   * record then takes up a whole burst, so arrivals stop for time after a record or two while the socket holds more.
+   */
+  const paused = createNodePlatform({ highWaterMark: 128 * 1024 });
+
+  async function pausedAndSlow(runLater: TlsClientOptions['runLater']) {
+    let extra = 0;
+    const counting = countingOpens(() => (extra += 1));
+    const data = new Uint8Array(randomBytes(1 << 20));
+    const srv = await server(data);
+    const inner = paused.connectTcp('127.0.0.1', srv.port);
+    const clock = () => performance.now() + extra;
+    const c = connectTls(srv.port, { roots: [suite.pki().rootDer], crypto: counting.crypto, clock, inner, runLater });
+    expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+    return { c, data, inner, opens: counting.opens };
+  }
+
+  it('with runLater, every record is opened with no poll or read, within the share, though the socket paused', async () => {
+    const later: number[] = [];
+    const { c, data, opens } = await pausedAndSlow((callback, ms) => {
+      later.push(ms);
+      paused.runLater!(callback, ms);
+    });
+    const polls = c.stats.polls;
+    await idleUntil(() => c.tls.getAvailableBytes() >= data.length, 'the whole body decrypted on arrival');
+    expect(c.stats.polls).toBe(polls);
+    // Records went on being opened after the socket paused: far more later runs than reads could explain, each asked
+    // for when the allowance would hold a burst again (1 ms at a quarter of real time: up to 8 ms with a debt).
+    expect(later.length).toBeGreaterThanOrEqual(16);
+    expect(Math.max(...later)).toBeLessThanOrEqual(8);
+    expect(opens()).toBeGreaterThanOrEqual(data.length / RECORD);
+    const got = await readAll(c, data.length);
+    expect(sha(got)).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+
+  it('without it, records stay in the paused socket until read', async () => {
+    const { c, data, inner, opens } = await pausedAndSlow(undefined);
+    await idleUntil(() => inner.getAvailableBytes() >= 128 * 1024, 'the socket holding its high-water mark');
+    const held = opens();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(opens()).toBe(held);
+    expect(held).toBeLessThan(data.length / RECORD / 2);
     const got = await readAll(c, data.length);
     expect(sha(got)).toBe(sha(data));
     c.tls.disconnectFromHost();
