@@ -47,28 +47,20 @@ export class Dialer {
   }
 
   /**
-   * Start TCP once the name is resolved, without polling the transport: connectToHost calls it so that an address
-   * literal is CONNECTING at once, as in Godot (a failed lookup is reported by the next poll).
+   * Where the dial stands before its first poll: an address literal is CONNECTING at once, as in Godot (a failed
+   * lookup is reported by the next poll). TCP itself starts at the first poll: in a fresh process creating the first
+   * socket is the longest piece of connecting, too long to share a call with connectToHost's own work.
    */
   begin(): DialProgress {
-    if (this.stage !== 'resolve') return CONNECTING;
-    if (this.resolve.status() !== 'done') return RESOLVING;
-    try {
-      this.peer = this.platform.connectTcp(this.resolve.address()!, this.plan.port);
-    } catch (e) {
-      return this.failed({ code: 'cant-connect', host: this.plan.host, port: this.plan.port, detail: reasonOf(e) });
-    }
-    this.stage = 'tcp';
-    return CONNECTING;
+    return this.stage === 'resolve' && this.resolve.status() !== 'done' ? RESOLVING : CONNECTING;
   }
 
   /** Advance as far as the stages are ready. Throws only on a transport bug; the caller turns that into a failure. */
   poll(): DialProgress {
-    if (this.stage === 'resolve' && this.resolve.status() === 'failed') {
-      return this.failed({ code: 'cant-resolve', host: this.plan.host });
+    if (this.stage === 'resolve') {
+      const started = this.startTcp();
+      if (started.kind !== 'connecting') return started;
     }
-    const started = this.begin();
-    if (started.kind !== 'connecting') return started;
     for (;;) {
       const peer = this.peer!;
       peer.poll?.();
@@ -88,6 +80,20 @@ export class Dialer {
         return { kind: 'open', peer, tls: this.tls };
       }
     }
+  }
+
+  /** Once the name is resolved, open the TCP connection. */
+  private startTcp(): DialProgress {
+    const resolved = this.resolve.status();
+    if (resolved === 'failed') return this.failed({ code: 'cant-resolve', host: this.plan.host });
+    if (resolved !== 'done') return RESOLVING;
+    try {
+      this.peer = this.platform.connectTcp(this.resolve.address()!, this.plan.port);
+    } catch (e) {
+      return this.failed({ code: 'cant-connect', host: this.plan.host, port: this.plan.port, detail: reasonOf(e) });
+    }
+    this.stage = 'tcp';
+    return CONNECTING;
   }
 
   /** Give up: close whatever stage is open. */
