@@ -188,24 +188,43 @@ function send(r: Requester, job: RequestJob): void {
 }
 
 /**
- * On a transport that can land bytes (a plain Node socket), the head of a plain success is taken as soon as it
- * arrives, from the transport's own event, instead of at the next tick: a body of stated length then lands in its
- * storage from its first bytes, instead of piling up in the transport's buffer for the ticks to copy. Only a head
- * after which the body is still to come, and that needs no decision on the tick's clock (a 2xx, no resume, no stored
- * copy), is taken so; all else waits for the tick. The watch ends once the request has moved on.
+ * On a transport that can land bytes (a Node socket, and TLS over it), the head of a plain success is taken as soon
+ * as it arrives, outside the ticks, instead of at the next tick: a body of stated length then lands in its storage
+ * from its first bytes, instead of piling up in the transport's buffer for the ticks to copy, and the storage is
+ * taken (and the garbage collection that taking much memory brings on runs) between frames. Only a head after which
+ * the body is still to come, and that needs no decision on the tick's clock (a 2xx, no resume, no stored copy), is
+ * taken so; all else waits for the tick. The watch ends once the request has moved on.
+ *
+ * Over TLS the watcher is called from inside the socket's callback, where the TLS layer leaves writes to the polls;
+ * taking the head polls the connection, which may write, so there it is taken from a later run of the event loop
+ * (the platform's runLater), and waits for the tick on a platform without one.
  */
 function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): void {
   const transport = exchange.transport();
-  // Over TLS the watcher is the TLS layer's, which decrypts there and leaves writes to the polls: the head waits.
-  if (!transport?.landInto || !transport.watch || job.attempt.hop.url.scheme === 'https') return;
-  transport.watch(() => {
-    if (job.phase === 'waiting') {
-      try {
-        headOnArrival(r, job, exchange);
-      } catch (e) {
-        failRequest(r, job, job.clock.now, e);
-      }
+  if (!transport?.landInto || !transport.watch) return;
+  const { platform } = r;
+  const deferred = job.attempt.hop.url.scheme === 'https';
+  if (deferred && !platform.runLater) return;
+  const take = (): void => {
+    if (job.phase !== 'waiting') return;
+    try {
+      headOnArrival(r, job, exchange);
+    } catch (e) {
+      failRequest(r, job, job.clock.now, e);
     }
+  };
+  let due = false;
+  const takeLater = (): void => {
+    due = false;
+    take();
+  };
+  transport.watch(() => {
+    if (job.phase === 'waiting' && !deferred) take();
+    else if (job.phase === 'waiting' && !due) {
+      due = true;
+      platform.runLater!(takeLater, 0);
+    }
+    // Only the watcher itself ends the watch: by the time a later run takes the head, another may have taken its place.
     if (job.phase !== 'waiting') transport.watch!(null);
   });
 }

@@ -244,9 +244,11 @@ describe.each(providerPlatforms())('bodies over TLS land as their records are op
   let pki: HttpsPki;
   let https: HttpsTestServer;
   const body = Buffer.from(pattern(6 << 20, 20));
+  let served = 0;
   beforeAll(async () => {
     pki = makeHttpsPki();
     https = await startHttpsServer(pki.server, (req, res) => {
+      served++;
       res.writeHead(200, { 'Content-Length': body.length });
       if (req.url === '/cut') return void res.write(body.subarray(0, 2 << 20), () => setTimeout(() => req.socket.destroy(), 50));
       res.write(body.subarray(0, 65536));
@@ -270,6 +272,26 @@ describe.each(providerPlatforms())('bodies over TLS land as their records are op
       expect(ticks.read).toBeLessThan(body.length);
     }
     expect(https.tlsConnections).toBe(1);
+  });
+
+  it('the head is taken between ticks (from a later run of the event loop); without runLater it waits for a tick', async () => {
+    const { runLater, ...withoutLater } = tlsPlatform;
+    for (const p of [tlsPlatform, withoutLater as Platform]) {
+      requester = null;
+      const servedBefore = served;
+      const job = get(https.url('/body'), { trustedChain: pki.rootPem, platform: p });
+      await tickUntilDone(job, () => job.phase === 'waiting');
+      if (runLater && p === tlsPlatform) await until(() => job.phase !== 'waiting', 'the head taken with no tick', { ms: 20_000 });
+      else {
+        await until(() => served > servedBefore, 'the request at the server', { ms: 20_000 });
+        await new Promise((r) => setTimeout(r, 100));
+        expect(job.phase).toBe('waiting');
+      }
+      await tickUntilDone(job);
+      expect(job.outcome!.result).toBe(Result.SUCCESS);
+      expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
+      closeIdle(requester!.pool);
+    }
   });
 
   it('a body cut short while landing fails as a connection error, never a short success', async () => {
