@@ -10,6 +10,7 @@ import { createHttpSystem, destroyHttpSystem, getHttp, updateHttp } from '../../
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 
 export { DEFAULT_TICK_MS } from '../../engine-module/request/budget.js';
@@ -94,6 +95,17 @@ export interface PacedResult {
    */
   maxArrivalMs: number;
   arrivalMsPerS: number;
+  /**
+   * What the longest tick held besides tickhttp's own work: the garbage collector's pauses inside it (ms, from the
+   * runtime's performance timeline) and the memory pages touched for the first time (minor page faults, each a trip
+   * into the kernel that also clears the page). And the longest tick with the collector's pauses taken out.
+   */
+  maxTickGcMs: number;
+  maxTickFaults: number;
+  maxTickLessGcMs: number;
+  /** Ticks over 4 ms, and how many of them held at least 1 ms of collector pauses. */
+  ticksOver4Ms: number;
+  ticksOver4MsWithGc: number;
 }
 
 /**
@@ -119,6 +131,21 @@ function timedPlatform(crypto: ProviderName | undefined) {
   };
   platform.runLater = runLater && ((callback, ms) => runLater(timed(callback), ms));
   return { platform, arrival };
+}
+
+/** The garbage collector's pauses from now until stop(), as the runtime's performance timeline reports them. */
+function collectorPauses() {
+  const pauses: { start: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    /** Milliseconds of pause between `from` and `to`. */
+    within: (from: number, to: number) =>
+      pauses.reduce((sum, p) => sum + Math.max(0, Math.min(to, p.start + p.ms) - Math.max(from, p.start)), 0),
+    stop: () => observer.disconnect(),
+  };
 }
 
 /** The value at quantile `q` (0..1) of a list of numbers. */
@@ -154,39 +181,52 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const received = () => eids.reduce((sum, eid) => sum + getHttp(world).Progress.received[eid], 0);
   const t0 = performance.now();
   const tickMs: number[] = [];
+  const tickStarts: number[] = [];
+  const tickFaults: number[] = [];
   const lateMs: number[] = [];
   let maxTickCpuMs = 0;
   const perTick: number[] = [];
   let seen = 0;
+  let elapsed = 0;
+  const gc = collectorPauses();
   // Only the download's own arrival work counts, not the connection's warm-up.
   arrival.maxMs = arrival.totalMs = 0;
   try {
     for (;;) {
       const cpuStart = process.cpuUsage();
+      const faultsStart = process.resourceUsage().minorPageFault;
       const tickStart = performance.now();
       lateMs.push(tickStart - (t0 + tickMs.length * period));
       updateHttp(world);
       const tickEnd = performance.now();
       const cpu = process.cpuUsage(cpuStart);
+      tickFaults.push(process.resourceUsage().minorPageFault - faultsStart);
+      tickStarts.push(tickStart);
       tickMs.push(tickEnd - tickStart);
       maxTickCpuMs = Math.max(maxTickCpuMs, (cpu.user + cpu.system) / 1000);
       const now = received();
       perTick.push(now - seen);
       seen = now;
-      const elapsed = tickEnd - t0;
-      const done = eids.every((eid) => finished(world, eid));
-      if (done || elapsed >= opts.capMs) {
-        return { mbps: now / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: Math.max(...tickMs), maxTickCpuMs,
-          p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
-          maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
-          mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), maxArrivalMs: arrival.maxMs,
-          arrivalMsPerS: arrival.totalMs / (elapsed / 1000) };
-      }
+      elapsed = tickEnd - t0;
+      if (eids.every((eid) => finished(world, eid)) || elapsed >= opts.capMs) break;
       await sleep(t0 + tickMs.length * period - performance.now());
     }
   } finally {
     destroyHttpSystem(world);
   }
+  // The timeline delivers collector entries a little after the fact.
+  await sleep(20);
+  gc.stop();
+  const tickGc = tickMs.map((ms, i) => gc.within(tickStarts[i], tickStarts[i] + ms));
+  const longest = tickMs.indexOf(Math.max(...tickMs));
+  const over4 = tickMs.flatMap((ms, i) => (ms > 4 ? [i] : []));
+  return { mbps: seen / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: tickMs[longest], maxTickCpuMs,
+    p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
+    maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
+    mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), maxArrivalMs: arrival.maxMs,
+    arrivalMsPerS: arrival.totalMs / (elapsed / 1000), maxTickGcMs: tickGc[longest], maxTickFaults: tickFaults[longest],
+    maxTickLessGcMs: Math.max(...tickMs.map((ms, i) => ms - tickGc[i])), ticksOver4Ms: over4.length,
+    ticksOver4MsWithGc: over4.filter((i) => tickGc[i] >= 1).length };
 }
 
 /**
