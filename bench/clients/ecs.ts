@@ -9,12 +9,11 @@ import { attachClient } from '../../engine-module/ecs/client-system.js';
 import { createHttpSystem, destroyHttpSystem, getHttp, updateHttp } from '../../engine-module/ecs/http-system.js';
 import { addRequest, getResponse } from '../../engine-module/ecs/request-system.js';
 import { Result } from '../../engine-module/request/result.js';
-import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { RequestSpec } from '../../engine-module/request/request-spec.js';
 
 export { DEFAULT_TICK_MS } from '../../engine-module/request/budget.js';
-import { PROVIDERS, type BenchClient, type ProviderName } from './polled.js';
+import { timedPlatform, type BenchClient, type ProviderName } from './polled.js';
 import { connectionCounts } from '../../engine-module/testing.js';
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -106,31 +105,6 @@ export interface PacedResult {
   /** Ticks over 4 ms, and how many of them held at least 1 ms of collector pauses. */
   ticksOver4Ms: number;
   ticksOver4MsWithGc: number;
-}
-
-/**
- * Node's platform whose sockets' watchers and later runs (runLater) are timed: what arrival-side work costs, seen
- * from outside.
- */
-function timedPlatform(crypto: ProviderName | undefined) {
-  const platform = createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {});
-  const arrival = { maxMs: 0, totalMs: 0 };
-  const timed = (work: () => void) => () => {
-    const t0 = performance.now();
-    work();
-    const ms = performance.now() - t0;
-    arrival.totalMs += ms;
-    arrival.maxMs = Math.max(arrival.maxMs, ms);
-  };
-  const { connectTcp, runLater } = platform;
-  platform.connectTcp = (address, port) => {
-    const peer = connectTcp(address, port);
-    const watch = peer.watch!.bind(peer);
-    peer.watch = (wake) => watch(wake && timed(wake));
-    return peer;
-  };
-  platform.runLater = runLater && ((callback, ms) => runLater(timed(callback), ms));
-  return { platform, arrival };
 }
 
 /** The garbage collector's pauses from now until stop(), as the runtime's performance timeline reports them. */

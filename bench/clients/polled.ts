@@ -39,6 +39,32 @@ export const PROVIDERS: Record<ProviderName, CryptoProvider> = {
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Node's platform whose sockets' watchers and later runs (runLater) are timed: what arrival-side work costs, seen
+ * from outside.
+ */
+export function timedPlatform(crypto: ProviderName | undefined) {
+  const platform = createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {});
+  const arrival = { maxMs: 0, totalMs: 0 };
+  const timed = (work: () => void) => () => {
+    const t0 = performance.now();
+    work();
+    const ms = performance.now() - t0;
+    arrival.totalMs += ms;
+    arrival.maxMs = Math.max(arrival.maxMs, ms);
+  };
+  const { connectTcp, runLater } = platform;
+  platform.connectTcp = (address, port) => {
+    const peer = connectTcp(address, port);
+    const watch = peer.watch!.bind(peer);
+    peer.watch = (wake) => watch(wake && timed(wake));
+    return peer;
+  };
+  platform.runLater = runLater && ((callback, ms) => runLater(timed(callback), ms));
+  return { platform, arrival };
+}
+
+
 /** Plain: the installed Node platform. HTTPS: a Node platform with the chosen provider, HTTPClient's own TLS layer. */
 function newClient(opts: { tls?: PolledOptions['tls'] }): HTTPClient {
   return opts.tls ? new HTTPClient({ platform: createNodePlatform({ crypto: PROVIDERS[opts.tls.provider] }) }) : new HTTPClient();
@@ -134,11 +160,14 @@ export interface HandshakeOptions {
  * CONNECTED (the client's own CPU work, not the waits on the network in between), `maxPollMs` the longest call,
  * `polls` the calls that did work (over 0.05 ms), connectToHost() first. `maxPollCpuMs` is the most process CPU time
  * one call used (a loaded machine adds wall time on top, while the process waits for a core; the process's other
- * threads, V8's compiler and GC helpers, are counted in).
+ * threads, V8's compiler and GC helpers, are counted in). `maxLaterMs` is the longest piece of its work done outside
+ * the polls, from the event loop: a socket watcher's call or a later run (the platform's runLater: the key share
+ * and warm-ups made ahead).
  */
 export async function handshake(opts: HandshakeOptions):
-  Promise<{ pollMs: number; maxPollMs: number; maxPollCpuMs: number; polls: number[] }> {
-  const client = newClient({ tls: { rootPem: opts.rootPem, provider: opts.provider } });
+  Promise<{ pollMs: number; maxPollMs: number; maxPollCpuMs: number; maxLaterMs: number; polls: number[] }> {
+  const { platform, arrival } = timedPlatform(opts.provider);
+  const client = new HTTPClient({ platform });
   let maxPollMs = 0;
   let maxPollCpuMs = 0;
   let pollMs = 0;
@@ -159,7 +188,7 @@ export async function handshake(opts: HandshakeOptions):
     for (;;) {
       timed(() => client.poll());
       const s = client.getStatus();
-      if (s === Status.CONNECTED) return { pollMs, maxPollMs, maxPollCpuMs, polls };
+      if (s === Status.CONNECTED) return { pollMs, maxPollMs, maxPollCpuMs, maxLaterMs: arrival.maxMs, polls };
       if (s !== Status.RESOLVING && s !== Status.CONNECTING) throw failure(client, 'handshake');
       await yieldToIo();
     }

@@ -1,6 +1,7 @@
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { Platform } from '../platform/platform.js';
 import type { TlsFailure } from '../tls/tls-failure.js';
+import type { KeyShareAhead } from '../tls/key-share-ahead.js';
 
 /** TLS settings of connectToHost (Godot's TLSOptions.client(trusted_chain, common_name_override)). */
 export interface TlsOptions {
@@ -42,6 +43,8 @@ export interface TlsConnectParams extends TlsOptions {
    * share of connection setup, so connections opened together spread their handshake steps over frames.
    */
   workGate?: () => boolean;
+  /** The ClientHello's key share being made ahead while TCP opens (the dial does it when the platform has runLater). */
+  keyShare?: KeyShareAhead;
 }
 
 /** A StreamPeer speaking TLS over another one: CONNECTING while it handshakes, ERROR when the handshake fails. */

@@ -6,6 +6,8 @@ import type { TlsConnectParams, TlsStreamPeer, TlsWrapper } from './client-optio
 import { ConnectTunnel } from './connect-tunnel.js';
 import type { ConnectionFailure } from './failures.js';
 import type { HeadLimits } from './response-head.js';
+import { startTls as ownTls } from './tls-layer.js';
+import { startTlsAhead } from './work-ahead.js';
 
 /** Where a dial goes and through what, decided once by connectToHost. */
 export interface DialPlan {
@@ -36,6 +38,8 @@ export class Dialer {
   /** The outermost stage's transport, once TCP started. */
   peer: StreamPeer | null = null;
   private tls: TlsStreamPeer | null = null;
+  /** The TLS parameters, with what is being done ahead for tickhttp's own TLS layer (see work-ahead.ts). */
+  private readonly tlsParams: TlsConnectParams | null;
 
   constructor(
     private readonly platform: Platform,
@@ -44,6 +48,8 @@ export class Dialer {
     private readonly startTls: TlsWrapper,
   ) {
     this.resolve = platform.resolveHost(plan.host);
+    const tls = plan.tls;
+    this.tlsParams = tls && startTls === ownTls ? { ...tls, keyShare: startTlsAhead(tls.platform) ?? undefined } : tls;
   }
 
   /**
@@ -70,8 +76,8 @@ export class Dialer {
       if (this.stage === 'tcp' && this.plan.tunnel) {
         this.peer = new ConnectTunnel(peer, this.plan.tunnel, this.limits);
         this.stage = 'tunnel';
-      } else if (this.stage !== 'tls' && this.plan.tls) {
-        this.peer = this.tls = this.startTls(peer, this.plan.tls);
+      } else if (this.stage !== 'tls' && this.tlsParams) {
+        this.peer = this.tls = this.startTls(peer, this.tlsParams);
         this.stage = 'tls';
         // Its first poll makes the key share: in a fresh process that and starting TLS are each a frame's work.
         return CONNECTING;

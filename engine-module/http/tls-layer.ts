@@ -25,6 +25,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     clock: () => platform.now(),
     runLater: platform.runLater?.bind(platform),
     workGate: params.workGate,
+    keyShare: params.keyShare,
   });
 }
 

@@ -6,6 +6,7 @@
 import { DecodeError } from '../bytes/byte-reader.js';
 import { ChunkQueue, NO_BYTES } from '../net/chunk-queue.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
+import type { KeyShareAhead } from './key-share-ahead.js';
 import { AlertDescription } from './alerts.js';
 import type { Extension } from './extensions.js';
 import { startHandshake } from './handshake-start.js';
@@ -65,6 +66,8 @@ export interface TlsEngineConfig {
    * A caller running many handshakes in one frame spreads their units over frames with it. Default: always run.
    */
   workGate?: () => boolean;
+  /** The ClientHello's key share, when one is being made ahead (see tls/key-share-ahead.ts); else the first unit makes it. */
+  keyShare?: KeyShareAhead;
 }
 
 /** Where the connection stands. `closed` means a close_notify went or came; decrypted data may remain to be read. */
@@ -122,6 +125,7 @@ export class TlsClientEngine {
     this.ctx = {
       crypto: config.crypto,
       random: config.randomBytes,
+      keyShareAhead: config.keyShare ?? null,
       offer: {
         versions,
         suites,

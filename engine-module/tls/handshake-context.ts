@@ -2,6 +2,7 @@
 // of deferred asymmetric work (certificate chain steps and one signature check) both versions use.
 
 import type { CryptoProvider, GroupName, KeyShare, PublicKey } from './crypto/provider.js';
+import type { KeyShareAhead } from './key-share-ahead.js';
 import type { AlertDescription } from './alerts.js';
 import { TlsError, tlsError } from './tls-failure.js';
 import type { Extension } from './extensions.js';
@@ -40,6 +41,8 @@ export interface ClientOfferConfig {
 export interface HandshakeContext {
   readonly crypto: CryptoProvider;
   readonly random: (n: number) => Uint8Array;
+  /** The first ClientHello's key share made ahead, when it is. */
+  readonly keyShareAhead: KeyShareAhead | null;
   readonly offer: ClientOfferConfig;
   readonly transcript: Transcript;
   /**

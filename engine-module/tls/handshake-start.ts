@@ -15,24 +15,35 @@ import { serverHello12 } from './tls12.js';
 /**
  * The first states: make the key share (the one expensive step), then send ClientHello. Two units, because in a
  * fresh process building the hello (encoders, the transcript hash) is cold code that would lengthen the key
- * generation's frame.
+ * generation's frame. A share made ahead leaves the first unit free for building the hello, and the second sends it.
  */
 export function startHandshake(ctx: HandshakeContext): HandshakeState {
   return workState('ClientHello key share', () => {
     const random = ctx.random(32);
     if (random.length !== 32) throw new Error('random source returned the wrong number of bytes');
-    const share = ctx.offer.versions.includes('TLSv1.3') ? ctx.crypto.generateKeyShare(ctx.offer.groups[0], ctx.random) : null;
-    return workState('ClientHello', () => expectServerHello(ctx, sendClientHello(ctx, random, new Uint8Array(0), share), null));
+    const group = ctx.offer.groups[0];
+    const tls13 = ctx.offer.versions.includes('TLSv1.3');
+    const ahead = tls13 ? ctx.keyShareAhead?.take(ctx.crypto, group) ?? null : null;
+    const share = tls13 ? ahead ?? ctx.crypto.generateKeyShare(group, ctx.random) : null;
+    const built = ahead ? buildClientHello(ctx, random, new Uint8Array(0), share) : null;
+    return workState('ClientHello', () =>
+      expectServerHello(ctx, sendClientHello(ctx, built ?? buildClientHello(ctx, random, new Uint8Array(0), share)), null));
   });
 }
 
-function sendClientHello(
+/** A ClientHello ready to send, and what judging the answers to it needs. */
+interface BuiltHello {
+  message: Uint8Array;
+  sent: SentHello;
+}
+
+function buildClientHello(
   ctx: HandshakeContext,
   random: Uint8Array,
   sessionId: Uint8Array,
   share: KeyShare | null,
   cookie?: Uint8Array,
-): SentHello {
+): BuiltHello {
   const o = ctx.offer;
   let extensions = clientHelloExtensions({
     serverName: o.serverName,
@@ -45,8 +56,15 @@ function sendClientHello(
     cookie,
   });
   if (o.customizeExtensions) extensions = o.customizeExtensions(extensions);
-  ctx.sendHandshake(makeClientHello({ random, sessionId, suites: o.suites.map((s) => s.code), extensions }));
-  return { random, sessionId, share, offeredTypes: new Set(extensions.map((e) => e.type)) };
+  return {
+    message: makeClientHello({ random, sessionId, suites: o.suites.map((s) => s.code), extensions }),
+    sent: { random, sessionId, share, offeredTypes: new Set(extensions.map((e) => e.type)) },
+  };
+}
+
+function sendClientHello(ctx: HandshakeContext, hello: BuiltHello): SentHello {
+  ctx.sendHandshake(hello.message);
+  return hello.sent;
 }
 
 function expectServerHello(ctx: HandshakeContext, hello: SentHello, retrySuite: CipherSuite | null): HandshakeState {
@@ -105,7 +123,7 @@ function helloRetry(ctx: HandshakeContext, hello: SentHello, hrr: ServerHello, r
   ctx.transcript.add(raw);
   return workState('ClientHello after HelloRetryRequest', () => {
     const share = group === hello.share?.group ? hello.share : ctx.crypto.generateKeyShare(group!, ctx.random);
-    const retried = sendClientHello(ctx, hello.random, hello.sessionId, share, cookie);
+    const retried = sendClientHello(ctx, buildClientHello(ctx, hello.random, hello.sessionId, share, cookie));
     return expectServerHello(ctx, retried, suite);
   });
 }

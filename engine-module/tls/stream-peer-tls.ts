@@ -8,6 +8,7 @@ import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
+import type { KeyShareAhead } from './key-share-ahead.js';
 import { MAX_PLAINTEXT } from './record-layer.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
@@ -85,6 +86,8 @@ export interface TlsClientOptions {
   groups?: GroupName[];
   /** Asked before each unit of handshake work; false defers it to a later poll (see TlsEngineConfig.workGate). */
   workGate?: () => boolean;
+  /** The ClientHello's key share, when one is being made ahead (see TlsEngineConfig.keyShare). */
+  keyShare?: KeyShareAhead;
 }
 
 /** Default of {@link TlsClientOptions.maxBufferedInput}. */
@@ -200,6 +203,7 @@ export class StreamPeerTLS implements StreamPeer {
       maxHandshakeMessageSize: limits.maxHandshakeMessageSize,
       requireExtendedMasterSecret: options.requireExtendedMasterSecret,
       workGate: options.workGate,
+      keyShare: options.keyShare,
     });
     this.innerWatches = inner.watch?.(this.arrived) ?? false;
   }
