@@ -107,6 +107,16 @@ export const RECORDS_PER_UNIT = 8;
 const ARRIVAL_BURST_MS = 1;
 /** Most units of records one later run of arrival work opens (see {@link TlsClientOptions.runLater}). */
 const UNITS_PER_LATER_RUN = 4;
+/**
+ * How far ahead of the landed data arrival work touches the landing target's memory (what a frame's reads may land:
+ * the decrypted bytes a reader may find waiting), and how much one call touches. Memory that was never written costs
+ * far more to write the first time (each page is a trip into the kernel, at times a long one); touched ahead, it
+ * costs the tick's copy nothing extra.
+ */
+const TOUCH_AHEAD = DEFAULT_TLS_LIMITS.maxBufferedInput;
+const TOUCH_PER_CALL = 256 * 1024;
+/** One write per page of this size (or smaller) touches every page of a range. */
+const PAGE = 4096;
 
 /** Why a unit of arrival work stopped: its record count, the time allowance, the decrypted-bytes cap, or no record. */
 type ArrivalStop = 'unit' | 'time' | 'full' | 'idle';
@@ -152,7 +162,7 @@ export class StreamPeerTLS implements StreamPeer {
   private readonly arrivalClock: () => number;
   /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
   /** Where decrypted data goes while it lands (see {@link landInto}), and how far it is filled. */
-  private landing: { target: Uint8Array; at: number } | null = null;
+  private landing: { target: Uint8Array; at: number; touched: number } | null = null;
   /** Data decrypted before the landing began and not yet read: reads return it before anything lands. */
   private heldLeft = 0;
   /** Bytes landed and not yet reported by takeLanded(). */
@@ -303,7 +313,7 @@ export class StreamPeerTLS implements StreamPeer {
    */
   landInto(target: Uint8Array): boolean {
     if (this.closedByCaller || this.engine.status !== 'connected' || target.length === 0) return false;
-    this.landing = { target, at: 0 };
+    this.landing = { target, at: 0, touched: 0 };
     this.heldLeft = this.engine.availableBytes;
     return true;
   }
@@ -421,6 +431,7 @@ export class StreamPeerTLS implements StreamPeer {
     const now = clock();
     this.arrivalCredit = Math.min(ARRIVAL_BURST_MS, this.arrivalCredit + (now - this.arrivalToppedAt) * this.arrivalShare);
     this.arrivalToppedAt = now;
+    this.touchAhead();
     let stop: ArrivalStop = 'unit';
     for (let u = 0; u < units && stop === 'unit'; u++) {
       stop = this.decryptArrived();
@@ -432,6 +443,24 @@ export class StreamPeerTLS implements StreamPeer {
       this.laterRunDue = true;
       this.runLater(this.arrivedLater, stop === 'unit' ? 0 : (ARRIVAL_BURST_MS - this.arrivalCredit) / this.arrivalShare);
     }
+  }
+
+  /**
+   * Write into the landing target's memory ahead of the landed data (up to {@link TOUCH_AHEAD}, at most
+   * {@link TOUCH_PER_CALL} per call, while the arrival allowance lasts), so a tick's read that lands a record copies
+   * into memory already taken. The bytes written are zeros where no data has landed yet: what is there already.
+   */
+  private touchAhead(): void {
+    const landing = this.landing;
+    if (!landing || this.arrivalCredit <= 0) return;
+    const { target } = landing;
+    const from = Math.max(landing.touched, landing.at);
+    const to = Math.min(target.length, landing.at + TOUCH_AHEAD, from + TOUCH_PER_CALL);
+    if (to <= from) return;
+    const before = this.arrivalClock();
+    for (let i = from; i < to; i += PAGE) target[i] = 0;
+    landing.touched = to;
+    this.chargeArrival(this.arrivalClock() - before);
   }
 
   /**
