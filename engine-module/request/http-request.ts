@@ -205,8 +205,10 @@ function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): v
   const { platform } = r;
   const deferred = job.attempt.hop.url.scheme === 'https';
   if (deferred && !platform.runLater) return;
+  // A later run may come after the job has moved on to another hop, waiting again on another lease.
+  const lease = job.acquisition.lease;
   const take = (): void => {
-    if (job.phase !== 'waiting') return;
+    if (job.phase !== 'waiting' || job.acquisition.lease !== lease) return;
     try {
       headOnArrival(r, job, exchange);
     } catch (e) {
