@@ -38,6 +38,7 @@ function demoRows(suffix) {
     { value: `demo_p99_tick_ms${suffix}`, unit: 'ms' },
     { value: `demo_ticks_over_8ms${suffix}`, unit: 'ticks', of: `demo_ticks${suffix}` },
     { value: `demo_late_frames${suffix}`, unit: 'frames', of: `demo_ticks${suffix}`, target: ['<=', 0] },
+    { value: `demo_max_between_ms${suffix}`, unit: 'ms' },
   ];
 }
 

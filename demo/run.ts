@@ -7,6 +7,7 @@ import { createWorld } from 'bitecs';
 import {
   createHttpSystem, createNodePlatform, destroyHttpSystem, nodeCrypto, pureCrypto, type Platform,
 } from '../engine-module/node.js';
+import { timeWorkBetweenFrames } from '../engine-module/testing.js';
 import { readCaFile } from './ca-file.js';
 import type { DemoOptions } from './cli.js';
 import { newScene } from './game/scene.js';
@@ -26,8 +27,13 @@ export interface DemoIo {
   onInterrupt(cleanup: () => void): void;
 }
 
-function platformWith(provider: DemoOptions['provider']): Platform {
-  return createNodePlatform({ crypto: provider === 'pure' ? pureCrypto : nodeCrypto });
+/**
+ * The Node platform with `provider`'s crypto, its work between ticks (runLater callbacks, socket events) timed: the
+ * longest piece is kept in `between.longestMs`.
+ */
+function platformWith(provider: DemoOptions['provider'], between: { longestMs: number }): Platform {
+  const platform = createNodePlatform({ crypto: provider === 'pure' ? pureCrypto : nodeCrypto });
+  return timeWorkBetweenFrames(platform, (ms) => (between.longestMs = Math.max(between.longestMs, ms)));
 }
 
 /** How the connection is secured, for the header line. */
@@ -69,8 +75,9 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
       `${transport}, ${options.tickRate} Hz`);
 
     const world = createWorld();
+    const between = { longestMs: 0 };
     // The default tick budget: the demo shows what a game gets without configuring one.
-    createHttpSystem(world, { platform: platformWith(options.provider) });
+    createHttpSystem(world, { platform: platformWith(options.provider, between) });
     const seed = options.seed ?? randomInt(0, 2 ** 32);
     const scene = newScene(baseUrl, transport, options.tickRate, options.player, emptyStats());
     const session = createSession(world, scene, {
@@ -90,6 +97,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     }
     const s = scene.stats;
     screen.log(`frames: ${describeTicks(s, options.tickRate)}`);
+    screen.log(`between ticks: longest ${formatMs(between.longestMs)} of tickhttp's own work (runLater callbacks, socket events)`);
     screen.log(`network: ${formatBytes(scene.bytesReceived)} received, assets at ` +
       `${formatRate(scene.assetBytes, scene.downloadMs)}`);
     if (scene.phase !== 'done' || !scene.posted) return 1;

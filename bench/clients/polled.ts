@@ -6,6 +6,7 @@ import { Method, Status } from '../../engine-module/http/constants.js';
 import { startTls } from '../../engine-module/http/tls-layer.js';
 import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
+import { timeWorkBetweenFrames } from '../../engine-module/testing.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
@@ -44,23 +45,11 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * from outside.
  */
 export function timedPlatform(crypto: ProviderName | undefined) {
-  const platform = createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {});
   const arrival = { maxMs: 0, totalMs: 0 };
-  const timed = (work: () => void) => () => {
-    const t0 = performance.now();
-    work();
-    const ms = performance.now() - t0;
+  const platform = timeWorkBetweenFrames(createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {}), (ms) => {
     arrival.totalMs += ms;
     arrival.maxMs = Math.max(arrival.maxMs, ms);
-  };
-  const { connectTcp, runLater } = platform;
-  platform.connectTcp = (address, port) => {
-    const peer = connectTcp(address, port);
-    const watch = peer.watch!.bind(peer);
-    peer.watch = (wake) => watch(wake && timed(wake));
-    return peer;
-  };
-  platform.runLater = runLater && ((callback, ms) => runLater(timed(callback), ms));
+  });
   return { platform, arrival };
 }
 

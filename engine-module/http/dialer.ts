@@ -38,7 +38,7 @@ export class Dialer {
   /** The outermost stage's transport, once TCP started. */
   peer: StreamPeer | null = null;
   private tls: TlsStreamPeer | null = null;
-  /** The TLS parameters, with what is being done ahead for tickhttp's own TLS layer (see work-ahead.ts). */
+  /** The TLS parameters, with what is being done ahead for tickhttp's own TLS layer (see {@link startTlsAhead}). */
   private readonly tlsParams: TlsConnectParams | null;
 
   constructor(

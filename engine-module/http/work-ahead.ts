@@ -1,6 +1,6 @@
-// Work a dial does ahead, between frames, from the platform's runLater (Node: a timer, outside the game's ticks): the
-// key share of a TLS connection while its TCP connection opens, and the TLS warm-up's pieces while the handshake
-// waits for the server. Pieces run one per callback, key shares first (a TCP connection on a near server opens within a
+// Work done ahead, between frames, from the platform's runLater (Node: a timer, outside the game's ticks): the key
+// share of a TLS connection while its TCP connection opens, the TLS warm-up's pieces while the handshake waits for
+// the server, and the request layer's warm-ups (which without runLater take the spare time of ticks). Pieces run one per callback, key shares first (a TCP connection on a near server opens within a
 // frame), each kind in the order queued, so pieces queued together (connections opened in the same frame, a warm-up's
 // steps) never add up in one turn of the event loop. Without runLater nothing
 // is queued, and the work stays where it was (the handshake's units, the request layer's spare tick time).
@@ -79,6 +79,17 @@ function queueWarmUp(queue: Queue, warmUp: WarmUp): void {
     return true;
   };
   if (queuePiece(queue, 'warmUps', step)) queue.stepping.add(warmUp);
+}
+
+/**
+ * Run `warmUp`'s steps between frames, one per runLater callback after the key shares waiting; false when the
+ * platform has no runLater (the caller runs them some other way).
+ */
+export function warmUpBetweenFrames(platform: Platform, warmUp: WarmUp): boolean {
+  const runLater = platform.runLater?.bind(platform);
+  if (!runLater) return false;
+  queueWarmUp(queueOf(platform, runLater), warmUp);
+  return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 // What all requests of one world share: the platform, the connection pool and the default revalidation cache.
 import type { HTTPClientOptions } from '../http/client-options.js';
 import { getPlatform, type Platform } from '../platform/platform.js';
+import { warmUpBetweenFrames } from '../http/work-ahead.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
 import { warmUpOf, type WarmUp } from '../tls/warm-up.js';
 import { takeSetupUnit, type TickBudget } from './budget.js';
@@ -35,7 +36,8 @@ export interface Requester {
   /**
    * Warm-ups started by what the requests need (see {@link WarmUp}): the TLS one when the pool first opens a TLS
    * connection (ahead of the others), the decoder's when a request that decompresses starts. runTick runs their
-   * pieces, first to last, in the time a tick's work leaves over.
+   * pieces, first to last, in the time a tick's work leaves over; on a platform with runLater they run between
+   * frames instead ({@link warmUpBetweenFrames}), since a first piece can take milliseconds, and this list stays empty.
    */
   warmUps: WarmUp[];
 }
@@ -60,11 +62,11 @@ export function createRequester(options: RequesterOptions = {}): Requester {
 }
 
 /**
- * Run `warmUp`'s pieces in the ticks to come, after those already listed or, `first`, before them (once: a warm-up
- * already listed is not listed again).
+ * Run `warmUp`'s pieces between frames when the platform can (see {@link Requester.warmUps}), else in the ticks to
+ * come, after those already listed or, `first`, before them (once: a warm-up already listed is not listed again).
  */
 export function startWarmUp(r: Requester, warmUp: WarmUp, first = false): void {
-  if (r.warmUps.includes(warmUp)) return;
+  if (warmUpBetweenFrames(r.platform, warmUp) || r.warmUps.includes(warmUp)) return;
   if (first) r.warmUps.unshift(warmUp);
   else r.warmUps.push(warmUp);
 }

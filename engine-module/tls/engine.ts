@@ -66,7 +66,7 @@ export interface TlsEngineConfig {
    * A caller running many handshakes in one frame spreads their units over frames with it. Default: always run.
    */
   workGate?: () => boolean;
-  /** The ClientHello's key share, when one is being made ahead (see tls/key-share-ahead.ts); else the first unit makes it. */
+  /** The ClientHello's key share, when one is being made ahead ({@link KeyShareAhead}); else the first unit makes it. */
   keyShare?: KeyShareAhead;
 }
 

@@ -9,6 +9,7 @@ import type { Platform } from '../../engine-module/platform/platform.js';
 import type { CryptoProvider, KeyShare } from '../../engine-module/tls/crypto/provider.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
 import { MAX_WAITING } from '../../engine-module/http/work-ahead.js';
+import { timeWorkBetweenFrames } from '../../engine-module/testing.js';
 import { WARM_UP_STEPS } from '../../engine-module/tls/warm-up.js';
 import { Driver } from '../http/loopback-server.js';
 import { makeHttpsPki, startHttpsServer, type HttpsPki, type HttpsTestServer } from './fixtures.js';
@@ -189,5 +190,23 @@ describe.each([
     expect(later.waiting).toHaveLength(0);
     await handshakeAndGet(d);
     expect(later.counts).toMatchObject({ sharesLater: 0, sharesInPolls: 1, laterRuns: 0 });
+  });
+});
+
+describe('timeWorkBetweenFrames', () => {
+  it('times each runLater callback and socket event of a real handshake, and changes nothing else', async () => {
+    const pieces: number[] = [];
+    const base = createNodePlatform({ crypto: pureCrypto });
+    let laterRuns = 0;
+    const counted: Platform = { ...base, runLater: (callback, ms) => base.runLater!(() => (laterRuns++, callback()), ms) };
+    const platform = timeWorkBetweenFrames(counted, (ms) => pieces.push(ms));
+    expect(platform.crypto).toBe(pureCrypto);
+    const d = new Driver(new HTTPClient({ platform }));
+    expect(d.client.connectToHost('127.0.0.1', server.port, true, true, { trustedChain: pki.rootPem })).toBe(Err.OK);
+    await handshakeAndGet(d);
+    // Every later run was timed, and the socket's events besides.
+    expect(laterRuns).toBeGreaterThan(0);
+    expect(pieces.length).toBeGreaterThan(laterRuns);
+    expect(pieces.every((ms) => ms >= 0 && Number.isFinite(ms))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // The request layer's warm-ups: the TLS one started when the pool opens its first TLS connection, the decoder's when
-// a request that decompresses starts; run one after another in the time a tick's work leaves over (pieces counted
-// against a test clock), never without budget.
+// a request that decompresses starts; without the platform's runLater, run one after another in the time a tick's
+// work leaves over (pieces counted against a test clock), never without budget; with it, between frames, one piece per
+// later run, and never in a tick.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBudget } from '../../engine-module/request/budget.js';
 import { startRequest } from '../../engine-module/request/http-request.js';
@@ -9,9 +10,13 @@ import { normalizeSpec } from '../../engine-module/request/request-spec.js';
 import { createRequester, type Requester } from '../../engine-module/request/requester.js';
 import { runTick } from '../../engine-module/request/tick.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
-import { warmUpOf } from '../../engine-module/tls/warm-up.js';
-import { decoderWarmUp } from '../../engine-module/request/decoding.js';
+import { WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { decoderWarmUp, INFLATE_WARM_UP_STEPS } from '../../engine-module/request/decoding.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
+import type { Platform } from '../../engine-module/platform/platform.js';
+
+/** A Node platform without runLater (as an embedded host's), so warm-ups take the spare time of ticks. */
+const withoutRunLater = (crypto = createNodePlatform().crypto): Platform => ({ ...createNodePlatform({ crypto }), runLater: undefined });
 
 let requester: Requester | null = null;
 afterEach(() => {
@@ -28,7 +33,7 @@ function stubWarmUp(clock: { t: number }, pieces: number) {
 describe('TLS warm-up in ticks', () => {
   it('runs pieces only while the tick has budget left, and stops when done', () => {
     const clock = { t: 0 };
-    const r = (requester = createRequester({ platform: createNodePlatform() }));
+    const r = (requester = createRequester({ platform: withoutRunLater() }));
     const warmUp = stubWarmUp(clock, 10);
     r.warmUps.push(warmUp);
     const tick = (ms: number) => runTick(r, clock.t, startBudget({ ms }, () => clock.t), () => [], () => {});
@@ -46,7 +51,7 @@ describe('TLS warm-up in ticks', () => {
 
   it('runs one warm-up after another, each to its end', () => {
     const clock = { t: 0 };
-    const r = (requester = createRequester({ platform: createNodePlatform() }));
+    const r = (requester = createRequester({ platform: withoutRunLater() }));
     const a = stubWarmUp(clock, 2);
     const b = stubWarmUp(clock, 2);
     r.warmUps.push(a, b);
@@ -56,7 +61,7 @@ describe('TLS warm-up in ticks', () => {
 
   it('the TLS one starts when the pool opens a TLS connection, with the platform provider, not for plain HTTP', () => {
     const crypto = { ...pureCrypto };
-    const r = (requester = createRequester({ platform: createNodePlatform({ crypto }) }));
+    const r = (requester = createRequester({ platform: withoutRunLater(crypto) }));
     startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/', decompress: false }), 0);
     grant(r.pool, 0);
     expect(r.warmUps).toEqual([]);
@@ -67,7 +72,7 @@ describe('TLS warm-up in ticks', () => {
 
   it("the decoder's starts with a request that decompresses, once; the TLS one goes ahead of it", () => {
     const crypto = { ...pureCrypto };
-    const r = (requester = createRequester({ platform: createNodePlatform({ crypto }) }));
+    const r = (requester = createRequester({ platform: withoutRunLater(crypto) }));
     startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/a', decompress: false }), 0);
     expect(r.warmUps).toEqual([]);
     startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/b' }), 0);
@@ -76,5 +81,30 @@ describe('TLS warm-up in ticks', () => {
     startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/d' }), 0);
     grant(r.pool, 0);
     expect(r.warmUps).toEqual([warmUpOf(crypto), decoderWarmUp()]);
+  });
+});
+
+describe('warm-ups between frames (a platform with runLater)', () => {
+  it('go to later runs, one piece each, and never into a tick', () => {
+    const crypto = { ...pureCrypto };
+    const waiting: Array<() => void> = [];
+    const platform: Platform = { ...createNodePlatform({ crypto }), runLater: (callback) => void waiting.push(callback) };
+    const clock = { t: 0 };
+    const r = (requester = createRequester({ platform }));
+    startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/b' }), 0);
+    startRequest(r, normalizeSpec({ url: 'https://127.0.0.1:1/d', decompress: false }), 0);
+    grant(r.pool, 0);
+    expect(r.warmUps).toEqual([]);
+    runTick(r, clock.t, startBudget({ ms: 3 }, () => clock.t), () => [], () => {});
+    expect(waiting).toHaveLength(1);
+    let runs = 0;
+    while (waiting.length > 0) {
+      waiting.shift()!();
+      runs++;
+    }
+    // The decoder's pieces and the TLS provider's, and the key share of the TLS connection the pool opened.
+    expect(runs).toBe(1 + INFLATE_WARM_UP_STEPS + WARM_UP_STEPS);
+    expect(decoderWarmUp().step()).toBe(false);
+    expect(warmUpOf(crypto).step()).toBe(false);
   });
 });
