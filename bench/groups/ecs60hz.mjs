@@ -93,9 +93,10 @@ export async function run(ctx) {
     putSummary(results, `${s.key}_arrival_ms_per_s`, summarize(r.map((x) => x.arrivalMsPerS)));
     putSummary(results, `${s.key}_max_tick_gc_ms`, summarize(r.map((x) => x.maxTickGcMs)));
     putSummary(results, `${s.key}_max_tick_faults`, summarize(r.map((x) => x.maxTickFaults)));
-    putSummary(results, `${s.key}_max_tick_less_gc_ms`, summarize(r.map((x) => x.maxTickLessGcMs)));
+    putSummary(results, `${s.key}_max_tick_wait_ms`, summarize(r.map((x) => x.maxTickWaitMs)));
+    putSummary(results, `${s.key}_max_tick_own_ms`, summarize(r.map((x) => x.maxTickOwnMs)));
     results[`${s.key}_ticks_over_4ms`] = r.reduce((sum, x) => sum + x.ticksOver4Ms, 0);
-    results[`${s.key}_ticks_over_4ms_gc`] = r.reduce((sum, x) => sum + x.ticksOver4MsWithGc, 0);
+    results[`${s.key}_ticks_over_4ms_own`] = r.reduce((sum, x) => sum + x.ticksOver4MsOwn, 0);
     results[`${s.key}_ticks_over_${OVER_MS}ms`] = r.reduce((sum, x) => sum + x.ticksOver8Ms, 0);
     results[`${s.key}_late_ticks`] = r.reduce((sum, x) => sum + x.lateTicks, 0);
     results[`${s.key}_ticks`] = r.reduce((sum, x) => sum + x.ticks, 0);
