@@ -9,9 +9,10 @@ import { EMBEDDED_ROWS } from './groups/embedded.mjs';
  * tick that used most (wall time above it was spent waiting for a core), the garbage collector's pauses, the waits
  * for a core and the first-touched memory pages inside the longest tick, the longest tick with the pauses and waits
  * taken out (tickhttp's own work), p99, ticks over 4 ms (and how many of them were so by tickhttp's own work), ticks
- * over 8 ms; then what work
- * outside the ticks cost the frames: the longest delay of a tick's start, the ticks that started a period late, the
- * longest socket-watcher call (work done as bytes arrive, such as decrypting TLS records) and their time per second.
+ * over 8 ms; then what work outside the ticks cost the frames: the longest delay of a tick's start, the ticks that
+ * started a period late (and how many were still late with the pauses and waits since the tick before taken out),
+ * the longest socket-watcher call or later run (work done as bytes arrive, such as decrypting TLS records) and their
+ * time per second.
  */
 function tickRows(prefix, rate) {
   return [
@@ -28,6 +29,7 @@ function tickRows(prefix, rate) {
     { value: `${prefix}_ticks_over_8ms`, unit: 'ticks', of: `${prefix}_ticks` },
     { value: `${prefix}_max_late_ms`, unit: 'ms' },
     { value: `${prefix}_late_ticks`, unit: 'ticks', of: `${prefix}_ticks`, target: ['<=', 0] },
+    { value: `${prefix}_late_ticks_own`, unit: 'ticks', of: `${prefix}_late_ticks` },
     { value: `${prefix}_max_arrival_ms`, unit: 'ms' },
     { value: `${prefix}_arrival_ms_per_s`, unit: 'ms/s' },
   ];

@@ -87,6 +87,11 @@ export interface PacedResult {
   maxLateMs: number;
   /** Ticks that started more than one period after their slot (a frame the game would have dropped). */
   lateTicks: number;
+  /**
+   * Of those, the ones still a period late once the collector's pauses and the thread's waits for a core since the
+   * tick before are taken out: lateness that work in the process outside the ticks (arrivals, later runs) made.
+   */
+  lateTicksOwn: number;
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
   mibPerTick: number;
   /**
@@ -171,6 +176,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const tickStarts: number[] = [];
   const tickFaults: number[] = [];
   const tickWait: number[] = [];
+  const waitStarts: number[] = [];
   const lateMs: number[] = [];
   let maxTickCpuMs = 0;
   const perTick: number[] = [];
@@ -184,6 +190,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
       const cpuStart = process.cpuUsage();
       const faultsStart = process.resourceUsage().minorPageFault;
       const waitStart = waitedForCoreMs();
+      waitStarts.push(waitStart);
       const tickStart = performance.now();
       lateMs.push(tickStart - (t0 + tickMs.length * period));
       updateHttp(world);
@@ -210,10 +217,14 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const tickGc = tickMs.map((ms, i) => gc.within(tickStarts[i], tickStarts[i] + ms));
   const own = tickMs.map((ms, i) => ms - tickGc[i] - tickWait[i]);
   const longest = tickMs.indexOf(Math.max(...tickMs));
+  // What delayed a tick's start since the tick before ended: collector pauses and waits for a core.
+  const lateOwn = lateMs.map((late, i) => i === 0 ? late
+    : late - gc.within(tickStarts[i - 1] + tickMs[i - 1], tickStarts[i]) - (waitStarts[i] - waitStarts[i - 1] - tickWait[i - 1]));
   const over4 = tickMs.flatMap((ms, i) => (ms > 4 ? [i] : []));
   return { mbps: seen / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: tickMs[longest], maxTickCpuMs,
     p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
     maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
+    lateTicksOwn: lateOwn.filter((t) => t > period).length,
     mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), maxArrivalMs: arrival.maxMs,
     arrivalMsPerS: arrival.totalMs / (elapsed / 1000), maxTickGcMs: tickGc[longest], maxTickFaults: tickFaults[longest],
     maxTickWaitMs: tickWait[longest], maxTickOwnMs: Math.max(...own), ticksOver4Ms: over4.length,

@@ -99,6 +99,7 @@ export async function run(ctx) {
     results[`${s.key}_ticks_over_4ms_own`] = r.reduce((sum, x) => sum + x.ticksOver4MsOwn, 0);
     results[`${s.key}_ticks_over_${OVER_MS}ms`] = r.reduce((sum, x) => sum + x.ticksOver8Ms, 0);
     results[`${s.key}_late_ticks`] = r.reduce((sum, x) => sum + x.lateTicks, 0);
+    results[`${s.key}_late_ticks_own`] = r.reduce((sum, x) => sum + x.lateTicksOwn, 0);
     results[`${s.key}_ticks`] = r.reduce((sum, x) => sum + x.ticks, 0);
     results[`${s.key}_body_mib`] = (s.bytes * s.count) / (1 << 20);
   }
