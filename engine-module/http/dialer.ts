@@ -6,7 +6,7 @@ import type { TlsConnectParams, TlsStreamPeer, TlsWrapper } from './client-optio
 import { ConnectTunnel } from './connect-tunnel.js';
 import type { ConnectionFailure } from './failures.js';
 import type { HeadLimits } from './response-head.js';
-import { startTls as ownTls } from './tls-layer.js';
+import { startTls as ownTls, trustedRootsOf } from './tls-layer.js';
 import { startTlsAhead } from './work-ahead.js';
 
 /** Where a dial goes and through what, decided once by connectToHost. */
@@ -49,7 +49,9 @@ export class Dialer {
   ) {
     this.resolve = platform.resolveHost(plan.host);
     const tls = plan.tls;
-    this.tlsParams = tls && startTls === ownTls ? { ...tls, keyShare: startTlsAhead(tls.platform) ?? undefined } : tls;
+    this.tlsParams = tls && startTls === ownTls
+      ? { ...tls, keyShare: startTlsAhead(tls.platform, () => trustedRootsOf(tls)) ?? undefined }
+      : tls;
   }
 
   /**

@@ -14,7 +14,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     hostname: params.host,
     verify: params.verifyHost,
     verifyName: params.commonNameOverride || undefined,
-    roots: params.trustedChain ? trustedChainRoots(params.trustedChain) : platform.trustedRoots(),
+    roots: trustedRootsOf(params),
     randomBytes: (n) => platform.randomBytes(n),
     now: () => platform.wallClock(),
     crypto: platform.crypto,
@@ -27,6 +27,11 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     workGate: params.workGate,
     keyShare: params.keyShare,
   });
+}
+
+/** The roots a connection with `params` trusts: its trustedChain's certificates, else the platform's. */
+export function trustedRootsOf(params: TlsConnectParams): Uint8Array[] {
+  return params.trustedChain ? trustedChainRoots(params.trustedChain) : params.platform.trustedRoots();
 }
 
 /** How many distinct trustedChain texts stay parsed: a game trusts one or two private CAs, rarely more. */

@@ -7,6 +7,8 @@
 
 import { AEAD_KEY_LENGTH, NONCE_LENGTH } from './crypto/aead-sizes.js';
 import type { Aead, CryptoProvider } from './crypto/provider.js';
+import { parseCertificate } from './x509/certificate.js';
+import { signatureCheck } from './x509/certificate-checks.js';
 
 /** Steps in a warm-up: enough calls of each primitive for the engine to compile it. */
 export const WARM_UP_STEPS = 60;
@@ -64,11 +66,46 @@ function createWarmUp(crypto: CryptoProvider): WarmUp {
   const plain = new Uint8Array(WARM_UP_BYTES);
   let aead: Aead | null = null;
   let sealed: Uint8Array | null = null;
-  // Each primitive in its own step: in a fresh process, each one's first call is the longest.
+  // Each primitive in its own step: in a fresh process, each one's first call is the longest. HMAC first: the key
+  // schedule is the first of them a handshake runs.
   const pieces = [
+    () => crypto.hmac('sha256', key, plain),
     () => (sealed = (aead ??= crypto.aead(alg, key)).seal(nonce, aad, plain)),
     () => aead!.open(nonce, aad, sealed!),
-    () => crypto.hmac('sha256', key, plain),
   ];
   return warmUpSteps(WARM_UP_STEPS, (i) => pieces[i % pieces.length]());
+}
+
+/** Steps in a certificate warm-up: parses of trusted roots, and one signature check. */
+export const CERTIFICATE_WARM_UP_STEPS = 4;
+
+const certificateWarmUps = new WeakMap<CryptoProvider, WarmUp>();
+
+/**
+ * The warm-up of the certificate path a handshake runs next, shared per provider: parsing certificates (the trusted
+ * `roots`, asked for at the first step, in turn), then checking the own signature of the first of those it parsed
+ * whose key is RSA and whose algorithm is supported, with `crypto` (the big-number code of an RSA server's
+ * signatures; an ECDSA check costs its milliseconds warm or cold, so none is made here). Only public data is
+ * involved; no roots, or one that does not parse, end it.
+ */
+export function certificateWarmUp(crypto: CryptoProvider, roots: () => readonly Uint8Array[]): WarmUp {
+  let warmUp = certificateWarmUps.get(crypto);
+  if (!warmUp) {
+    let trusted: readonly Uint8Array[] | null = null;
+    const piece = (i: number): void => {
+      trusted ??= roots();
+      if (i < CERTIFICATE_WARM_UP_STEPS - 1) {
+        parseCertificate(trusted[i % trusted.length]);
+        return;
+      }
+      for (const der of trusted.slice(0, CERTIFICATE_WARM_UP_STEPS - 1)) {
+        const root = parseCertificate(der);
+        const check = signatureCheck(root, root);
+        if ('alg' in check && check.key.kind === 'rsa') return void crypto.verify(check.alg, check.key, root.tbs, root.signature);
+      }
+    };
+    warmUp = warmUpSteps(CERTIFICATE_WARM_UP_STEPS, piece);
+    certificateWarmUps.set(crypto, warmUp);
+  }
+  return warmUp;
 }

@@ -1,6 +1,7 @@
 // Requests on entities over HTTPS: the ECS system drives the default TLS layer tick by tick, trusting the test root
 // given as tls.trustedChain, the world's pool keeps TLS connections alive between requests, and handshakes opened
 // together share each tick's budget.
+import { LATER_RUN_MS } from '../../engine-module/http/work-ahead.js';
 import type { ServerResponse } from 'node:http';
 import { addEntity, hasComponent } from 'bitecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -157,13 +158,19 @@ const CONNECTIONS = 4;
 
 /**
  * A Node platform whose provider records its asymmetric operations (each one unit of handshake work) at the tick time
- * `now()`, or, made between ticks by a runLater callback (a key share made ahead), in `laterRuns` per callback.
+ * `now()`, or, made between ticks by a runLater callback (a key share made ahead), in `laterRuns` per callback; on
+ * its clock each of those takes LATER_RUN_MS, so a callback that goes on after one shows.
  */
 function recordingPlatform(base: CryptoProvider, now: () => number) {
   const at: number[] = [];
   const laterRuns: number[] = [];
   let inLater = false;
-  const record = () => (inLater ? laterRuns[laterRuns.length - 1]++ : at.push(now()));
+  let spent = 0;
+  const record = () => {
+    if (!inLater) return at.push(now());
+    laterRuns[laterRuns.length - 1]++;
+    spent += LATER_RUN_MS;
+  };
   const crypto: CryptoProvider = {
     ...base,
     generateKeyShare: (group, random) => (record(), base.generateKeyShare(group, random)),
@@ -171,6 +178,8 @@ function recordingPlatform(base: CryptoProvider, now: () => number) {
     verify: (alg, key, data, signature) => (record(), base.verify(alg, key, data, signature)),
   };
   const platform = createNodePlatform({ crypto });
+  const clock = platform.now;
+  platform.now = () => clock() + spent;
   const runLater = platform.runLater!;
   platform.runLater = (callback, ms) => runLater(() => {
     inLater = true;

@@ -10,7 +10,8 @@ import { normalizeSpec } from '../../engine-module/request/request-spec.js';
 import { createRequester, type Requester } from '../../engine-module/request/requester.js';
 import { runTick } from '../../engine-module/request/tick.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
-import { WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { CERTIFICATE_WARM_UP_STEPS, certificateWarmUp, WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { LATER_RUN_MS } from '../../engine-module/http/work-ahead.js';
 import { decoderWarmUp, INFLATE_WARM_UP_STEPS } from '../../engine-module/request/decoding.js';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import type { Platform } from '../../engine-module/platform/platform.js';
@@ -85,10 +86,13 @@ describe('TLS warm-up in ticks', () => {
 });
 
 describe('warm-ups between frames (a platform with runLater)', () => {
-  it('go to later runs, one piece each, and never into a tick', () => {
+  it('go to later runs, never into a tick', () => {
     const crypto = { ...pureCrypto };
     const waiting: Array<() => void> = [];
-    const platform: Platform = { ...createNodePlatform({ crypto }), runLater: (callback) => void waiting.push(callback) };
+    const base = createNodePlatform({ crypto });
+    // Each reading of this clock is a millisecond on: a later run takes one piece.
+    let t = 0;
+    const platform: Platform = { ...base, now: () => (t += LATER_RUN_MS), runLater: (callback) => void waiting.push(callback) };
     const clock = { t: 0 };
     const r = (requester = createRequester({ platform }));
     startRequest(r, normalizeSpec({ url: 'http://127.0.0.1:1/b' }), 0);
@@ -102,9 +106,11 @@ describe('warm-ups between frames (a platform with runLater)', () => {
       waiting.shift()!();
       runs++;
     }
-    // The decoder's pieces and the TLS provider's, and the key share of the TLS connection the pool opened.
-    expect(runs).toBe(1 + INFLATE_WARM_UP_STEPS + WARM_UP_STEPS);
+    // The key share of the TLS connection the pool opened, and the pieces of the decoder's, the TLS provider's and
+    // the certificate path's warm-ups.
+    expect(runs).toBe(1 + INFLATE_WARM_UP_STEPS + WARM_UP_STEPS + CERTIFICATE_WARM_UP_STEPS);
     expect(decoderWarmUp().step()).toBe(false);
     expect(warmUpOf(crypto).step()).toBe(false);
+    expect(certificateWarmUp(crypto, () => []).step()).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { pureCrypto } from '../../engine-module/tls/crypto/pure.js';
-import { WARM_UP_BYTES, WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { CERTIFICATE_WARM_UP_STEPS, certificateWarmUp, WARM_UP_BYTES, WARM_UP_STEPS, warmUpOf } from '../../engine-module/tls/warm-up.js';
+import { parseCertificate } from '../../engine-module/tls/x509/certificate.js';
 
 /** A fresh copy of `base` (a provider of its own, so a warm-up of its own) counting its calls by primitive. */
 function counted(base: CryptoProvider) {
@@ -61,10 +62,55 @@ describe.each([
 });
 
 it('a provider that throws ends its warm-up without an exception', () => {
-  const broken: CryptoProvider = { ...pureCrypto, hmac: () => { throw new Error('no HMAC here'); } };
+  const broken: CryptoProvider = {
+    ...pureCrypto,
+    aead: () => {
+      throw new Error('no AEAD here');
+    },
+  };
   const warmUp = warmUpOf(broken);
-  expect(warmUp.step()).toBe(true); // seal
-  expect(warmUp.step()).toBe(true); // open
-  expect(warmUp.step()).toBe(false); // HMAC throws: the warm-up ends
+  expect(warmUp.step()).toBe(true); // HMAC
+  expect(warmUp.step()).toBe(false); // the seal throws: the warm-up ends
   expect(warmUp.step()).toBe(false);
+});
+
+describe('certificate path warm-up', () => {
+  const platformRoots = createNodePlatform().trustedRoots();
+  /** A trusted root with a key of `kind`, signed with an algorithm this library supports. */
+  const rootOf = (kind: 'rsa' | 'ec') => platformRoots.find((der) => {
+    const c = parseCertificate(der);
+    return c.publicKey?.kind === kind && c.signatureAlgorithm !== null;
+  })!;
+
+  /** A provider of its own (a warm-up of its own) recording its signature checks and their answers. */
+  function verifying(base: CryptoProvider) {
+    const answers: boolean[] = [];
+    const crypto: CryptoProvider = { ...base, verify: (...a) => (answers.push(base.verify(...a)), answers.at(-1)!) };
+    return { crypto, answers };
+  }
+
+  it.each([
+    { name: 'node', base: createNodePlatform().crypto! },
+    { name: 'pure', base: pureCrypto },
+  ])('parses the trusted roots (asked for at its first step), then checks an RSA root\'s own signature, $name', ({ base }) => {
+    const { crypto, answers } = verifying(base);
+    let asked = 0;
+    const warmUp = certificateWarmUp(crypto, () => (asked++, [rootOf('ec'), rootOf('rsa')]));
+    expect(asked).toBe(0);
+    let steps = 1;
+    while (warmUp.step()) steps++;
+    expect([steps, asked]).toEqual([CERTIFICATE_WARM_UP_STEPS, 1]);
+    // The real check ran, and the root's signature holds.
+    expect(answers).toEqual([true]);
+    expect(certificateWarmUp(crypto, () => []).step()).toBe(false); // one per provider
+  });
+
+  it('makes no signature check for an EC root, and ends quietly without roots', () => {
+    const ec = verifying(pureCrypto);
+    const warmUp = certificateWarmUp(ec.crypto, () => [rootOf('ec')]);
+    while (warmUp.step());
+    expect(ec.answers).toEqual([]);
+    const none = certificateWarmUp({ ...pureCrypto }, () => []);
+    expect(none.step()).toBe(false);
+  });
 });
