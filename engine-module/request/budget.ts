@@ -43,6 +43,8 @@ export interface TickBudget {
   spent: number;
   /** Units of connection setup (TLS handshake steps) run so far this tick; see {@link takeSetupUnit}. */
   setupUnits: number;
+  /** When the last setup unit of this tick was let through (NaN before the first). */
+  setupAt: number;
   /** Real time after which no extra unit starts. */
   readonly deadline: number;
   readonly perRequestBytes: number;
@@ -56,6 +58,7 @@ export function startBudget(options: BudgetOptions | undefined, clock: () => num
     bytesLeft: options?.bytes ?? Infinity,
     spent: 0,
     setupUnits: 0,
+    setupAt: NaN,
     deadline: ms === Infinity ? Infinity : clock() + ms,
     perRequestBytes: options?.perRequestBytes ?? PER_REQUEST_BYTES,
     clock,
@@ -75,12 +78,19 @@ export function hasBudget(budget: TickBudget): boolean {
 
 /**
  * Whether a unit of connection setup may run now, counting it when it may: the tick's first always does, further
- * ones only while the budget lasts. A TLS handshake step (a key share, a key exchange, a signature check) costs up to
- * a few milliseconds; connections opened together would otherwise all put theirs into the same tick.
+ * ones only while the budget would last through one more as long as the time since the last began (at least that
+ * unit's own time). A TLS handshake step (a key share, a key exchange, a signature check) costs from a tenth of a
+ * millisecond (node:crypto, compiled) to several (the pure provider's X25519): connections opened together would
+ * otherwise all put theirs into the same tick, and a step begun just before the deadline could end long after it.
  */
 export function takeSetupUnit(budget: TickBudget): boolean {
-  if (budget.setupUnits > 0 && !hasBudget(budget)) return false;
+  if (budget.setupUnits > 0) {
+    if (!hasBudget(budget)) return false;
+    const now = budget.clock();
+    if (now + (now - budget.setupAt) >= budget.deadline) return false;
+  }
   budget.setupUnits++;
+  budget.setupAt = budget.clock();
   return true;
 }
 

@@ -66,6 +66,23 @@ describe('connection setup units', () => {
     // A new tick starts the count again.
     expect(takeSetupUnit(startBudget({ ms: 0 }, () => t))).toBe(true);
   });
+
+  it('a further one only while the budget would last through one as long as the time since the last began', () => {
+    let t = 0;
+    const tick = startBudget({ ms: 3 }, () => t);
+    expect(takeSetupUnit(tick)).toBe(true);
+    t = 0.5; // the first took half a millisecond: one more fits (ends near 1 ms)
+    expect(takeSetupUnit(tick)).toBe(true);
+    t = 1.9; // that one took 1.4 ms: another as long would end at 3.3, past the deadline
+    expect(takeSetupUnit(tick)).toBe(false);
+    expect(tick.setupUnits).toBe(2);
+
+    t = 10;
+    const slow = startBudget({ ms: 3 }, () => t);
+    expect(takeSetupUnit(slow)).toBe(true);
+    t = 12.7; // a 2.7 ms key exchange, 0.3 ms of budget left: the next waits for the next tick
+    expect(takeSetupUnit(slow)).toBe(false);
+  });
 });
 
 describe('sharing a tick', () => {
