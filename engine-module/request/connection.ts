@@ -47,23 +47,25 @@ export function proxyFor(options: ProxyOptions | null, url: ParsedUrl): ProxyEnd
 
 /**
  * The pool key of a request: its origin plus the TLS settings, since a connection verified against one trust
- * configuration must not carry a request made under another.
+ * configuration must not carry a request made under another. `hash` is the SHA-256 that names a trusted chain (the
+ * platform's provider's: node:crypto's native one is quick even at its first call, where the pure one, in a fresh
+ * process, takes milliseconds for a PEM of a few KiB).
  */
-export function poolKey(target: OriginTarget): string {
+export function poolKey(target: OriginTarget, hash: (data: Uint8Array) => Uint8Array = sha256): string {
   const via = target.proxy ? ` via=${target.proxy.host}:${target.proxy.port}` : '';
   const origin = originOf(target.url) + via;
   if (target.url.scheme !== 'https' || !target.tls) return origin;
   const { verifyHost = true, trustedChain = '', commonNameOverride = '' } = target.tls;
-  return `${origin} verify=${verifyHost} cn=${commonNameOverride} chain=${chainId(trustedChain)}`;
+  return `${origin} verify=${verifyHost} cn=${commonNameOverride} chain=${chainId(trustedChain, hash)}`;
 }
 
 /**
  * A short stable id for a PEM chain (the PEM itself would make a very long key): its SHA-256, so distinct chains keep
  * distinct keys without a table of every chain ever seen growing through a long game session.
  */
-function chainId(pem: string): string {
+function chainId(pem: string, hash: (data: Uint8Array) => Uint8Array): string {
   // Hashing is paid once per distinct chain, not per request: a game passes the same PEM text with every request.
-  if (pem !== lastChain.pem) lastChain = { pem, id: pem === '' ? '' : toHex(sha256(utf8Encode(pem)).subarray(0, 16)) };
+  if (pem !== lastChain.pem) lastChain = { pem, id: pem === '' ? '' : toHex(hash(utf8Encode(pem)).subarray(0, 16)) };
   return lastChain.id;
 }
 let lastChain = { pem: '', id: '' };

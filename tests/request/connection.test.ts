@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolKey } from '../../engine-module/request/connection.js';
 import { parseUrl } from '../../engine-module/request/url.js';
+import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 
 describe('pool keys', () => {
   const https = parseUrl('https://assets.test/a')!;
@@ -26,5 +27,10 @@ describe('pool keys', () => {
     expect(poolKey({ url: https, tls: { trustedChain: 'X' } })).toBe(
       'https://assets.test:443 verify=true cn= chain=4b68ab3847feda7d6c62c1fbcbeebfa3',
     );
+  });
+
+  it('name it the same with the platform provider\'s SHA-256 (node:crypto)', () => {
+    const key = poolKey({ url: https, tls: { trustedChain: 'Y' } }, (data) => nodeCrypto.hash('sha256', data));
+    expect(key).toBe('https://assets.test:443 verify=true cn= chain=18f5384d58bcb1bba0bcd9e6a6781d1a');
   });
 });
