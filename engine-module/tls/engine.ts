@@ -62,8 +62,10 @@ export interface TlsEngineConfig {
   customizeClientHelloExtensions?: (extensions: Extension[]) => Extension[];
   /**
    * Asked before each unit of handshake work (a key share, a key exchange, the key schedule, the leaf's parse, a
-   * signature check); false leaves the unit for a later pump, which {@link TlsClientEngine.hasPendingWork} reports.
-   * A caller running many handshakes in one frame spreads their units over frames with it. Default: always run.
+   * signature check) and, during the handshake, before a pump handles received handshake messages (a Finished
+   * derives the traffic keys); false leaves the work for a later pump, which {@link TlsClientEngine.hasPendingWork}
+   * reports. A caller running many handshakes in one frame spreads their units over frames with it. Default: always
+   * run.
    */
   workGate?: () => boolean;
   /** The ClientHello's key share, when one is being made ahead ({@link KeyShareAhead}); else the first unit makes it. */
@@ -358,6 +360,9 @@ export class TlsClientEngine {
         if (!handled && this.workGate()) this.setState(work.call(this.state));
         return;
       }
+      // Handling messages is work too (a Finished derives the traffic keys): during the handshake a pump asks the gate
+      // before the first one it handles, and the rest of what it handles goes with that one.
+      if (!handled && this.currentStatus === 'handshaking' && this.hasWholeHandshakeMessage() && !this.workGate()) return;
       const message = this.nextHandshakeMessage();
       if (message) {
         if (!this.state.handle) throw unexpected('handshake message', this.state.expecting);

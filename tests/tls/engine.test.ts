@@ -59,6 +59,25 @@ describe('TlsClientEngine', () => {
     expect(e.takeOutput()![0]).toBe(22);
   });
 
+  it('a closed work gate also leaves received handshake messages unhandled until it opens', () => {
+    let open = true;
+    let asked = 0;
+    const e = new TlsClientEngine({ hostname: 'example.test', crypto: pureCrypto, randomBytes: random, verifyChain: null,
+      workGate: () => (asked++, open) });
+    e.pump();
+    e.pump();
+    e.takeOutput();
+    open = false;
+    e.feed(serverHello({ version: 0x0302 })); // a message that fails the handshake once handled
+    for (let i = 0; i < 3; i++) e.pump();
+    expect([e.status, e.hasPendingWork]).toEqual(['handshaking', true]);
+    const before = asked;
+    open = true;
+    e.pump();
+    expect(asked).toBe(before + 1);
+    expect(e.failure).toMatchObject({ code: 'protocol-version' });
+  });
+
   it('sends SNI for names but not for IP literals, and offers suites in the provider order', () => {
     const named = engine().hello;
     expect(toHex(named)).toContain(toHex(new TextEncoder().encode('example.test')));
