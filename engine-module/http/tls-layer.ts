@@ -1,4 +1,7 @@
 import { pemToDer } from '../bytes/pem.js';
+import type { Platform } from '../platform/platform.js';
+import type { CryptoProvider } from '../tls/crypto/provider.js';
+import { pureCrypto } from '../tls/crypto/pure.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
 import { checkTlsLimits } from '../tls/tls-limits.js';
 import type { StreamPeer } from '../net/stream-peer.js';
@@ -17,7 +20,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     roots: trustedRootsOf(params),
     randomBytes: (n) => platform.randomBytes(n),
     now: () => platform.wallClock(),
-    crypto: platform.crypto,
+    crypto: platformCrypto(platform),
     maxHandshakeMessageSize: params.maxHandshakeMessageSize,
     maxChainLength: params.maxChainLength,
     requireExtendedMasterSecret: params.requireExtendedMasterSecret,
@@ -27,6 +30,11 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     workGate: params.workGate,
     keyShare: params.keyShare,
   });
+}
+
+/** The crypto provider TLS uses on `platform`: the platform's own, else the pure JavaScript one. */
+export function platformCrypto(platform: Platform): CryptoProvider {
+  return platform.crypto ?? pureCrypto;
 }
 
 /** The roots a connection with `params` trusts: its trustedChain's certificates, else the platform's. */

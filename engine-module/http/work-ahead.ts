@@ -9,7 +9,7 @@
 
 import { DEFAULT_GROUPS } from '../tls/suites.js';
 import { keyShareAhead, type KeyShareAhead } from '../tls/key-share-ahead.js';
-import { pureCrypto } from '../tls/crypto/pure.js';
+import { platformCrypto } from './tls-layer.js';
 import { certificateWarmUp, warmUpOf, type WarmUp } from '../tls/warm-up.js';
 import type { Platform } from '../platform/platform.js';
 
@@ -112,7 +112,7 @@ export function warmUpBetweenFrames(platform: Platform, warmUp: WarmUp): boolean
 export function startTlsAhead(platform: Platform, roots: () => readonly Uint8Array[]): KeyShareAhead | null {
   const runLater = platform.runLater?.bind(platform);
   if (!runLater) return null;
-  const crypto = platform.crypto ?? pureCrypto;
+  const crypto = platformCrypto(platform);
   const queue = queueOf(platform, runLater);
   const share = keyShareAhead(crypto, DEFAULT_GROUPS[0], (n) => platform.randomBytes(n), (piece) => queuePiece(queue, 'shares', piece));
   queueWarmUp(queue, warmUpOf(crypto));

@@ -2,7 +2,7 @@
 // pool grants, wait for the exchange to connect (within connectMs), and give the connection back. A failure before
 // any response byte on a reused connection is the server having closed it while idle: the attempt is repeated once
 // on a fresh connection when that is safe.
-import { pureCrypto } from '../tls/crypto/pure.js';
+import { platformCrypto } from '../http/tls-layer.js';
 import { Status } from '../http/constants.js';
 import { connectionFailureWords, poolKey, proxyFor, statusOf, type Connection } from './connection.js';
 import type { Failure, RequestJob } from './job.js';
@@ -17,7 +17,7 @@ export function joinQueue(r: Requester, job: RequestJob): boolean {
   const { hop } = job.attempt;
   const a = job.acquisition;
   const target = { url: hop.url, tls: job.spec.tls, proxy: proxyFor(job.spec.proxy, hop.url) };
-  const crypto = r.platform.crypto ?? pureCrypto;
+  const crypto = platformCrypto(r.platform);
   const waiter = enqueue(r.pool, poolKey(target, (data) => crypto.hash('sha256', data)), a.fresh, target);
   if (waiter) waiter.onGrant = () => wake(r.deadlines, job);
   a.waiter = waiter;

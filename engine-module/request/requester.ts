@@ -2,7 +2,7 @@
 import type { HTTPClientOptions } from '../http/client-options.js';
 import { getPlatform, type Platform } from '../platform/platform.js';
 import { warmUpBetweenFrames } from '../http/work-ahead.js';
-import { pureCrypto } from '../tls/crypto/pure.js';
+import { platformCrypto } from '../http/tls-layer.js';
 import { warmUpOf, type WarmUp } from '../tls/warm-up.js';
 import { takeSetupUnit, type TickBudget } from './budget.js';
 import { createMemoryCache, type RevalidationCache } from './cache.js';
@@ -49,9 +49,9 @@ export function createRequester(options: RequesterOptions = {}): Requester {
     platform,
     pool: createPool(connectionHooks(platform, options.client ?? {}, {
       workGate: () => r.tick === null || takeSetupUnit(r.tick),
-      // The provider the default TLS layer uses (a platform without one gets the pure provider); a connection's first
-      // records come before any body is decoded, so this warm-up goes first.
-      opening: () => startWarmUp(r, warmUpOf(platform.crypto ?? pureCrypto), true),
+      // The provider the default TLS layer uses; a connection's first records come before any body is decoded, so
+      // this warm-up goes first.
+      opening: () => startWarmUp(r, warmUpOf(platformCrypto(platform)), true),
     }), options.pool),
     deadlines: createDeadlines(),
     cache: options.cache ?? null,
