@@ -5,6 +5,7 @@
 import { Err, Method, Status } from '../http/constants.js';
 import type { Exchange } from '../http/exchange.js';
 import { fieldLines, type ResponseHead } from '../http/response-head.js';
+import { tlsPeerOf } from '../http/tls-layer.js';
 import { joinQueue, noResponse, pollConnecting, releaseConnection, takeLease } from './acquisition.js';
 import { answerFromCache, beginBody, bodyEnded, bodyUnit, finishing, stalled, trackSent } from './body-phase.js';
 import { statusOf } from './connection.js';
@@ -203,7 +204,7 @@ function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): v
   const transport = exchange.transport();
   if (!transport?.landInto || !transport.watch) return;
   const { platform } = r;
-  const deferred = job.attempt.hop.url.scheme === 'https';
+  const deferred = tlsPeerOf(transport) !== null;
   if (deferred && !platform.runLater) return;
   // A later run may come after the job has moved on to another hop, waiting again on another lease.
   const lease = job.acquisition.lease;
@@ -221,10 +222,12 @@ function takeHeadOnArrival(r: Requester, job: RequestJob, exchange: Exchange): v
     take();
   };
   transport.watch(() => {
-    if (job.phase === 'waiting' && !deferred) take();
-    else if (job.phase === 'waiting' && !due) {
-      due = true;
-      platform.runLater!(takeLater, 0);
+    if (job.phase === 'waiting') {
+      if (!deferred) take();
+      else if (!due) {
+        due = true;
+        platform.runLater!(takeLater, 0);
+      }
     }
     // Only the watcher itself ends the watch: by the time a later run takes the head, another may have taken its place.
     if (job.phase !== 'waiting') transport.watch!(null);
