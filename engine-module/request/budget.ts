@@ -84,13 +84,10 @@ export function hasBudget(budget: TickBudget): boolean {
  * otherwise all put theirs into the same tick, and a step begun just before the deadline could end long after it.
  */
 export function takeSetupUnit(budget: TickBudget): boolean {
-  if (budget.setupUnits > 0) {
-    if (!hasBudget(budget)) return false;
-    const now = budget.clock();
-    if (now + (now - budget.setupAt) >= budget.deadline) return false;
-  }
+  const now = budget.clock();
+  if (budget.setupUnits > 0 && (!hasBudget(budget) || now + (now - budget.setupAt) >= budget.deadline)) return false;
   budget.setupUnits++;
-  budget.setupAt = budget.clock();
+  budget.setupAt = now;
   return true;
 }
 
