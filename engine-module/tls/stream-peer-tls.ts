@@ -160,13 +160,16 @@ export class StreamPeerTLS implements StreamPeer {
   private readonly arrivalShare: number;
   /** The clock arrival work is measured with (the caller's, with or without a handshake deadline). */
   private readonly arrivalClock: () => number;
-  /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
-  /** Where decrypted data goes while it lands (see {@link landInto}), and how far it is filled. */
+  /**
+   * Where decrypted data goes while it lands (see {@link landInto}), how far it is filled, and how far its memory
+   * has been touched ahead (see {@link touchAhead}).
+   */
   private landing: { target: Uint8Array; at: number; touched: number } | null = null;
   /** Data decrypted before the landing began and not yet read: reads return it before anything lands. */
   private heldLeft = 0;
   /** Bytes landed and not yet reported by takeLanded(). */
   private landed = 0;
+  /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
   private arrivalCredit = ARRIVAL_BURST_MS;
   private arrivalToppedAt = 0;
   private readonly runLater: ((callback: () => void, ms: number) => void) | null;
