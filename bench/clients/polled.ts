@@ -53,7 +53,6 @@ export function timedPlatform(crypto: ProviderName | undefined) {
   return { platform, arrival };
 }
 
-
 /** Plain: the installed Node platform. HTTPS: a Node platform with the chosen provider, HTTPClient's own TLS layer. */
 function newClient(opts: { tls?: PolledOptions['tls'] }): HTTPClient {
   return opts.tls ? new HTTPClient({ platform: createNodePlatform({ crypto: PROVIDERS[opts.tls.provider] }) }) : new HTTPClient();
