@@ -2,8 +2,9 @@ import { pemToDer } from '../bytes/pem.js';
 import type { Platform } from '../platform/platform.js';
 import type { CryptoProvider } from '../tls/crypto/provider.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
+import { ArrivalAllowance } from '../tls/arrival-allowance.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
-import { checkTlsLimits } from '../tls/tls-limits.js';
+import { checkTlsLimits, DEFAULT_TLS_LIMITS } from '../tls/tls-limits.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
 
@@ -26,6 +27,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     requireExtendedMasterSecret: params.requireExtendedMasterSecret,
     handshakeTimeoutMs: params.handshakeTimeoutMs,
     clock: () => platform.now(),
+    arrivalAllowance: arrivalAllowanceOf(platform),
     runLater: platform.runLater?.bind(platform),
     workGate: params.workGate,
     keyShare: params.keyShare,
@@ -35,6 +37,18 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
 /** The crypto provider TLS uses on `platform`: the platform's own, else the pure JavaScript one. */
 export function platformCrypto(platform: Platform): CryptoProvider {
   return platform.crypto ?? pureCrypto;
+}
+
+const allowances = new WeakMap<Platform, ArrivalAllowance>();
+
+/**
+ * The time the TLS connections on `platform` may spend decrypting records as they arrive, together: the default share
+ * of real time for all of them, so six downloads at once cost the game's thread no more between frames than one.
+ */
+function arrivalAllowanceOf(platform: Platform): ArrivalAllowance {
+  let allowance = allowances.get(platform);
+  if (!allowance) allowances.set(platform, (allowance = new ArrivalAllowance(DEFAULT_TLS_LIMITS.arrivalShare, () => platform.now())));
+  return allowance;
 }
 
 /** The roots a connection with `params` trusts: its trustedChain's certificates, else the platform's. */

@@ -26,9 +26,15 @@ export class ReceiveRing {
    * @param maxCapacity the size it may grow to while the reader lags (at least `firstCapacity`)
    */
   constructor(
-    private readonly firstCapacity: number,
-    private readonly maxCapacity: number,
+    private firstCapacity: number,
+    private maxCapacity: number,
   ) {}
+
+  /** Grow no larger than `maxCapacity` from now on (a block already larger stays as it is). */
+  limit(maxCapacity: number): void {
+    this.maxCapacity = Math.min(this.maxCapacity, maxCapacity);
+    this.firstCapacity = Math.min(this.firstCapacity, this.maxCapacity);
+  }
 
   /** Unread bytes. */
   get length(): number {

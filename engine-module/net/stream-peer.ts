@@ -36,6 +36,12 @@ export interface StreamPeer {
   landInto?(target: Uint8Array): boolean;
   /** Bytes written into landing targets since the last call (0 when none). */
   takeLanded?(): number;
+  /**
+   * Hold at most about `bytes` received and unread before pushing back on the sender, when that is less than the
+   * peer holds by default: the runtime leaves the rest in its own buffers, copied into the game's memory only as the
+   * reader catches up. For a reader that takes bytes at a bounded pace (TLS, decrypting within a share of time).
+   */
+  holdAtMost?(bytes: number): void;
 }
 
 /** Godot's StreamPeerTCP.Status values. */

@@ -9,6 +9,7 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   constants,
   diffieHellman,
   verify as nodeVerify,
@@ -67,7 +68,8 @@ function createHash(alg: HashName): HashState {
 
 function aead(alg: AeadName, key: Uint8Array): Aead {
   if (key.length !== AEAD_KEY_LENGTH[alg]) throw new RangeError(`${alg}: key must be ${AEAD_KEY_LENGTH[alg]} bytes`);
-  const ownKey = key.slice();
+  // A key object is checked and copied once; a raw key would be at every record.
+  const ownKey = createSecretKey(key);
   const options = { authTagLength: TAG_LENGTH };
   return {
     seal(nonce, aad, plaintext) {

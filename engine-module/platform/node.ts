@@ -99,7 +99,7 @@ class NodeTcpPeer implements StreamPeer {
   constructor(
     address: string,
     port: number,
-    private readonly highWaterMark: number,
+    private highWaterMark: number,
     private readonly writeHighWaterMark: number,
   ) {
     this.received = new ReceiveRing(Math.min(FIRST_RING, highWaterMark + SPARE.length), highWaterMark + SPARE.length);
@@ -144,6 +144,11 @@ class NodeTcpPeer implements StreamPeer {
     const n = this.landed;
     this.landed = 0;
     return n;
+  }
+
+  holdAtMost(bytes: number): void {
+    this.highWaterMark = Math.min(this.highWaterMark, bytes);
+    this.received.limit(this.highWaterMark + SPARE.length);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { CryptoProvider, GroupName } from './crypto/provider.js';
 import { pureCrypto } from './crypto/pure.js';
 import { TlsClientEngine } from './engine.js';
 import type { KeyShareAhead } from './key-share-ahead.js';
+import { ArrivalAllowance } from './arrival-allowance.js';
 import { MAX_PLAINTEXT } from './record-layer.js';
 import type { ChainCheck, NegotiatedParameters } from './handshake-context.js';
 import type { TlsVersionName } from './suites.js';
@@ -69,9 +70,15 @@ export interface TlsClientOptions {
    * garbage collection, leaves a debt of at most one burst); with {@link runLater}, the work goes on while whole
    * records wait and no arrival comes. Records, alerts and KeyUpdates are processed
    * in order either way, and no plaintext is released before its record's tag is checked. 0, no clock, or an inner
-   * peer that cannot be watched: records are decrypted only when read.
+   * peer that cannot be watched: records are decrypted only when read. Ignored when {@link arrivalAllowance} is given.
    */
   arrivalShare?: number;
+  /**
+   * An allowance shared with other connections, in place of one of this connection's own made from
+   * {@link arrivalShare} and {@link clock}: the arrival work of all connections given it stays within its one share
+   * (they run on one thread, whose time the share is of).
+   */
+  arrivalAllowance?: ArrivalAllowance;
   /**
    * Run a callback once, about `ms` milliseconds later, from the runtime's event loop (Platform.runLater). With it,
    * decrypting on arrival goes on within the share when arrivals stop while whole records wait (the inner peer
@@ -103,8 +110,13 @@ const RECORD_HEADER = 5;
  * that carry none (tickets, KeyUpdates, empty records): a small unit whatever the provider.
  */
 export const RECORDS_PER_UNIT = 8;
-/** Most milliseconds of arrival work saved up while idle: what one burst of arrivals may take at once. */
-const ARRIVAL_BURST_MS = 1;
+/**
+ * Received bytes the inner peer is asked to hold at most (StreamPeer.holdAtMost): records are taken from it as fast as
+ * decrypting goes, which the arrival share and the reader's budget bound well below a plain reader's pace, so more
+ * held there would only be copied between frames into memory touched for the first time, long before it is needed.
+ * What the server sends beyond it waits in the runtime's own buffers. 64 records, 4 ms at 250 MB/s.
+ */
+const INNER_HOLD = 1 << 20;
 /** Most units of records one later run of arrival work opens (see {@link TlsClientOptions.runLater}). */
 const UNITS_PER_LATER_RUN = 4;
 /**
@@ -157,9 +169,8 @@ export class StreamPeerTLS implements StreamPeer {
   private outerWake: (() => void) | null = null;
   /** Whether the inner peer calls {@link arrived} when bytes arrive. */
   private readonly innerWatches: boolean;
-  private readonly arrivalShare: number;
-  /** The clock arrival work is measured with (the caller's, with or without a handshake deadline). */
-  private readonly arrivalClock: () => number;
+  /** The time arrival work may take (null: records are decrypted only when read). */
+  private readonly allowance: ArrivalAllowance | null;
   /**
    * Where decrypted data goes while it lands (see {@link landInto}), how far it is filled, and how far its memory
    * has been touched ahead (see {@link touchAhead}).
@@ -169,9 +180,6 @@ export class StreamPeerTLS implements StreamPeer {
   private heldLeft = 0;
   /** Bytes landed and not yet reported by takeLanded(). */
   private landed = 0;
-  /** Milliseconds of arrival work allowed now, and the clock reading it was last topped up at. */
-  private arrivalCredit = ARRIVAL_BURST_MS;
-  private arrivalToppedAt = 0;
   private readonly runLater: ((callback: () => void, ms: number) => void) | null;
   /** Whether a later run of arrival work is due. */
   private laterRunDue = false;
@@ -191,8 +199,8 @@ export class StreamPeerTLS implements StreamPeer {
     this.handshakeTimeoutMs = timeout;
     this.clock = timeout > 0 ? (options.clock ?? null) : null;
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
-    this.arrivalClock = options.clock ?? (() => 0);
-    this.arrivalShare = options.clock ? limits.arrivalShare : 0;
+    this.allowance = options.arrivalAllowance
+      ?? (options.clock && limits.arrivalShare > 0 ? new ArrivalAllowance(limits.arrivalShare, options.clock) : null);
     this.runLater = options.runLater ?? null;
     const randomBytes = need(options.randomBytes, 'random source');
     const crypto = options.crypto ?? pureCrypto;
@@ -219,6 +227,7 @@ export class StreamPeerTLS implements StreamPeer {
       keyShare: options.keyShare,
     });
     this.innerWatches = inner.watch?.(this.arrived) ?? false;
+    inner.holdAtMost?.(INNER_HOLD);
   }
 
   getStatus(): number {
@@ -424,27 +433,25 @@ export class StreamPeerTLS implements StreamPeer {
 
   /**
    * Up to `units` units of arrival work, each followed by landing what it opened, all timed against the allowance,
-   * which grows with real time at the arrival share up to {@link ARRIVAL_BURST_MS}. When the work stopped with whole
+   * (see {@link ArrivalAllowance}). When the work stopped with whole
    * records still waiting (for the unit's size or for time), a later run is asked for, at once or when the allowance
    * holds a burst again: the inner peer may not call again soon (paused with its buffer full).
    */
   private arrivalWork(units: number): void {
-    if (this.arrivalShare === 0 || this.closedByCaller || this.engine.status !== 'connected') return this.moveLanded();
-    const clock = this.arrivalClock;
-    const now = clock();
-    this.arrivalCredit = Math.min(ARRIVAL_BURST_MS, this.arrivalCredit + (now - this.arrivalToppedAt) * this.arrivalShare);
-    this.arrivalToppedAt = now;
-    this.touchAhead();
+    const allowance = this.allowance;
+    if (!allowance || this.closedByCaller || this.engine.status !== 'connected') return this.moveLanded();
+    allowance.topUp();
+    this.touchAhead(allowance);
     let stop: ArrivalStop = 'unit';
     for (let u = 0; u < units && stop === 'unit'; u++) {
-      stop = this.decryptArrived();
-      const before = clock();
+      stop = this.decryptArrived(allowance);
+      const before = allowance.now();
       this.moveLanded();
-      this.chargeArrival(clock() - before);
+      allowance.charge(allowance.now() - before);
     }
     if ((stop === 'unit' || stop === 'time') && this.runLater && !this.laterRunDue) {
       this.laterRunDue = true;
-      this.runLater(this.arrivedLater, stop === 'unit' ? 0 : (ARRIVAL_BURST_MS - this.arrivalCredit) / this.arrivalShare);
+      this.runLater(this.arrivedLater, stop === 'unit' ? 0 : allowance.msUntilBurst());
     }
   }
 
@@ -453,45 +460,35 @@ export class StreamPeerTLS implements StreamPeer {
    * {@link TOUCH_PER_CALL} per call, while the arrival allowance lasts), so a tick's read that lands a record copies
    * into memory already taken. The bytes written are zeros where no data has landed yet: what is there already.
    */
-  private touchAhead(): void {
+  private touchAhead(allowance: ArrivalAllowance): void {
     const landing = this.landing;
-    if (!landing || this.arrivalCredit <= 0) return;
+    if (!landing || !allowance.allows) return;
     const { target } = landing;
     const from = Math.max(landing.touched, landing.at);
     const to = Math.min(target.length, landing.at + TOUCH_AHEAD, from + TOUCH_PER_CALL);
     if (to <= from) return;
-    const before = this.arrivalClock();
+    const before = allowance.now();
     for (let i = from; i < to; i += PAGE) target[i] = 0;
     landing.touched = to;
-    this.chargeArrival(this.arrivalClock() - before);
+    allowance.charge(allowance.now() - before);
   }
 
   /**
    * Open at most {@link RECORDS_PER_UNIT} whole records, each only while fewer than {@link maxBufferedInput}
    * decrypted bytes wait and the arrival time allowance is not spent (each record's measured time is taken from it).
    */
-  private decryptArrived(): ArrivalStop {
+  private decryptArrived(allowance: ArrivalAllowance): ArrivalStop {
     const engine = this.engine;
-    const clock = this.arrivalClock;
     for (let n = 0; n < RECORDS_PER_UNIT; n++) {
       if (engine.availableBytes >= this.maxBufferedInput) return 'full';
       this.receive();
       if (engine.status !== 'connected' || !engine.hasWholeRecord) return 'idle';
-      if (this.arrivalCredit <= 0) return 'time';
-      const before = clock();
+      if (!allowance.allows) return 'time';
+      const before = allowance.now();
       engine.openNextRecord();
-      this.chargeArrival(clock() - before);
+      allowance.charge(allowance.now() - before);
     }
     return 'unit';
-  }
-
-  /**
-   * Take `ms` of arrival work from the allowance. The time may include a pause that is not the work's (a garbage
-   * collection, the process waiting for a core): the debt left is at most one burst, so one such pause does not stop
-   * arrivals for long after.
-   */
-  private chargeArrival(ms: number): void {
-    this.arrivalCredit = Math.max(-ARRIVAL_BURST_MS, this.arrivalCredit - ms);
   }
 
   /**

@@ -9,6 +9,7 @@ import { PeerStatus, type StreamPeer } from '../../engine-module/net/stream-peer
 import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
+import { ArrivalAllowance } from '../../engine-module/tls/arrival-allowance.js';
 import { RECORDS_PER_UNIT, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
 import { until } from '../helpers/frame-stepper.js';
 import { serverCertArgs } from './helpers/certs.js';
@@ -40,6 +41,7 @@ function observedTcp(port: number, opens: () => number) {
     getPartialData: (max) => tcp.getPartialData(max),
     putPartialData: (d) => tcp.putPartialData(d),
     disconnectFromHost: () => tcp.disconnectFromHost(),
+    holdAtMost: (bytes) => tcp.holdAtMost!(bytes),
     watch: (wake) =>
       tcp.watch!(
         wake &&
@@ -134,6 +136,19 @@ describe('records are decrypted as they arrive', () => {
     c.tls.disconnectFromHost();
   });
 
+  it('asks the socket to hold a megabyte at most: the rest of what the server sent waits in the kernel', async () => {
+    // Node's socket holds 8 MiB by default; with nothing read or decrypted, it stops at the TLS layer's ask.
+    const data = new Uint8Array(randomBytes(8 << 20));
+    const srv = await server(data);
+    const { c, tcp } = await connect(srv.port, { arrivalShare: 0 });
+    await idleUntil(() => tcp.held() >= 1 << 20, 'a megabyte waiting in the socket');
+    await new Promise((r) => setTimeout(r, 300));
+    // The mark, and the one read of at most 64 KiB that passes it.
+    expect(tcp.held()).toBeLessThanOrEqual((1 << 20) + 64 * 1024);
+    expect(sha(await readAll(c, data.length))).toBe(sha(data));
+    c.tls.disconnectFromHost();
+  });
+
   it('does nothing with arrivalShare 0 or without a clock: records wait for a read', async () => {
     for (const options of [{ arrivalShare: 0 }, { clock: undefined }]) {
       const data = new Uint8Array(randomBytes(1 << 20));
@@ -172,6 +187,29 @@ describe('records are decrypted as they arrive', () => {
     expect(sha(got.subarray(0, data.length))).toBe(sha(data));
     c.tls.disconnectFromHost();
   });
+  it('connections given one allowance stay within its share together: two open what one alone would', async () => {
+    // As above, 1 ms of the clock per record opened and none otherwise; each connection alone would open two.
+    let now = 0;
+    const counting = countingOpens(() => (now += 1));
+    const allowance = new ArrivalAllowance(0.25, () => now);
+    const servers = [await server(new Uint8Array(0)), await server(new Uint8Array(0))];
+    const both = [];
+    for (const srv of servers) both.push(await connect(srv.port, { arrivalAllowance: allowance, clock: () => now }, counting));
+    // Whatever follows the handshakes (session tickets) comes in and takes from the allowance; then a burst is
+    // earned again, and the data sent.
+    await new Promise((r) => setTimeout(r, 100));
+    now += 40;
+    const before = counting.opens();
+    const data = new Uint8Array(randomBytes(1 << 20));
+    for (const srv of servers) srv.write(data);
+    await idleUntil(() => both.every(({ tcp }) => tcp.held() >= 512 * 1024), 'half a megabyte waiting in each socket');
+    expect(counting.opens() - before).toBe(2);
+    for (const { c } of both) {
+      expect(sha(await readAll(c, data.length))).toBe(sha(data));
+      c.tls.disconnectFromHost();
+    }
+  });
+
   it('a record whose time includes a long pause (a garbage collection) leaves a debt of one burst at most', async () => {
     // The first record opened on arrival takes 100 ms of the clock, the rest none.
     let now = 0;
