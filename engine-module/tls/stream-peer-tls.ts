@@ -114,9 +114,10 @@ export const RECORDS_PER_UNIT = 8;
  * Received bytes the inner peer is asked to hold at most (StreamPeer.holdAtMost): records are taken from it as fast as
  * decrypting goes, which the arrival share and the reader's budget bound well below a plain reader's pace, so more
  * held there would only be copied between frames into memory touched for the first time, long before it is needed.
- * What the server sends beyond it waits in the runtime's own buffers. 64 records, 4 ms at 250 MB/s.
+ * What the server sends beyond it waits in the runtime's own buffers. 128 records: more than a tick's reads decrypt
+ * in their 3 ms, so a tick does not run out of records while the server has sent more.
  */
-const INNER_HOLD = 1 << 20;
+const INNER_HOLD = 2 << 20;
 /** Most units of records one later run of arrival work opens (see {@link TlsClientOptions.runLater}). */
 const UNITS_PER_LATER_RUN = 4;
 /**
