@@ -27,6 +27,7 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     requireExtendedMasterSecret: params.requireExtendedMasterSecret,
     handshakeTimeoutMs: params.handshakeTimeoutMs,
     clock: () => platform.now(),
+    arrivalShare: platform.arrivalShare,
     arrivalAllowance: arrivalAllowanceOf(platform),
     runLater: platform.runLater?.bind(platform),
     workGate: params.workGate,
@@ -42,12 +43,15 @@ export function platformCrypto(platform: Platform): CryptoProvider {
 const allowances = new WeakMap<Platform, ArrivalAllowance>();
 
 /**
- * The time the TLS connections on `platform` may spend decrypting records as they arrive, together: the default share
+ * The time the TLS connections on `platform` may spend decrypting records as they arrive, together: its arrivalShare
  * of real time for all of them, so six downloads at once cost the game's thread no more between frames than one.
+ * Undefined with a share of 0 (the connections are then told 0 too).
  */
-function arrivalAllowanceOf(platform: Platform): ArrivalAllowance {
+function arrivalAllowanceOf(platform: Platform): ArrivalAllowance | undefined {
+  const share = platform.arrivalShare ?? DEFAULT_TLS_LIMITS.arrivalShare;
+  if (share === 0) return undefined;
   let allowance = allowances.get(platform);
-  if (!allowance) allowances.set(platform, (allowance = new ArrivalAllowance(DEFAULT_TLS_LIMITS.arrivalShare, () => platform.now())));
+  if (!allowance) allowances.set(platform, (allowance = new ArrivalAllowance(share, () => platform.now())));
   return allowance;
 }
 

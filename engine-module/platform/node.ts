@@ -8,6 +8,7 @@ import { rootCertificates } from 'node:tls';
 import { ReceiveRing } from '../net/receive-ring.js';
 import { PeerStatus, type StreamPeer } from '../net/stream-peer.js';
 import type { CryptoProvider } from '../tls/crypto/provider.js';
+import { checkTlsLimits } from '../tls/tls-limits.js';
 import { nodeCrypto } from './node-crypto.js';
 import type { FileAccess, FileSink, PendingResolve, Platform } from './platform.js';
 
@@ -24,6 +25,8 @@ export interface NodePlatformOptions {
   writeHighWaterMark?: number;
   /** The crypto provider TLS uses (default: node:crypto, synchronous). */
   crypto?: CryptoProvider;
+  /** See {@link Platform.arrivalShare}; a number from 0 to 1 (default 0.25). */
+  arrivalShare?: number;
 }
 
 const DEFAULT_READ_HIGH_WATER_MARK = 8 * 1024 * 1024;
@@ -307,6 +310,8 @@ function trustedRoots(): Uint8Array[] {
 
 /** Build the Node platform: sockets, DNS, randomness and files from Node, TLS crypto from node:crypto by default. */
 export function createNodePlatform(options: NodePlatformOptions = {}): Platform {
+  const limits = checkTlsLimits({ arrivalShare: options.arrivalShare });
+  if (typeof limits === 'string') throw new RangeError(`createNodePlatform: ${limits}`);
   const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
   const writeHighWaterMark = options.writeHighWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
   return {
@@ -322,5 +327,6 @@ export function createNodePlatform(options: NodePlatformOptions = {}): Platform 
     trustedRoots,
     files: nodeFiles,
     crypto: options.crypto ?? nodeCrypto,
+    arrivalShare: limits.arrivalShare,
   };
 }

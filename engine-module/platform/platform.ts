@@ -94,6 +94,13 @@ export interface Platform {
   /** The crypto provider TLS uses by default on this platform; the pure JavaScript one when absent. */
   crypto?: CryptoProvider;
   /**
+   * Share of real time (0 to 1, default 0.25) that the TLS connections on this platform may spend together
+   * decrypting records as they arrive, between frames, in bursts of at most 1 ms; 0: records are decrypted only as
+   * the game's ticks read them. More lets a download run faster at a fixed frame rate and leaves the game less of the
+   * time between its frames.
+   */
+  arrivalShare?: number;
+  /**
    * The runtime's own HTTP (a browser's fetch). When present, HTTPClient carries every exchange over it and never
    * calls resolveHost or connectTcp; what it cannot honour is refused with ERR_UNAVAILABLE and a reason.
    */

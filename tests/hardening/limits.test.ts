@@ -267,3 +267,14 @@ describe('buffered bytes per connection (Node platform highWaterMark, default 4 
     }
   });
 });
+
+describe('time decrypting TLS records between frames (Platform.arrivalShare, default 0.25)', () => {
+  it('createNodePlatform takes a share from 0 to 1 and refuses anything else, in words', () => {
+    expect(createNodePlatform().arrivalShare).toBe(0.25);
+    expect(createNodePlatform({ arrivalShare: 0 }).arrivalShare).toBe(0);
+    expect(createNodePlatform({ arrivalShare: 1 }).arrivalShare).toBe(1);
+    for (const arrivalShare of [-0.1, 1.5, Number.NaN]) {
+      expect(() => createNodePlatform({ arrivalShare })).toThrow('arrivalShare must be a number from 0 to 1');
+    }
+  });
+});

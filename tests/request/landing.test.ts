@@ -14,6 +14,8 @@ import { createRequester, type Requester } from '../../engine-module/request/req
 import { Result } from '../../engine-module/request/result.js';
 import { pattern, platform, startServer, type TestServer } from '../ecs/helpers.js';
 import type { Platform } from '../../engine-module/platform/platform.js';
+import { createNodePlatform } from '../../engine-module/platform/node.js';
+import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { makeHttpsPki, providerPlatforms, startHttpsServer, type HttpsPki, type HttpsTestServer } from '../https/fixtures.js';
 import { until } from '../helpers/frame-stepper.js';
 
@@ -28,6 +30,9 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (tcp ? tcp.close(() => resolve()) : resolve()));
   tcp = null;
 });
+
+/** Whether a tick is running (tickUntilDone's): what a provider does outside it was done between frames. */
+let ticking = false;
 
 interface Ticks {
   /** Body bytes the ticks read themselves (counted against their budget). */
@@ -47,7 +52,9 @@ async function tickUntilDone(job: RequestJob, stop: () => boolean = () => false,
     now += 16;
     grant(requester!.pool, now);
     const budget = startBudget(undefined, () => performance.now());
+    ticking = true;
     shareTick(budget, [(first) => stepRequest(requester!, job, now, budget, first)]);
+    ticking = false;
     out.read += budget.spent;
     if (++out.ticks > 20_000) throw new Error('the request did not end');
   }
@@ -290,6 +297,30 @@ describe.each(providerPlatforms())('bodies over TLS land as their records are op
       await tickUntilDone(job);
       expect(job.outcome!.result).toBe(Result.SUCCESS);
       expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
+      closeIdle(requester!.pool);
+    }
+  });
+
+  it("records are opened between ticks within the platform's arrivalShare; with 0, only by the ticks", async () => {
+    for (const share of [undefined, 0]) {
+      // Records of body data (the provider's warm-up opens small ones between frames too) opened outside the ticks.
+      let between = 0;
+      const base = tlsPlatform.crypto!;
+      const crypto: CryptoProvider = {
+        ...base,
+        aead(alg, key) {
+          const aead = base.aead(alg, key);
+          return { seal: (n, a, p) => aead.seal(n, a, p), open: (n, a, c) => ((between += ticking || c.length < 4096 ? 0 : 1), aead.open(n, a, c)) };
+        },
+      };
+      requester = null;
+      const job = get(https.url('/body'), { trustedChain: pki.rootPem, platform: createNodePlatform({ crypto, arrivalShare: share }) });
+      await tickUntilDone(job);
+      expect(job.outcome!.result).toBe(Result.SUCCESS);
+      expect(bytesEqual(job.outcome!.body!, body)).toBe(true);
+      // The head is taken between ticks whatever the share, by a poll that opens at most one record with data.
+      if (share === 0) expect(between).toBeLessThanOrEqual(1);
+      else expect(between).toBeGreaterThan(8);
       closeIdle(requester!.pool);
     }
   });
