@@ -69,6 +69,8 @@ export interface PacedOptions {
   count?: number;
   /** HTTPS: trust `rootPem` only, with the named crypto provider. */
   tls?: { rootPem: string; provider: ProviderName };
+  /** The platform's share of real time for decrypting TLS records between frames (its default when left out). */
+  arrivalShare?: number;
 }
 
 /** What a paced run measured: the body rate and the distribution of tick durations. */
@@ -154,7 +156,7 @@ function quantile(values: number[], q: number): number {
 export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const world = createWorld();
   const tls = opts.tls;
-  const { platform, arrival } = timedPlatform(tls?.provider);
+  const { platform, arrival } = timedPlatform(tls?.provider, opts.arrivalShare);
   createHttpSystem(world, { platform });
   const base = `${tls ? 'https' : 'http'}://127.0.0.1:${opts.port}`;
   const spec = (path: string): RequestSpec => ({ url: base + path, decompress: false,

@@ -42,11 +42,12 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Node's platform whose sockets' watchers and later runs (runLater) are timed: what arrival-side work costs, seen
- * from outside.
+ * from outside. `arrivalShare`: the platform's (its default when left out).
  */
-export function timedPlatform(crypto: ProviderName | undefined) {
+export function timedPlatform(crypto: ProviderName | undefined, arrivalShare?: number) {
   const arrival = { maxMs: 0, totalMs: 0 };
-  const platform = timeWorkBetweenFrames(createNodePlatform(crypto ? { crypto: PROVIDERS[crypto] } : {}), (ms) => {
+  const options = { arrivalShare, ...(crypto ? { crypto: PROVIDERS[crypto] } : {}) };
+  const platform = timeWorkBetweenFrames(createNodePlatform(options), (ms) => {
     arrival.totalMs += ms;
     arrival.maxMs = Math.max(arrival.maxMs, ms);
   });
