@@ -90,8 +90,9 @@ export interface PacedResult {
   /** Ticks that started more than one period after their slot (a frame the game would have dropped). */
   lateTicks: number;
   /**
-   * Of those, the ones still a period late once the collector's pauses and the thread's waits for a core since the
-   * tick before are taken out: lateness that work in the process outside the ticks (arrivals, later runs) made.
+   * Of those, the ones still a period late when the ticks are replayed without the collector's pauses and the
+   * thread's waits for a core (a tick pushed back only by a pause before an earlier tick is not counted): lateness that
+   * work in the process outside the ticks (arrivals, later runs) made.
    */
   lateTicksOwn: number;
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
@@ -219,9 +220,19 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const tickGc = tickMs.map((ms, i) => gc.within(tickStarts[i], tickStarts[i] + ms));
   const own = tickMs.map((ms, i) => ms - tickGc[i] - tickWait[i]);
   const longest = tickMs.indexOf(Math.max(...tickMs));
-  // What delayed a tick's start since the tick before ended: collector pauses and waits for a core.
-  const lateOwn = lateMs.map((late, i) => i === 0 ? late
-    : late - gc.within(tickStarts[i - 1] + tickMs[i - 1], tickStarts[i]) - (waitStarts[i] - waitStarts[i - 1] - tickWait[i - 1]));
+  // The ticks replayed without the collector's pauses and the thread's waits for a core: each starts when its slot
+  // and the replayed tick before allow, plus the part of its real delay (past its slot and the tick before's end)
+  // that those do not explain. So a tick pushed back by a pause before an earlier tick is not counted late again.
+  let ownEnd = -Infinity;
+  const lateOwn = tickStarts.map((start, i) => {
+    const slot = t0 + i * period;
+    const from = i === 0 ? slot : Math.max(slot, tickStarts[i - 1] + tickMs[i - 1]);
+    const delay = Math.max(0, start - from);
+    const waits = i === 0 ? 0 : waitStarts[i] - waitStarts[i - 1] - tickWait[i - 1];
+    const ownStart = Math.max(slot, ownEnd) + delay - Math.min(delay, gc.within(from, start) + waits);
+    ownEnd = ownStart + own[i];
+    return ownStart - slot;
+  });
   const over4 = tickMs.flatMap((ms, i) => (ms > 4 ? [i] : []));
   return { mbps: seen / 1e6 / (elapsed / 1000), ticks: tickMs.length, maxTickMs: tickMs[longest], maxTickCpuMs,
     p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
