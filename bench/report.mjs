@@ -39,6 +39,7 @@ function tickRows(prefix, rate) {
 function demoRows(suffix) {
   return [
     { value: `demo_max_tick_ms${suffix}`, unit: 'ms', target: ['<=', 8] },
+    { value: `demo_max_tick_wait_ms${suffix}`, unit: 'ms' },
     { value: `demo_p99_tick_ms${suffix}`, unit: 'ms' },
     { value: `demo_ticks_over_8ms${suffix}`, unit: 'ticks', of: `demo_ticks${suffix}` },
     { value: `demo_late_frames${suffix}`, unit: 'frames', of: `demo_ticks${suffix}`, target: ['<=', 0] },

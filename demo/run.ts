@@ -3,6 +3,7 @@
  * session at a fixed tick rate while drawing it, and report. Resolves with the process exit code.
  */
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createWorld } from 'bitecs';
 import {
   createHttpSystem, createNodePlatform, destroyHttpSystem, nodeCrypto, pureCrypto, type Platform,
@@ -25,6 +26,19 @@ export interface DemoIo {
   env: Record<string, string | undefined>;
   /** Called with a cleanup function to run if the process is interrupted. */
   onInterrupt(cleanup: () => void): void;
+}
+
+/**
+ * Milliseconds this thread has waited for a core so far (Linux's per-thread schedstat: time ready to run while other
+ * threads and processes, the demo's own server among them, had the cores); null where the system does not say.
+ */
+function coreWaitClock(): (() => number) | null {
+  const read = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  try {
+    return Number.isFinite(read()) ? read : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -91,7 +105,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
         // The compact view while the terminal is too short for the full one (read each frame: it may be resized).
         if (live) screen.frame(drawFrame(scene, palette, rows() <= FRAME_ROWS));
         return more;
-      }, scene.stats);
+      }, scene.stats, undefined, coreWaitClock() ?? undefined);
     } finally {
       destroyHttpSystem(world);
     }

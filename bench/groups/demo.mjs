@@ -1,5 +1,6 @@
 // The demo as a new user runs it (`--ci`, its own HTTPS server, default options), both crypto providers, runs
-// interleaved: the frame statistics it prints. demo_max_tick_ms is the median over runs of the longest tick;
+// interleaved: the frame statistics it prints. demo_max_tick_ms is the median over runs of the longest tick, and
+// demo_max_tick_wait_ms of how much of it the game's thread waited for a core (where Linux tells);
 // late frames (ticks that started more than a period late) and ticks over 8 ms are counted over all runs;
 // demo_max_between_ms is the median of the longest piece of tickhttp's work done between ticks (its runLater
 // callbacks and socket events), so work moved out of the ticks still shows.
@@ -10,7 +11,7 @@ import { summarize } from '../stats.mjs';
 import { putSummary } from '../report.mjs';
 
 const DEMO = fileURLToPath(new URL('../../build/demo.js', import.meta.url));
-const FRAMES = /frames: (\d+) ticks, longest ([\d.]+) ms \(tick \d+\), p99 ([\d.]+) ms, .* over 8 ms (\d+), .* late starts (\d+)/;
+const FRAMES = /frames: (\d+) ticks, longest ([\d.]+) ms \(tick \d+(?:, ([\d.]+) ms of it waiting for a core)?\), p99 ([\d.]+) ms, .* over 8 ms (\d+), .* late starts (\d+)/;
 const BETWEEN = /between ticks: longest ([\d.]+) ms/;
 
 function runDemo(provider) {
@@ -23,7 +24,8 @@ function runDemo(provider) {
           reject(new Error(`demo --provider ${provider}: ${error?.message ?? 'no frames line'}\n${stdout.slice(-500)}`));
           return;
         }
-        resolve({ ticks: +m[1], longestMs: +m[2], p99Ms: +m[3], slow: +m[4], late: +m[5], betweenMs: +between[1] });
+        resolve({ ticks: +m[1], longestMs: +m[2], longestWaitMs: m[3] === undefined ? null : +m[3], p99Ms: +m[4],
+          slow: +m[5], late: +m[6], betweenMs: +between[1] });
       });
   });
 }
@@ -43,6 +45,8 @@ export async function run(ctx) {
     const suffix = p === 'node' ? '' : '_pure';
     const r = runs.get(p);
     putSummary(results, `demo_max_tick_ms${suffix}`, summarize(r.map((x) => x.longestMs)));
+    const waits = r.map((x) => x.longestWaitMs).filter((w) => w !== null);
+    putSummary(results, `demo_max_tick_wait_ms${suffix}`, waits.length === r.length ? summarize(waits) : null);
     putSummary(results, `demo_p99_tick_ms${suffix}`, summarize(r.map((x) => x.p99Ms)));
     putSummary(results, `demo_max_between_ms${suffix}`, summarize(r.map((x) => x.betweenMs)));
     results[`demo_ticks_over_8ms${suffix}`] = r.reduce((n, x) => n + x.slow, 0);

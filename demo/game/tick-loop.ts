@@ -23,10 +23,15 @@ export interface TickStats {
   busyMs: number;
   /** Ticks that started more than one period late (the machine, not the tick, was busy). */
   late: number;
+  /**
+   * Of the longest tick, the milliseconds its thread was ready to run but waited for a core (other threads and
+   * processes had them all); null where the loop cannot tell (see {@link runTicks}).
+   */
+  longestWaitMs: number | null;
 }
 
 export function emptyStats(): TickStats {
-  return { ticks: 0, longestMs: 0, longestAt: 0, slow: 0, durations: [], busyMs: 0, late: 0 };
+  return { ticks: 0, longestMs: 0, longestAt: 0, slow: 0, durations: [], busyMs: 0, late: 0, longestWaitMs: null };
 }
 
 /** The tick work at quantile `q` (0..1, e.g. 0.99) of the ticks so far, in milliseconds. */
@@ -42,7 +47,8 @@ export function meanTickMs(stats: TickStats): number {
 
 /** The figures in one line, as every view of the demo shows them (`rate` in ticks per second). */
 export function describeTicks(s: TickStats, rate: number): string {
-  return `${s.ticks} ticks, longest ${formatMs(s.longestMs)} (tick ${s.longestAt}), ` +
+  const waited = s.longestWaitMs === null ? '' : `, ${formatMs(s.longestWaitMs)} of it waiting for a core`;
+  return `${s.ticks} ticks, longest ${formatMs(s.longestMs)} (tick ${s.longestAt}${waited}), ` +
     `p99 ${formatMs(tickQuantileMs(s, 0.99))}, mean ${formatMs(meanTickMs(s))}, over ${SLOW_TICK_MS} ms ${s.slow}, ` +
     `frame ${formatMs(1000 / rate)}, late starts ${s.late}`;
 }
@@ -50,10 +56,12 @@ export function describeTicks(s: TickStats, rate: number): string {
 /**
  * Run tick `index` and add it to `stats`: its work time, and whether it started late. Every game loop of the demo (the
  * timer loop here, the page's animation-frame loop) measures its ticks with this, so their figures mean the same.
+ * `waited`: milliseconds the thread has waited for a core so far, where the system tells.
  */
 export function timedTick(stats: TickStats, index: number, late: boolean, tick: (index: number) => boolean,
-  now: () => number = () => performance.now()): boolean {
+  now: () => number = () => performance.now(), waited?: () => number): boolean {
   if (late) stats.late++;
+  const waitedBefore = waited?.() ?? 0;
   const started = now();
   const more = tick(index);
   const took = now() - started;
@@ -64,6 +72,7 @@ export function timedTick(stats: TickStats, index: number, late: boolean, tick: 
   if (took > stats.longestMs) {
     stats.longestMs = took;
     stats.longestAt = index;
+    stats.longestWaitMs = waited ? waited() - waitedBefore : null;
   }
   return more;
 }
@@ -71,10 +80,11 @@ export function timedTick(stats: TickStats, index: number, late: boolean, tick: 
 /**
  * Run `tick` at `rate` ticks per second until it returns false. `stats` is updated in place after every tick so a
  * tick can show the figures so far. When the loop falls behind by more than a few periods it skips ahead instead of
- * running a burst of catch-up ticks.
+ * running a burst of catch-up ticks. `waited` (see {@link timedTick}) lets the longest tick say how much of it was
+ * the thread waiting for a core rather than working.
  */
 export function runTicks(rate: number, tick: (index: number) => boolean, stats: TickStats,
-  now: () => number = () => performance.now()): Promise<TickStats> {
+  now: () => number = () => performance.now(), waited?: () => number): Promise<TickStats> {
   const period = 1000 / rate;
   let origin = now();
   let index = 0;
@@ -85,7 +95,7 @@ export function runTicks(rate: number, tick: (index: number) => boolean, stats: 
       if (started - due > 4 * period) origin = started - index * period;
       let more: boolean;
       try {
-        more = timedTick(stats, index, started - due > period, tick, now);
+        more = timedTick(stats, index, started - due > period, tick, now, waited);
       } catch (error) {
         reject(error);
         return;

@@ -1,7 +1,7 @@
 // The built demo (build/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
 // test starts, and against broken backends.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,10 @@ describe('npm run demo -- --ci', () => {
     expect(marked).toHaveLength(1);
     expect(marked[0]).toMatch(new RegExp(`^\\s+>\\s+${result.rank}\\s+you\\s+${result.score}$`));
     expect(run.stdout).toMatch(/^frames: \d+ ticks, longest [\d.]+ ms/m);
+    // Where Linux tells the thread's waits for a core, the longest tick says how much of it was waiting.
+    if (existsSync('/proc/thread-self/schedstat')) {
+      expect(run.stdout).toMatch(/^frames: \d+ ticks, longest [\d.]+ ms \(tick \d+, [\d.]+ ms of it waiting for a core\)/m);
+    }
   });
 
   it('plays against a backend given with --server and --ca, with the pure crypto provider', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyStats, meanTickMs, runTicks, tickQuantileMs } from '../../demo/game/tick-loop.js';
+import { describeTicks, emptyStats, meanTickMs, runTicks, tickQuantileMs } from '../../demo/game/tick-loop.js';
 
 describe('fixed tick loop', () => {
   it('runs ticks in order until told to stop and measures each tick\'s work', async () => {
@@ -30,6 +30,24 @@ describe('fixed tick loop', () => {
     expect(stats.slow).toBe(3);
     expect(tickQuantileMs(stats, 0.99)).toBe(11);
     expect(tickQuantileMs(stats, 0.5)).toBe(6);
+  });
+
+  it('says how much of the longest tick its thread waited for a core, when given a clock of those waits', async () => {
+    // Tick i takes i ms of work, of which i / 2 ms waiting for a core (as the wait clock reads it).
+    let clock = 0;
+    let waited = 0;
+    let work = 0;
+    const stats = await runTicks(1000, (i) => {
+      work = i;
+      waited += i / 2;
+      return i < 6;
+    }, emptyStats(), () => (clock += work), () => waited);
+    expect(stats.longestAt).toBe(6);
+    expect(stats.longestWaitMs).toBe(3);
+    expect(describeTicks(stats, 60)).toMatch(/longest 6\.00 ms \(tick 6, 3\.00 ms of it waiting for a core\)/);
+    const untold = await runTicks(1000, (i) => i < 2, emptyStats());
+    expect(untold.longestWaitMs).toBeNull();
+    expect(describeTicks(untold, 60)).toMatch(/\(tick \d+\), p99/);
   });
 
   it('updates the stats it was given as it goes', async () => {
