@@ -85,31 +85,37 @@ describe('certificate path warm-up', () => {
   /** A provider of its own (a warm-up of its own) recording its signature checks and their answers. */
   function verifying(base: CryptoProvider) {
     const answers: boolean[] = [];
-    const crypto: CryptoProvider = { ...base, verify: (...a) => (answers.push(base.verify(...a)), answers.at(-1)!) };
-    return { crypto, answers };
+    const kinds: string[] = [];
+    const crypto: CryptoProvider = {
+      ...base,
+      verify: (...a) => (kinds.push(a[1].kind), answers.push(base.verify(...a)), answers.at(-1)!),
+    };
+    return { crypto, answers, kinds };
   }
 
   it.each([
     { name: 'node', base: createNodePlatform().crypto! },
     { name: 'pure', base: pureCrypto },
-  ])('parses the trusted roots (asked for at its first step), then checks an RSA root\'s own signature, $name', ({ base }) => {
-    const { crypto, answers } = verifying(base);
+  ])('parses the trusted roots (asked for at its first step), then checks an RSA and an EC root\'s own signature, $name', ({ base }) => {
+    const { crypto, answers, kinds: verified } = verifying(base);
     let asked = 0;
     const warmUp = certificateWarmUp(crypto, () => (asked++, [rootOf('ec'), rootOf('rsa')]));
     expect(asked).toBe(0);
     let steps = 1;
     while (warmUp.step()) steps++;
     expect([steps, asked]).toEqual([CERTIFICATE_WARM_UP_STEPS, 1]);
-    // The real check ran, and the root's signature holds.
-    expect(answers).toEqual([true]);
+    // The real checks ran, the RSA one first, and both roots' signatures hold.
+    expect(answers).toEqual([true, true]);
+    expect(verified).toEqual(['rsa', 'ec']);
     expect(certificateWarmUp(crypto, () => []).step()).toBe(false); // one per provider
   });
 
-  it('makes no signature check for an EC root, and ends quietly without roots', () => {
+  it('checks only the kinds of key it finds among the roots, and ends quietly without roots', () => {
     const ec = verifying(pureCrypto);
     const warmUp = certificateWarmUp(ec.crypto, () => [rootOf('ec')]);
     while (warmUp.step());
-    expect(ec.answers).toEqual([]);
+    expect(ec.kinds).toEqual(['ec']);
+    expect(ec.answers).toEqual([true]);
     const none = certificateWarmUp({ ...pureCrypto }, () => []);
     expect(none.step()).toBe(false);
   });
