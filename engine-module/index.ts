@@ -85,6 +85,7 @@ export { createMemoryCache, createFileCache } from './request/cache.js';
 export type { RevalidationCache, CacheEntry, CacheWriter, MemoryCacheOptions } from './request/cache.js';
 export { StreamPeerTLS } from './tls/stream-peer-tls.js';
 export type { TlsClientOptions } from './tls/stream-peer-tls.js';
+export { ArrivalAllowance } from './tls/arrival-allowance.js';
 export { TlsClientEngine } from './tls/engine.js';
 export type { TlsEngineConfig, TlsEngineStatus } from './tls/engine.js';
 export type { NegotiatedParameters } from './tls/handshake-context.js';

@@ -433,10 +433,10 @@ export class StreamPeerTLS implements StreamPeer {
   };
 
   /**
-   * Up to `units` units of arrival work, each followed by landing what it opened, all timed against the allowance,
-   * (see {@link ArrivalAllowance}). When the work stopped with whole
-   * records still waiting (for the unit's size or for time), a later run is asked for, at once or when the allowance
-   * holds a burst again: the inner peer may not call again soon (paused with its buffer full).
+   * Up to `units` units of arrival work, each followed by landing what it opened, all timed against the allowance
+   * (see {@link ArrivalAllowance}). When the work stopped with whole records still waiting (for the unit's size or
+   * for time), a later run is asked for, at once or when the allowance holds a burst again: the inner peer may not
+   * call again soon (paused with its buffer full).
    */
   private arrivalWork(units: number): void {
     const allowance = this.allowance;
