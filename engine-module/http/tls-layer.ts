@@ -27,7 +27,6 @@ export function startTls(inner: StreamPeer, params: TlsConnectParams): TlsStream
     requireExtendedMasterSecret: params.requireExtendedMasterSecret,
     handshakeTimeoutMs: params.handshakeTimeoutMs,
     clock: () => platform.now(),
-    arrivalShare: platform.arrivalShare,
     arrivalAllowance: arrivalAllowanceOf(platform),
     runLater: platform.runLater?.bind(platform),
     workGate: params.workGate,
@@ -45,11 +44,11 @@ const allowances = new WeakMap<Platform, ArrivalAllowance>();
 /**
  * The time the TLS connections on `platform` may spend decrypting records as they arrive, together: its arrivalShare
  * of real time for all of them, so six downloads at once cost the game's thread no more between frames than one.
- * Undefined with a share of 0 (the connections are then told 0 too).
+ * None with a share of 0.
  */
-function arrivalAllowanceOf(platform: Platform): ArrivalAllowance | undefined {
+function arrivalAllowanceOf(platform: Platform): ArrivalAllowance | null {
   const share = platform.arrivalShare ?? DEFAULT_TLS_LIMITS.arrivalShare;
-  if (share === 0) return undefined;
+  if (share === 0) return null;
   let allowance = allowances.get(platform);
   if (!allowance) allowances.set(platform, (allowance = new ArrivalAllowance(share, () => platform.now())));
   return allowance;

@@ -7,7 +7,7 @@ export const ARRIVAL_BURST_MS = 1;
 
 /**
  * A share of real time for arrival work, measured with a clock: it grows at `share` milliseconds per millisecond up to
- * {@link ARRIVAL_BURST_MS}, and each piece of work takes its measured time from it. A piece whose time includes a
+ * {@link ARRIVAL_BURST_MS}, and each piece of work ({@link spend}) takes its measured time from it. A piece whose time includes a
  * pause that is not its own (a garbage collection, the thread waiting for a core) leaves a debt of at most one burst,
  * so one such pause does not stop arrivals for long after.
  */
@@ -21,7 +21,7 @@ export class ArrivalAllowance {
    */
   constructor(
     readonly share: number,
-    readonly now: () => number,
+    private readonly now: () => number,
   ) {
     if (!(share > 0 && share <= 1)) throw new RangeError('an arrival allowance needs a share above 0 and at most 1');
     this.toppedAt = now();
@@ -39,9 +39,11 @@ export class ArrivalAllowance {
     return this.credit > 0;
   }
 
-  /** Take `ms` of work done. */
-  charge(ms: number): void {
-    this.credit = Math.max(-ARRIVAL_BURST_MS, this.credit - ms);
+  /** Do `work`, taking the time it took. */
+  spend(work: () => void): void {
+    const before = this.now();
+    work();
+    this.credit = Math.max(-ARRIVAL_BURST_MS, this.credit - (this.now() - before));
   }
 
   /** Milliseconds until a whole burst is saved up again. */

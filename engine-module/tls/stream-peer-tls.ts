@@ -76,9 +76,9 @@ export interface TlsClientOptions {
   /**
    * An allowance shared with other connections, in place of one of this connection's own made from
    * {@link arrivalShare} and {@link clock}: the arrival work of all connections given it stays within its one share
-   * (they run on one thread, whose time the share is of).
+   * (they run on one thread, whose time the share is of). null: none, records are decrypted only when read.
    */
-  arrivalAllowance?: ArrivalAllowance;
+  arrivalAllowance?: ArrivalAllowance | null;
   /**
    * Run a callback once, about `ms` milliseconds later, from the runtime's event loop (Platform.runLater). With it,
    * decrypting on arrival goes on within the share when arrivals stop while whole records wait (the inner peer
@@ -200,8 +200,8 @@ export class StreamPeerTLS implements StreamPeer {
     this.handshakeTimeoutMs = timeout;
     this.clock = timeout > 0 ? (options.clock ?? null) : null;
     this.handshakeDeadline = this.clock ? this.clock() + timeout : Infinity;
-    this.allowance = options.arrivalAllowance
-      ?? (options.clock && limits.arrivalShare > 0 ? new ArrivalAllowance(limits.arrivalShare, options.clock) : null);
+    this.allowance = options.arrivalAllowance !== undefined ? options.arrivalAllowance
+      : options.clock && limits.arrivalShare > 0 ? new ArrivalAllowance(limits.arrivalShare, options.clock) : null;
     this.runLater = options.runLater ?? null;
     const randomBytes = need(options.randomBytes, 'random source');
     const crypto = options.crypto ?? pureCrypto;
@@ -446,9 +446,7 @@ export class StreamPeerTLS implements StreamPeer {
     let stop: ArrivalStop = 'unit';
     for (let u = 0; u < units && stop === 'unit'; u++) {
       stop = this.decryptArrived(allowance);
-      const before = allowance.now();
-      this.moveLanded();
-      allowance.charge(allowance.now() - before);
+      allowance.spend(() => this.moveLanded());
     }
     if ((stop === 'unit' || stop === 'time') && this.runLater && !this.laterRunDue) {
       this.laterRunDue = true;
@@ -468,10 +466,10 @@ export class StreamPeerTLS implements StreamPeer {
     const from = Math.max(landing.touched, landing.at);
     const to = Math.min(target.length, landing.at + TOUCH_AHEAD, from + TOUCH_PER_CALL);
     if (to <= from) return;
-    const before = allowance.now();
-    for (let i = from; i < to; i += PAGE) target[i] = 0;
+    allowance.spend(() => {
+      for (let i = from; i < to; i += PAGE) target[i] = 0;
+    });
     landing.touched = to;
-    allowance.charge(allowance.now() - before);
   }
 
   /**
@@ -485,9 +483,7 @@ export class StreamPeerTLS implements StreamPeer {
       this.receive();
       if (engine.status !== 'connected' || !engine.hasWholeRecord) return 'idle';
       if (!allowance.allows) return 'time';
-      const before = allowance.now();
-      engine.openNextRecord();
-      allowance.charge(allowance.now() - before);
+      allowance.spend(() => engine.openNextRecord());
     }
     return 'unit';
   }
