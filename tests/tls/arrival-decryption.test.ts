@@ -10,10 +10,12 @@ import { createNodePlatform } from '../../engine-module/platform/node.js';
 import { nodeCrypto } from '../../engine-module/platform/node-crypto.js';
 import type { CryptoProvider } from '../../engine-module/tls/crypto/provider.js';
 import { ArrivalAllowance } from '../../engine-module/tls/arrival-allowance.js';
-import { RECORDS_PER_UNIT, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
+import { RECORDS_PER_UNIT, type StreamPeerTLS, type TlsClientOptions } from '../../engine-module/tls/stream-peer-tls.js';
+import { startTls } from '../../engine-module/http/tls-layer.js';
+import type { Platform } from '../../engine-module/platform/platform.js';
 import { until } from '../helpers/frame-stepper.js';
 import { serverCertArgs } from './helpers/certs.js';
-import { connectTls, nodePlatform, text, type Driven } from './helpers/drive.js';
+import { connectTls, Driven, nodePlatform, text } from './helpers/drive.js';
 import { startOpenssl } from './helpers/openssl-server.js';
 import { startProxy } from './helpers/proxy.js';
 import { countingOpens, rawServerSuite } from './helpers/raw-server.js';
@@ -66,6 +68,8 @@ async function connect(port: number, options: Partial<TlsClientOptions> = {}, cr
   expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
   return { c, tcp, opens: crypto.opens };
 }
+
+type Connected = Awaited<ReturnType<typeof connect>>;
 
 /** Read everything until `bytes` arrived or the connection ended. */
 const readAll = (c: Driven, bytes: number) => c.read((parts) => parts.reduce((n, p) => n + p.length, 0) >= bytes);
@@ -187,14 +191,17 @@ describe('records are decrypted as they arrive', () => {
     expect(sha(got.subarray(0, data.length))).toBe(sha(data));
     c.tls.disconnectFromHost();
   });
-  it('connections given one allowance stay within its share together: two open what one alone would', async () => {
-    // As above, 1 ms of the clock per record opened and none otherwise; each connection alone would open two.
+  /**
+   * Two connections opened by `open` (each given the servers' port and a clock of 1 ms per record opened and none
+   * otherwise), after their handshakes and a burst earned again, with 1 MiB sent on each: the records opened on
+   * arrival in all. One connection alone would open two.
+   */
+  async function opensOnArrivalOfTwo(open: (port: number, counting: ReturnType<typeof countingOpens>, now: () => number) => Promise<Connected>) {
     let now = 0;
     const counting = countingOpens(() => (now += 1));
-    const allowance = new ArrivalAllowance(0.25, () => now);
     const servers = [await server(new Uint8Array(0)), await server(new Uint8Array(0))];
-    const both: Awaited<ReturnType<typeof connect>>[] = [];
-    for (const srv of servers) both.push(await connect(srv.port, { arrivalAllowance: allowance, clock: () => now }, counting));
+    const both: Connected[] = [];
+    for (const srv of servers) both.push(await open(srv.port, counting, () => now));
     // Whatever follows the handshakes (session tickets) comes in and takes from the allowance; then a burst is
     // earned again, and the data sent.
     await new Promise((r) => setTimeout(r, 100));
@@ -203,11 +210,35 @@ describe('records are decrypted as they arrive', () => {
     const data = new Uint8Array(randomBytes(1 << 20));
     for (const srv of servers) srv.write(data);
     await idleUntil(() => both.every(({ tcp }) => tcp.held() >= 512 * 1024), 'half a megabyte waiting in each socket');
-    expect(counting.opens() - before).toBe(2);
+    const opened = counting.opens() - before;
     for (const { c } of both) {
       expect(sha(await readAll(c, data.length))).toBe(sha(data));
       c.tls.disconnectFromHost();
     }
+    return opened;
+  }
+
+  it('connections given one allowance stay within its share together: two open what one alone would', async () => {
+    let allowance: ArrivalAllowance | null = null;
+    const opened = await opensOnArrivalOfTwo((port, counting, now) => {
+      allowance ??= new ArrivalAllowance(0.25, now);
+      return connect(port, { arrivalAllowance: allowance, clock: now }, counting);
+    });
+    expect(opened).toBe(2);
+  });
+
+  it("HTTPClient's TLS layer gives the connections on one platform one allowance", async () => {
+    // One platform for both (its clock the test's, no later runs), as the requests of a world have.
+    let platform: Platform | null = null;
+    const opened = await opensOnArrivalOfTwo(async (port, counting, now) => {
+      platform ??= { ...createNodePlatform({ crypto: counting.crypto }), now, runLater: undefined,
+        trustedRoots: () => [suite.pki().rootDer] };
+      const tcp = observedTcp(port, counting.opens);
+      const c = new Driven(startTls(tcp.peer, { host: 'localhost', verifyHost: true, platform }) as StreamPeerTLS, tcp.peer);
+      expect(await c.handshake()).toBe(PeerStatus.CONNECTED);
+      return { c, tcp, opens: counting.opens };
+    });
+    expect(opened).toBe(2);
   });
 
   it('a record whose time includes a long pause (a garbage collection) leaves a debt of one burst at most', async () => {
