@@ -98,6 +98,12 @@ export interface PacedResult {
   /** Median body bytes read per tick, in MiB, between the first tick and the last. */
   mibPerTick: number;
   /**
+   * The process's CPU time over the download (ticks, work between them, the runtime's own threads), per MB of body
+   * and per millisecond of the download's wall time: how much a core's time the download took, and how well it used it.
+   */
+  cpuMsPerMb: number;
+  coreShare: number;
+  /**
    * The longest call of a socket's watcher or of a later run (the work a transport's layers do as bytes arrive,
    * outside ticks: the TLS layer decrypting records), and their total over the run per second of it.
    */
@@ -188,6 +194,7 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   const gc = collectorPauses();
   // Only the download's own arrival work counts, not the connection's warm-up.
   arrival.maxMs = arrival.totalMs = 0;
+  const cpuAtStart = process.cpuUsage();
   try {
     for (;;) {
       const cpuStart = process.cpuUsage();
@@ -214,6 +221,8 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   } finally {
     destroyHttpSystem(world);
   }
+  const cpuUsed = process.cpuUsage(cpuAtStart);
+  const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
   // The timeline delivers collector entries a little after the fact.
   await sleep(20);
   gc.stop();
@@ -238,7 +247,8 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
     p99TickMs: quantile(tickMs, 0.99), ticksOver8Ms: tickMs.filter((t) => t > 8).length,
     maxLateMs: Math.max(...lateMs), lateTicks: lateMs.filter((t) => t > period).length,
     lateTicksOwn: lateOwn.filter((t) => t > period).length,
-    mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), maxArrivalMs: arrival.maxMs,
+    mibPerTick: quantile(perTick.slice(1, -1), 0.5) / (1 << 20), cpuMsPerMb: cpuMs / (seen / 1e6),
+    coreShare: cpuMs / elapsed, maxArrivalMs: arrival.maxMs,
     arrivalMsPerS: arrival.totalMs / (elapsed / 1000), maxTickGcMs: tickGc[longest], maxTickFaults: tickFaults[longest],
     maxTickWaitMs: tickWait[longest], maxTickOwnMs: Math.max(...own), ticksOver4Ms: over4.length,
     ticksOver4MsOwn: over4.filter((i) => own[i] > 4).length };

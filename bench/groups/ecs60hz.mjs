@@ -9,7 +9,9 @@
 // Scenarios are interleaved run by run. Per scenario: MB/s, the longest tick and the 99th percentile (medians over
 // runs, min and max beside them), the ticks over 8 ms counted over all runs, how late ticks started (work outside
 // the ticks, such as socket callbacks landing bytes, delays them), and the work done outside ticks as bytes arrive
-// (the longest socket-watcher call or later run, and their time per second: the TLS layer decrypting records).
+// (the longest socket-watcher call or later run, and their time per second: the TLS layer decrypting records), and
+// the process's CPU time per MB and per millisecond of the download (its share of a core), for the HTTPS downloads
+// beside Node's https: a rate ratio is the ratio of core shares over the ratio of CPU per MB.
 // Beside them, what storing a body costs on this machine: writing 64 KiB pieces into never-touched memory (what a
 // memory sink does) and into touched memory, and the rate at 60 Hz that the default budget would allow if a tick did
 // nothing but write body bytes into fresh memory: the bound of a body the ticks store themselves (TLS, chunked,
@@ -68,6 +70,8 @@ export async function run(ctx) {
   const native = nodeHttpsClient(ports.httpsRsa, chains.rsa.root);
   const runs = new Map(list.map((s) => [s.key, []]));
   const nativeMbps = [];
+  const nativeCpu = [];
+  const nativeShare = [];
   try {
     await native.get(`/body?size=${list[2].bytes >> 3}`);
     for (let i = 0; i < settings.ecs60Runs; i++) {
@@ -76,8 +80,13 @@ export async function run(ctx) {
           capMs: settings.ecs60CapMs, count: s.count, tls: s.tls, arrivalShare: s.arrivalShare }));
         if (s.native) {
           const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
           const n = await native.get(`/body?size=${s.bytes}`);
-          nativeMbps.push(mbps(n, performance.now() - t0));
+          const ms = performance.now() - t0;
+          const cpu = process.cpuUsage(cpu0);
+          nativeMbps.push(mbps(n, ms));
+          nativeCpu.push((cpu.user + cpu.system) / 1000 / (n / 1e6));
+          nativeShare.push((cpu.user + cpu.system) / 1000 / ms);
         }
       }
     }
@@ -92,6 +101,8 @@ export async function run(ctx) {
     putSummary(results, `${s.key}_p99_tick_ms`, summarize(r.map((x) => x.p99TickMs)));
     putSummary(results, `${s.key}_mib_per_tick`, summarize(r.map((x) => x.mibPerTick)));
     putSummary(results, `${s.key}_max_late_ms`, summarize(r.map((x) => x.maxLateMs)));
+    putSummary(results, `${s.key}_cpu_ms_per_mb`, summarize(r.map((x) => x.cpuMsPerMb)));
+    putSummary(results, `${s.key}_core_share`, summarize(r.map((x) => x.coreShare)));
     putSummary(results, `${s.key}_max_arrival_ms`, summarize(r.map((x) => x.maxArrivalMs)));
     putSummary(results, `${s.key}_arrival_ms_per_s`, summarize(r.map((x) => x.arrivalMsPerS)));
     putSummary(results, `${s.key}_max_tick_gc_ms`, summarize(r.map((x) => x.maxTickGcMs)));
@@ -107,8 +118,13 @@ export async function run(ctx) {
     results[`${s.key}_body_mib`] = (s.bytes * s.count) / (1 << 20);
   }
   putSummary(results, 'ecs60hz_https_native_mbps', summarize(nativeMbps));
+  putSummary(results, 'ecs60hz_https_native_cpu_ms_per_mb', summarize(nativeCpu));
+  putSummary(results, 'ecs60hz_https_native_core_share', summarize(nativeShare));
   for (const key of ['ecs60hz_https_node', 'ecs60hz_https_node_share40']) {
     results[`${key}_vs_native`] = ratio(summarize(runs.get(key).map((x) => x.mbps)), summarize(nativeMbps));
+    results[`${key}_cpu_vs_native`] = ratio(summarize(runs.get(key).map((x) => x.cpuMsPerMb)), summarize(nativeCpu));
+    results[`${key}_core_share_vs_native`] = ratio(summarize(runs.get(key).map((x) => x.coreShare)),
+      summarize(nativeShare));
   }
   // The pure provider's bound: its cipher alone opening 16 KiB records, measured after the downloads.
   const polled = await tryLoad(ctx, 'polled');
