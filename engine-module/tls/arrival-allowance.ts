@@ -6,10 +6,10 @@
 export const ARRIVAL_BURST_MS = 1;
 
 /**
- * A share of real time for arrival work, measured with a clock: it grows at `share` milliseconds per millisecond up to
- * {@link ARRIVAL_BURST_MS}, and each piece of work ({@link spend}) takes its measured time from it. A piece whose time includes a
- * pause that is not its own (a garbage collection, the thread waiting for a core) leaves a debt of at most one burst,
- * so one such pause does not stop arrivals for long after.
+ * A share of real time for arrival work, measured with a clock: it grows at `share` milliseconds per millisecond up
+ * to {@link ARRIVAL_BURST_MS}, and each piece of work ({@link spend}) takes its measured time from it. A piece whose
+ * time includes a pause that is not its own (a garbage collection, the thread waiting for a core) leaves a debt of at
+ * most one burst, so one such pause does not stop arrivals for long after.
  */
 export class ArrivalAllowance {
   private credit = ARRIVAL_BURST_MS;
