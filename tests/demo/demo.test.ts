@@ -1,7 +1,7 @@
 // The built demo (build/demo.js) run as a user runs it, in --ci mode: against its own server, against a server the
 // test starts, and against broken backends.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../demo/cli.js';
 import { playDodge } from '../../demo/game/dodge.js';
 import { startDemoServer } from '../../demo/server/server.js';
-import { buildDemoOnce, resultLine, runDemo } from './run-demo.js';
+import { buildDemoOnce, resultLine, runDemo, startDemo } from './run-demo.js';
 
 beforeAll(buildDemoOnce);
+
+/** Each thread of process `pid` by id, with its nice value (field 19 of its stat line). */
+function niceByThread(pid: number): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nice;
+}
 
 describe('npm run demo -- --ci', () => {
   it('downloads and checks every asset over HTTPS from its own server, plays, posts and finds its score', async () => {
@@ -30,6 +40,20 @@ describe('npm run demo -- --ci', () => {
     // Where Linux tells the thread's waits for a core, the longest tick says how much of it was waiting.
     if (existsSync('/proc/thread-self/schedstat')) {
       expect(run.stdout).toMatch(/^frames: \d+ ticks, longest [\d.]+ ms \(tick \d+, [\d.]+ ms of it waiting for a core\)/m);
+    }
+  });
+
+  // Linux names each thread's nice value in /proc; elsewhere the server thread keeps its priority.
+  it.runIf(existsSync('/proc/thread-self'))('runs its own server at the lowest priority, the game at its own', async () => {
+    const demo = startDemo(['--ci', '--seed', '3']);
+    try {
+      // Printed once the server thread has started and reported its address.
+      await demo.line(/^tickhttp demo: (https:\/\/\S+)/m);
+      const nice = niceByThread(demo.pid);
+      expect(nice.get(demo.pid)).toBe(0);
+      expect([...nice.values()].filter((n) => n === 19)).toHaveLength(1);
+    } finally {
+      await demo.stop();
     }
   });
 

@@ -18,8 +18,13 @@ export function buildDemoOnce(): void {
   }
 }
 
-/** A demo left running (`--web` serves until interrupted): its output as it comes, and a way to stop it. */
+/**
+ * A demo left running while a test looks at it (`--web` serves until interrupted): its output as it comes, and a way
+ * to stop it.
+ */
 export interface RunningDemo {
+  /** Its process id. */
+  readonly pid: number;
   /** The first match of `pattern`'s group 1 in the output, once it has been printed. */
   line(pattern: RegExp): Promise<string>;
   /** Interrupt it (Ctrl-C) and wait for it to end. */
@@ -32,6 +37,7 @@ export function startDemo(args: string[]): RunningDemo {
   const ended = new Promise<void>((resolve) => child.on('close', () => resolve()));
   child.stdout.on('data', (d) => (stdout += d));
   return {
+    pid: child.pid!,
     line: (pattern) => new Promise((resolve, reject) => {
       const look = (): void => {
         const m = pattern.exec(stdout);
