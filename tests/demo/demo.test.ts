@@ -14,11 +14,19 @@ import { buildDemoOnce, resultLine, runDemo, startDemo } from './run-demo.js';
 
 beforeAll(buildDemoOnce);
 
-/** Each thread of process `pid` by id, with its nice value (field 19 of its stat line). */
+/**
+ * Each thread of process `pid` by id, with its nice value (field 19 of its stat line); a thread that ended between
+ * listing and reading is left out.
+ */
 function niceByThread(pid: number): Map<number, number> {
   const nice = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
     nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
   }
   return nice;
