@@ -4,7 +4,7 @@ import type { CryptoProvider } from '../tls/crypto/provider.js';
 import { pureCrypto } from '../tls/crypto/pure.js';
 import { ArrivalAllowance } from '../tls/arrival-allowance.js';
 import { StreamPeerTLS } from '../tls/stream-peer-tls.js';
-import { checkTlsLimits, DEFAULT_TLS_LIMITS } from '../tls/tls-limits.js';
+import { checkTlsLimits } from '../tls/tls-limits.js';
 import type { StreamPeer } from '../net/stream-peer.js';
 import type { TlsConnectParams, TlsOptions, TlsStreamPeer } from './client-options.js';
 
@@ -44,13 +44,18 @@ const allowances = new WeakMap<Platform, ArrivalAllowance>();
 /**
  * The time the TLS connections on `platform` may spend decrypting records as they arrive, together: its arrivalShare
  * of real time for all of them, so six downloads at once cost the game's thread no more between frames than one.
- * None with a share of 0.
+ * None with a share of 0. The share is read by the TLS limits' own rule (default, range); a platform that breaks it
+ * throws, which the dialer reports as the connection's failure.
  */
 function arrivalAllowanceOf(platform: Platform): ArrivalAllowance | null {
-  const share = platform.arrivalShare ?? DEFAULT_TLS_LIMITS.arrivalShare;
-  if (share === 0) return null;
+  const limits = checkTlsLimits({ arrivalShare: platform.arrivalShare });
+  if (typeof limits === 'string') throw new RangeError(`platform: ${limits}`);
+  if (limits.arrivalShare === 0) return null;
   let allowance = allowances.get(platform);
-  if (!allowance) allowances.set(platform, (allowance = new ArrivalAllowance(share, () => platform.now())));
+  if (!allowance) {
+    allowance = new ArrivalAllowance(limits.arrivalShare, () => platform.now());
+    allowances.set(platform, allowance);
+  }
   return allowance;
 }
 

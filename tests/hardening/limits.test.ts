@@ -277,4 +277,21 @@ describe('time decrypting TLS records between frames (Platform.arrivalShare, def
       expect(() => createNodePlatform({ arrivalShare })).toThrow('arrivalShare must be a number from 0 to 1');
     }
   });
+
+  it('a platform made by hand with a share out of range fails its TLS connections in words, not with a throw', async () => {
+    const pki = makeLoopbackPki();
+    const server = await tlsServer(pki, asciiEncode('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    try {
+      const c = new TickedClient({ platform: { ...createNodePlatform(), arrivalShare: 1.5 } });
+      expect(c.client.connectToHost('127.0.0.1', server.port, true, true, { trustedChain: pki.rootPem })).toBe(Err.OK);
+      // The ticks poll the client; one that threw would fail the wait.
+      await c.stepper.until(() => c.status !== Status.RESOLVING && c.status !== Status.CONNECTING, 5000);
+      expect(c.status).toBe(Status.CONNECTION_ERROR);
+      expect(c.client.getLastError()).toBe('platform: arrivalShare must be a number from 0 to 1');
+      c.client.close();
+    } finally {
+      await server.close();
+      pki.cleanup();
+    }
+  });
 });
