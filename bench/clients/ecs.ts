@@ -195,6 +195,8 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
   // Only the download's own arrival work counts, not the connection's warm-up.
   arrival.maxMs = arrival.totalMs = 0;
   const cpuAtStart = process.cpuUsage();
+  // Over the same span as `elapsed`: from the first tick to the end of the last, not the teardown after it.
+  let cpuMs = 0;
   try {
     for (;;) {
       const cpuStart = process.cpuUsage();
@@ -218,11 +220,11 @@ export async function pacedDownload(opts: PacedOptions): Promise<PacedResult> {
       if (eids.every((eid) => finished(world, eid)) || elapsed >= opts.capMs) break;
       await sleep(t0 + tickMs.length * period - performance.now());
     }
+    const cpuUsed = process.cpuUsage(cpuAtStart);
+    cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
   } finally {
     destroyHttpSystem(world);
   }
-  const cpuUsed = process.cpuUsage(cpuAtStart);
-  const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
   // The timeline delivers collector entries a little after the fact.
   await sleep(20);
   gc.stop();

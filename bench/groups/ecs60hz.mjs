@@ -84,9 +84,10 @@ export async function run(ctx) {
           const n = await native.get(`/body?size=${s.bytes}`);
           const ms = performance.now() - t0;
           const cpu = process.cpuUsage(cpu0);
+          const cpuMs = (cpu.user + cpu.system) / 1000;
           nativeMbps.push(mbps(n, ms));
-          nativeCpu.push((cpu.user + cpu.system) / 1000 / (n / 1e6));
-          nativeShare.push((cpu.user + cpu.system) / 1000 / ms);
+          nativeCpu.push(cpuMs / (n / 1e6));
+          nativeShare.push(cpuMs / ms);
         }
       }
     }
