@@ -196,7 +196,8 @@ describe('records are decrypted as they arrive', () => {
    * otherwise), after their handshakes and a burst earned again, with 1 MiB sent on each: the records opened on
    * arrival in all. One connection alone would open two.
    */
-  async function opensOnArrivalOfTwo(open: (port: number, counting: ReturnType<typeof countingOpens>, now: () => number) => Promise<Connected>) {
+  type Open = (port: number, counting: ReturnType<typeof countingOpens>, now: () => number) => Promise<Connected>;
+  async function opensOnArrivalOfTwo(open: Open): Promise<number> {
     let now = 0;
     const counting = countingOpens(() => (now += 1));
     const servers = [await server(new Uint8Array(0)), await server(new Uint8Array(0))];
